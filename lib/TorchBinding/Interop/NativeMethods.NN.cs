@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace TorchBinding.Interop;
+
+internal static partial class NativeMethods
+{
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_linear(TensorHandle x, TensorHandle w, IntPtr b);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_embedding(TensorHandle weight, TensorHandle indices, long paddingIdx);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_softmax(TensorHandle x, long dim, int dtype);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_log_softmax(TensorHandle x, long dim, int dtype);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_dropout(TensorHandle x, double p, int train);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_layer_norm(TensorHandle x, ReadOnlySpan<long> shape, int n, IntPtr w, IntPtr b, double eps);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_cross_entropy(TensorHandle input, TensorHandle target, IntPtr weight, long reduction, long ignoreIndex, double labelSmoothing);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_nll_loss(TensorHandle input, TensorHandle target, IntPtr weight, long reduction, long ignoreIndex);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_binary_cross_entropy_with_logits(TensorHandle input, TensorHandle target, IntPtr weight, IntPtr posWeight, long reduction);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_mse_loss(TensorHandle input, TensorHandle target, long reduction);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_pad(TensorHandle x, ReadOnlySpan<long> pad, int n, double value);
+
+    [LibraryImport(Lib)]
+    internal static partial int TS_NN_lstm(TensorHandle input, IntPtr h0, IntPtr c0, IntPtr[] parameters, int nparams, int hasBiases,
+        long numLayers, double dropout, int train, int bidirectional, int batchFirst, long[]? lengths, long hiddenSize,
+        out IntPtr output, out IntPtr hN, out IntPtr cN);
+
+    [LibraryImport(Lib)]
+    internal static partial int TS_NN_gru(TensorHandle input, IntPtr h0, IntPtr[] parameters, int nparams, int hasBiases,
+        long numLayers, double dropout, int train, int bidirectional, int batchFirst, long[]? lengths, long hiddenSize,
+        out IntPtr output, out IntPtr hN);
+}

@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace TorchBinding.Interop;
+
+internal static partial class NativeMethods
+{
+    internal const string Lib = "ts_native";
+
+    [LibraryImport(Lib)] internal static partial IntPtr TS_last_error();
+    [LibraryImport(Lib)] internal static partial void TS_free_error(IntPtr message);
+
+    [LibraryImport(Lib)] internal static partial IntPtr TS_version();
+    [LibraryImport(Lib)] internal static partial int TS_manual_seed(long seed);
+    [LibraryImport(Lib)] internal static partial int TS_set_num_threads(int n);
+    [LibraryImport(Lib)] internal static partial int TS_get_num_threads();
+    [LibraryImport(Lib)] internal static partial int TS_set_num_interop_threads(int n);
+    [LibraryImport(Lib)] internal static partial int TS_get_num_interop_threads();
+    [LibraryImport(Lib)] internal static partial int TS_blas_set_num_threads(int n);
+    [LibraryImport(Lib)] internal static partial int TS_blas_get_num_threads();
+    [LibraryImport(Lib)] internal static partial IntPtr TS_blas_config();
+    [LibraryImport(Lib)] internal static partial IntPtr TS_blas_library_path();
+    [LibraryImport(Lib)] internal static partial int TS_cuda_is_available();
+    [LibraryImport(Lib)] internal static partial int TS_cuda_device_count();
+    [LibraryImport(Lib)] internal static partial int TS_cuda_synchronize(int device);
+    [LibraryImport(Lib)] internal static partial int TS_has_mkldnn();
+    [LibraryImport(Lib)] internal static partial IntPtr TS_parallel_info();
+
+    [LibraryImport(Lib)] internal static partial int TS_Autograd_is_grad_enabled();
+    [LibraryImport(Lib)] internal static partial void TS_Autograd_set_grad_enabled(int enabled);
+    [LibraryImport(Lib)] internal static partial int TS_Autograd_clip_grad_norm_(IntPtr[] parameters, int n, double maxNorm, double normType, out double totalNorm);
+}

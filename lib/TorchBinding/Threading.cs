@@ -1,0 +1,66 @@
+namespace TorchBinding;
+
+/// <summary>
+/// The thread configuration the binding applies when it loads, chosen by measurement
+/// (<c>./lab bench threads</c>, numbers in environment.md).
+/// </summary>
+/// <remarks>
+/// Debian's libblas.so.3 is the pthread build of OpenBLAS. Left at its default it starts one
+/// thread per core beside libtorch's OpenMP pool; the two pools spin against each other and a
+/// BiLSTM step runs ~5x slower. Measured on the 2-core machines here, OpenBLAS with 1 thread and
+/// libtorch with one intra-op thread per core is best for the recurrent and small-op work that
+/// dominates these models, while a lone large matmul loses ~1.5x. So the default is
+/// BLAS = 1 thread, libtorch = <see cref="Environment.ProcessorCount"/> threads.
+/// <para>
+/// Overrides, read when the binding loads: <c>CNER_TORCH_THREADS</c> (libtorch intra-op threads) and
+/// <c>CNER_BLAS_THREADS</c> (OpenBLAS threads). At run time call <see cref="Configure"/>. The
+/// environment variables must be set before the process starts: .NET's
+/// <c>Environment.SetEnvironmentVariable</c> is not seen by native code on Linux, which is why the
+/// choice is applied through <c>openblas_set_num_threads</c> and <c>at::set_num_threads</c>.
+/// </para>
+/// </remarks>
+public static class Threading
+{
+    private static int applied;
+
+    /// <summary>libtorch intra-op threads in force (as configured by this class).</summary>
+    public static int TorchThreads { get; private set; }
+
+    /// <summary>OpenBLAS threads in force, or -1 when the BLAS is not OpenBLAS.</summary>
+    public static int BlasThreads { get; private set; }
+
+    /// <summary>Where the configuration came from: "default", "environment" or "explicit".</summary>
+    public static string Source { get; private set; } = "default";
+
+    internal static void ApplyDefault()
+    {
+        if (Interlocked.Exchange(ref applied, 1) == 1) return;
+        int torchThreads = Environment.ProcessorCount;
+        int blasThreads = 1;
+        string source = "default";
+        if (int.TryParse(Environment.GetEnvironmentVariable("CNER_TORCH_THREADS"), out int t) && t > 0) { torchThreads = t; source = "environment"; }
+        if (int.TryParse(Environment.GetEnvironmentVariable("CNER_BLAS_THREADS"), out int b) && b > 0) { blasThreads = b; source = "environment"; }
+        Set(torchThreads, blasThreads);
+        Source = source;
+    }
+
+    /// <summary>Sets libtorch's intra-op threads and OpenBLAS's threads.</summary>
+    /// <param name="torchThreads">libtorch intra-op threads (≥ 1).</param>
+    /// <param name="blasThreads">OpenBLAS threads (≥ 1); ignored when the BLAS is not OpenBLAS.</param>
+    public static void Configure(int torchThreads, int blasThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(torchThreads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blasThreads, 1);
+        Interlocked.Exchange(ref applied, 1);
+        Set(torchThreads, blasThreads);
+        Source = "explicit";
+    }
+
+    private static void Set(int torchThreads, int blasThreads)
+    {
+        torch.blas.set_num_threads(blasThreads);
+        torch.set_num_threads(torchThreads);
+        TorchThreads = torch.get_num_threads();
+        BlasThreads = torch.blas.get_num_threads();
+    }
+}

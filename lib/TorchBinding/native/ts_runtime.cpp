@@ -1,0 +1,106 @@
+// Process-wide runtime: version, seeds, threads (libtorch and the BLAS it loaded), devices.
+#include "ts_api.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+#include <torch/version.h>
+#include <dlfcn.h>
+#include <cstring>
+
+#if __has_include(<torch/cuda.h>)
+#include <torch/cuda.h>
+#define TS_HAS_TORCH_CUDA_H 1
+#endif
+
+TS_EXPORT const char* TS_version() { return TORCH_VERSION; }
+
+TS_EXPORT int32_t TS_manual_seed(int64_t seed) { TS_STATUS(at::manual_seed(static_cast<uint64_t>(seed))) }
+
+TS_EXPORT int32_t TS_set_num_threads(int32_t n) { TS_STATUS(at::set_num_threads(n)) }
+TS_EXPORT int32_t TS_get_num_threads() { return at::get_num_threads(); }
+// libtorch allows this only once, before any inter-op work started; errors come back as usual.
+TS_EXPORT int32_t TS_set_num_interop_threads(int32_t n) { TS_STATUS(at::set_num_interop_threads(n)) }
+TS_EXPORT int32_t TS_get_num_interop_threads() { return at::get_num_interop_threads(); }
+
+// The BLAS behind libblas.so.3 is chosen by Debian's alternatives, not by libtorch, so we find
+// OpenBLAS's controls by symbol at run time: absent symbols mean "not OpenBLAS" (-1 / nullptr).
+namespace {
+template <typename F>
+F blas_symbol(const char* name) {
+  return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+}
+}  // namespace
+
+TS_EXPORT int32_t TS_blas_set_num_threads(int32_t n) {
+  auto set = blas_symbol<void (*)(int)>("openblas_set_num_threads");
+  if (!set) return -1;
+  set(n);
+  return 0;
+}
+
+TS_EXPORT int32_t TS_blas_get_num_threads() {
+  auto get = blas_symbol<int (*)()>("openblas_get_num_threads");
+  return get ? get() : -1;
+}
+
+// "OpenBLAS 0.3.21 ... " from openblas_get_config, or the path of the loaded libblas.so.3.
+TS_EXPORT const char* TS_blas_config() {
+  auto config = blas_symbol<char* (*)()>("openblas_get_config");
+  if (config) return config();
+  static thread_local std::string path;
+  Dl_info info;
+  auto any = dlsym(RTLD_DEFAULT, "sgemm_");
+  if (any && dladdr(any, &info) && info.dli_fname) {
+    path = info.dli_fname;
+    return path.c_str();
+  }
+  return "unknown";
+}
+
+TS_EXPORT const char* TS_blas_library_path() {
+  static thread_local std::string path;
+  Dl_info info;
+  auto any = dlsym(RTLD_DEFAULT, "sgemm_");
+  if (any && dladdr(any, &info) && info.dli_fname) {
+    path = info.dli_fname;
+    return path.c_str();
+  }
+  return "";
+}
+
+TS_EXPORT int32_t TS_cuda_is_available() {
+  try {
+#ifdef TS_HAS_TORCH_CUDA_H
+    return torch::cuda::is_available() ? 1 : 0;
+#else
+    return at::hasCUDA() ? 1 : 0;
+#endif
+  }
+  TS_CATCH(return 0)
+}
+
+TS_EXPORT int32_t TS_cuda_device_count() {
+  try {
+#ifdef TS_HAS_TORCH_CUDA_H
+    return static_cast<int32_t>(torch::cuda::device_count());
+#else
+    return 0;
+#endif
+  }
+  TS_CATCH(return 0)
+}
+
+TS_EXPORT int32_t TS_cuda_synchronize(int32_t device) {
+  TS_STATUS(
+#ifdef TS_HAS_TORCH_CUDA_H
+      torch::cuda::synchronize(device)
+#endif
+  )
+}
+
+TS_EXPORT int32_t TS_has_mkldnn() { return at::hasMKLDNN() ? 1 : 0; }
+TS_EXPORT const char* TS_parallel_info() {
+  static thread_local std::string info;
+  info = at::get_parallel_info();
+  return info.c_str();
+}

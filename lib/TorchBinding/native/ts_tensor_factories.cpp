@@ -1,0 +1,56 @@
+// Tensor creation: https://pytorch.org/docs/stable/torch.html#creation-ops
+#include "ts_api.h"
+
+#define TS_OPTS ts_options(dtype, device_type, device_index, requires_grad != 0)
+#define TS_FACTORY_ARGS int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad
+
+TS_EXPORT TSTensor TS_Tensor_empty(const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::empty(ts_dims(shape, ndim), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_zeros(const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::zeros(ts_dims(shape, ndim), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_ones(const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::ones(ts_dims(shape, ndim), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_full(const int64_t* shape, int32_t ndim, TSScalar value, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::full(ts_dims(shape, ndim), ts_scalar(value), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_eye(int64_t n, int64_t m, TS_FACTORY_ARGS) { TS_TENSOR(at::eye(n, m, TS_OPTS)) }
+TS_EXPORT TSTensor TS_Tensor_arange(TSScalar start, TSScalar end, TSScalar step, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::arange(ts_scalar(start), ts_scalar(end), ts_scalar(step), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_linspace(double start, double end, int64_t steps, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::linspace(start, end, steps, TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_rand(const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::rand(ts_dims(shape, ndim), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_randn(const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::randn(ts_dims(shape, ndim), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  TS_TENSOR(at::randint(low, high, ts_dims(shape, ndim), TS_OPTS))
+}
+TS_EXPORT TSTensor TS_Tensor_randperm(int64_t n, TS_FACTORY_ARGS) { TS_TENSOR(at::randperm(n, TS_OPTS)) }
+
+// Copies `nbytes` of host data laid out as `dtype` with the given shape into a new CPU tensor
+// (then moved to the device). The caller's buffer is not retained.
+TS_EXPORT TSTensor TS_Tensor_from_data(const void* data, const int64_t* shape, int32_t ndim, TS_FACTORY_ARGS) {
+  try {
+    auto cpu = at::empty(ts_dims(shape, ndim), at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype)));
+    std::memcpy(cpu.data_ptr(), data, cpu.nbytes());
+    auto t = cpu.to(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)));
+    if (requires_grad) t.set_requires_grad(true);
+    return ts_new(t);
+  }
+  TS_CATCH(return nullptr)
+}
+
+// In-place random fills (used by initialisers).
+TS_EXPORT int32_t TS_Tensor_uniform_(TSTensor t, double from, double to) { TS_STATUS(t->uniform_(from, to)) }
+TS_EXPORT int32_t TS_Tensor_normal_(TSTensor t, double mean, double std) { TS_STATUS(t->normal_(mean, std)) }
+TS_EXPORT int32_t TS_Tensor_bernoulli_(TSTensor t, double p) { TS_STATUS(t->bernoulli_(p)) }
+TS_EXPORT TSTensor TS_Tensor_multinomial(TSTensor probs, int64_t n, int32_t replacement) {
+  TS_TENSOR(at::multinomial(*probs, n, replacement != 0))
+}
