@@ -5,12 +5,13 @@ namespace TorchBinding;
 /// (<c>./lab bench threads</c>, numbers in environment.md).
 /// </summary>
 /// <remarks>
-/// Debian's libblas.so.3 is the pthread build of OpenBLAS. Left at its default it starts one
-/// thread per core beside libtorch's OpenMP pool; the two pools spin against each other and a
-/// BiLSTM step runs ~5x slower. Measured on the 2-core machines here, OpenBLAS with 1 thread and
-/// libtorch with one intra-op thread per core is best for the recurrent and small-op work that
-/// dominates these models, while a lone large matmul loses ~1.5x. So the default is
-/// BLAS = 1 thread, libtorch = <see cref="Environment.ProcessorCount"/> threads.
+/// Debian's libblas.so.3 is the pthread build of OpenBLAS; libtorch has its own OpenMP pool. With
+/// both pools at one thread per core they spin against each other: PyTorch's BiLSTM step
+/// (32 x 100, hidden 128 x 2, forward + backward) takes ~240 ms instead of ~50 ms. Measured on the
+/// 2-core machines here (<c>./lab bench threads</c>, table in environment.md), giving the cores to
+/// OpenBLAS and running libtorch's own kernels on one thread is best for every case we care about:
+/// the 1024² matmul (~8.8 ms vs 17 ms with one BLAS thread), the BiLSTM step and a BERT layer step.
+/// So the default is BLAS = <see cref="Environment.ProcessorCount"/> threads, libtorch intra-op = 1.
 /// <para>
 /// Overrides, read when the binding loads: <c>CNER_TORCH_THREADS</c> (libtorch intra-op threads) and
 /// <c>CNER_BLAS_THREADS</c> (OpenBLAS threads). At run time call <see cref="Configure"/>. The
@@ -35,8 +36,8 @@ public static class Threading
     internal static void ApplyDefault()
     {
         if (Interlocked.Exchange(ref applied, 1) == 1) return;
-        int torchThreads = Environment.ProcessorCount;
-        int blasThreads = 1;
+        int torchThreads = 1;
+        int blasThreads = Environment.ProcessorCount;
         string source = "default";
         if (int.TryParse(Environment.GetEnvironmentVariable("CNER_TORCH_THREADS"), out int t) && t > 0) { torchThreads = t; source = "environment"; }
         if (int.TryParse(Environment.GetEnvironmentVariable("CNER_BLAS_THREADS"), out int b) && b > 0) { blasThreads = b; source = "environment"; }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace Cli.Bench;
+
+/// <summary>The benchmark cases on our binding; the same shapes as ops_peer.py.</summary>
+internal static class OurCases
+{
+    public static Dictionary<string, double> Run()
+    {
+        manual_seed(0);
+        using var keep = NewDisposeScope();
+        var a = randn(4, 4);
+        var b = randn(4, 4);
+        var m1 = randn(1024, 1024);
+        var m2 = randn(1024, 1024);
+        using var lstm = nn.LSTM(100, 128, batch_first: true, bidirectional: true);
+        var x = randn(32, 100, 100);
+        return new Dictionary<string, double>
+        {
+            ["add_4x4"] = Time(() => { using var r = a + b; }, 1.0),
+            ["matmul_1024"] = Time(() => { using var r = m1.matmul(m2); }, 2.0),
+            ["lstm_fwd_bwd_32x100"] = Time(() =>
+            {
+                using var step = NewDisposeScope();
+                var (output, _, _) = lstm.call(x);
+                output.sum().backward();
+                lstm.zero_grad();
+            }, 3.0),
+        };
+    }
+
+    /// <summary>Microseconds per call: two warm-up calls, then repeat for at least <paramref name="seconds"/>.</summary>
+    public static double Time(Action body, double seconds, int minIterations = 5)
+    {
+        body();
+        body();
+        long iterations = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds || iterations < minIterations)
+        {
+            body();
+            iterations++;
+        }
+        return clock.Elapsed.TotalMilliseconds * 1000 / iterations;
+    }
+}

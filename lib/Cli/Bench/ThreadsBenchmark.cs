@@ -1,0 +1,27 @@
+using System.Text.Json;
+using TorchBinding;
+
+namespace Cli.Bench;
+
+/// <summary>
+/// <c>lab bench threads</c>: every (libtorch threads, OpenBLAS threads) configuration on our binding and
+/// on PyTorch, one JSON line each: the measurement behind <see cref="Threading"/>'s default.
+/// </summary>
+internal static class ThreadsBenchmark
+{
+    public static int Run()
+    {
+        int cores = Environment.ProcessorCount;
+        foreach (var (torchThreads, blasThreads) in new[] { (1, 1), (cores, 1), (1, cores), (cores, cores) }.Distinct())
+        {
+            Threading.Configure(torchThreads, blasThreads);
+            Dictionary<string, double> ours = OurCases.Run();
+            Dictionary<string, double> peer = PyTorchPeer.Run(torchThreads, blasThreads);
+            var line = new Dictionary<string, object> { ["torch_threads"] = torchThreads, ["blas_threads"] = blasThreads };
+            foreach (var (name, us) in ours)
+                line[name] = new { ours_us = Math.Round(us, 1), pytorch_us = Math.Round(peer[name], 1) };
+            Console.WriteLine(JsonSerializer.Serialize(line));
+        }
+        return 0;
+    }
+}

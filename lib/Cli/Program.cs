@@ -1,0 +1,38 @@
+using Cli.Commands;
+
+// `lab <command> [args]`: each command is a thin class in Commands/.
+return args.Length == 0 ? Usage() : Run(args[0], args[1..]);
+
+static int Run(string command, string[] rest)
+{
+    try
+    {
+        return command switch
+        {
+            "info" => InfoCommand.Run(rest),
+            "bench" => BenchCommand.Run(rest),
+            "demo" => DemoCommand.Run(rest),
+            _ => Usage($"unknown command '{command}'"),
+        };
+    }
+    catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or TorchBinding.TorchException)
+    {
+        Console.Error.WriteLine($"lab {command}: {ex.Message}");
+        return 2;
+    }
+}
+
+static int Usage(string? error = null)
+{
+    if (error is not null) Console.Error.WriteLine(error);
+    Console.Error.WriteLine("""
+        usage: ./lab <command>
+          setup              install what is missing and build
+          test               setup + the whole test suite
+          demo               setup + a short BiLSTM training run on the bundled sample
+          info               libtorch, BLAS, threads and devices as one JSON object
+          bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
+          bench threads      the thread configurations measured (how the default was chosen)
+        """);
+    return error is null ? 0 : 2;
+}
