@@ -21,9 +21,12 @@ public static partial class torch
             long[] shape = this.shape;
             ScalarType type = dtype;
             var values = HostValues(type);
-            Func<double, string> format = ElementFormatter(values, type);
+            bool summarize = values.Length > SummarizeThreshold;
+            // As PyTorch, the format (fixed/scientific, width) is chosen from the elements shown.
+            var shown = summarize && shape.Length > 0 ? ShownValues(values, shape) : values;
+            Func<double, string> format = ElementFormatter(shown, type);
             int width = 0;
-            foreach (double v in values) width = Math.Max(width, format(v).Length);
+            foreach (double v in shown) width = Math.Max(width, format(v).Length);
 
             var sb = new StringBuilder("tensor(");
             long numel = values.Length;
@@ -31,7 +34,6 @@ public static partial class torch
             else if (numel == 0) sb.Append("[]");
             else
             {
-                bool summarize = numel > SummarizeThreshold;
                 AppendLevel(sb, values, shape, 0, 0, "tensor(".Length + 1, width, format, summarize);
             }
 
@@ -50,6 +52,31 @@ public static partial class torch
         {
             using var asDouble = type == ScalarType.Float64 ? detach() : detach().to_type(ScalarType.Float64);
             return asDouble.data<double>();
+        }
+
+        private static double[] ShownValues(double[] values, long[] shape)
+        {
+            var shown = new List<double>();
+            Collect(0, 0);
+            return shown.ToArray();
+
+            void Collect(int dim, long offset)
+            {
+                long stride = 1;
+                for (int d = dim + 1; d < shape.Length; d++) stride *= shape[d];
+                foreach (long k in EdgeIndices(shape[dim], summarize: true))
+                {
+                    if (dim == shape.Length - 1) shown.Add(values[offset + k]);
+                    else Collect(dim + 1, offset + k * stride);
+                }
+            }
+        }
+
+        private static IEnumerable<long> EdgeIndices(long n, bool summarize)
+        {
+            bool cut = summarize && n > 2 * EdgeItems;
+            for (long k = 0; k < n; k++)
+                if (!cut || k < EdgeItems || k >= n - EdgeItems) yield return k;
         }
 
         private static Func<double, string> ElementFormatter(double[] values, ScalarType type)
@@ -87,14 +114,13 @@ public static partial class torch
             long n = shape[dim];
             long stride = 1;
             for (int d = dim + 1; d < shape.Length; d++) stride *= shape[d];
+            // null marks the elided middle.
             var items = new List<long?>();
-            if (summarize && n > 2 * EdgeItems)
+            foreach (long k in EdgeIndices(n, summarize))
             {
-                for (long k = 0; k < EdgeItems; k++) items.Add(k);
-                items.Add(null);
-                for (long k = n - EdgeItems; k < n; k++) items.Add(k);
+                if (items.Count > 0 && items[^1] is long last && k != last + 1) items.Add(null);
+                items.Add(k);
             }
-            else for (long k = 0; k < n; k++) items.Add(k);
 
             sb.Append('[');
             if (dim == shape.Length - 1)
@@ -108,7 +134,8 @@ public static partial class torch
                         if (i % perLine == 0) sb.Append('\n').Append(' ', indent);
                         else sb.Append(' ');
                     }
-                    sb.Append(items[i] is long k ? format(values[offset + k]).PadLeft(width) : "...");
+                    // PyTorch writes the elision in a row as " ..." (one more space than between rows).
+                    sb.Append(items[i] is long k ? format(values[offset + k]).PadLeft(width) : " ...");
                 }
             }
             else

@@ -35,11 +35,10 @@ inline at::Scalar ts_scalar(TSScalar s) {
 
 inline at::IntArrayRef ts_dims(const int64_t* dims, int32_t n) { return at::IntArrayRef(dims, static_cast<size_t>(n)); }
 
-inline at::TensorOptions ts_options(int32_t dtype, int32_t device_type, int32_t device_index, bool requires_grad = false) {
+inline at::TensorOptions ts_options(int32_t dtype, int32_t device_type, int32_t device_index) {
   return at::TensorOptions()
       .dtype(static_cast<at::ScalarType>(dtype))
-      .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)))
-      .requires_grad(requires_grad);
+      .device(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)));
 }
 
 // A nullable handle as an optional tensor argument.
