@@ -1,0 +1,2 @@
+global using ClinicalNer.Data;
+global using Xunit;
