@@ -96,6 +96,23 @@ public class SafetensorsTests : IDisposable
         Assert.Single(Directory.GetFiles(dir));
     }
 
+    /// <summary>A 64 MiB tensor is written and read through native memory: managed allocations stay under 2 MiB each way.</summary>
+    [Fact]
+    public void Large_tensors_stream_without_managed_copies()
+    {
+        using var scope = NewDisposeScope();
+        string path = Path.Combine(dir, "big.safetensors");
+        var big = randn(4096, 4096);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        safetensors.save(new Dictionary<string, Tensor> { ["w"] = big }, path);
+        long afterSave = GC.GetAllocatedBytesForCurrentThread();
+        var loaded = safetensors.load(path);
+        long afterLoad = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(afterSave - before < 2 << 20, $"save allocated {(afterSave - before) >> 10} KiB of managed memory");
+        Assert.True(afterLoad - afterSave < 2 << 20, $"load allocated {(afterLoad - afterSave) >> 10} KiB of managed memory");
+        Assert.True(loaded["w"].equal(big));
+    }
+
     private static void WriteRaw(string path, string header, int dataBytes)
     {
         byte[] h = System.Text.Encoding.UTF8.GetBytes(header);

@@ -61,6 +61,10 @@ public class OpsParityTests
             ["t"] = a.t().contiguous(),
             ["permute"] = d.permute(2, 0, 1).contiguous(),
             ["unsqueeze"] = a.unsqueeze(1),
+            ["squeeze"] = a.unsqueeze(1).squeeze(1),
+            ["squeeze_all"] = a[TensorIndex.None, TensorIndex.Colon, TensorIndex.None].squeeze(),
+            ["min"] = a.min(),
+            ["any_all"] = stack([mask.any(), mask.all()]).@long(),
             ["expand"] = a[..1].expand(3, 4).contiguous(),
             ["narrow"] = a.narrow(1, 1, 2).contiguous(),
             ["chunk1"] = a.chunk(2, 1)[1].contiguous(),
@@ -88,6 +92,8 @@ public class OpsParityTests
         };
         var (mv, mi) = a.max(1);
         o["max1_v"] = mv; o["max1_i"] = mi;
+        var (nv, ni) = a.min(0, keepdim: true);
+        o["min0_v"] = nv; o["min0_i"] = ni;
         var (tv, ti) = v.topk(3);
         o["topk_v"] = tv; o["topk_i"] = ti;
         var (sv, si) = v.sort(descending: true);

@@ -56,6 +56,12 @@ def run(i):
     o["t"] = a.t().contiguous()
     o["permute"] = d.permute(2, 0, 1).contiguous()
     o["unsqueeze"] = a.unsqueeze(1)
+    o["squeeze"] = a.unsqueeze(1).squeeze(1)
+    o["squeeze_all"] = a[None, :, None].squeeze()
+    o["min"] = a.min()
+    nv, ni = a.min(0, keepdim=True)
+    o["min0_v"], o["min0_i"] = nv, ni
+    o["any_all"] = torch.stack([mask.any(), mask.all()]).to(torch.int64)
     o["expand"] = a[:1].expand(3, 4).contiguous()
     o["narrow"] = a.narrow(1, 1, 2).contiguous()
     o["chunk1"] = a.chunk(2, 1)[1].contiguous()
