@@ -43,30 +43,26 @@ TS_EXPORT int32_t TS_blas_get_num_threads() {
   return get ? get() : -1;
 }
 
-// "OpenBLAS 0.3.21 ... " from openblas_get_config, or the path of the loaded libblas.so.3.
+namespace {
+// Path of the shared library that provides sgemm_ (whatever libblas.so.3 resolved to), or "".
+const char* loaded_blas_path() {
+  static thread_local std::string path;
+  Dl_info info;
+  auto any = dlsym(RTLD_DEFAULT, "sgemm_");
+  path = any && dladdr(any, &info) && info.dli_fname ? info.dli_fname : "";
+  return path.c_str();
+}
+}  // namespace
+
+// "OpenBLAS 0.3.21 ... " from openblas_get_config, else the path of the loaded BLAS, else "unknown".
 TS_EXPORT const char* TS_blas_config() {
   auto config = blas_symbol<char* (*)()>("openblas_get_config");
   if (config) return config();
-  static thread_local std::string path;
-  Dl_info info;
-  auto any = dlsym(RTLD_DEFAULT, "sgemm_");
-  if (any && dladdr(any, &info) && info.dli_fname) {
-    path = info.dli_fname;
-    return path.c_str();
-  }
-  return "unknown";
+  const char* path = loaded_blas_path();
+  return *path ? path : "unknown";
 }
 
-TS_EXPORT const char* TS_blas_library_path() {
-  static thread_local std::string path;
-  Dl_info info;
-  auto any = dlsym(RTLD_DEFAULT, "sgemm_");
-  if (any && dladdr(any, &info) && info.dli_fname) {
-    path = info.dli_fname;
-    return path.c_str();
-  }
-  return "";
-}
+TS_EXPORT const char* TS_blas_library_path() { return loaded_blas_path(); }
 
 TS_EXPORT int32_t TS_cuda_is_available() {
   try {
