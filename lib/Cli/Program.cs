@@ -12,10 +12,11 @@ static int Run(string command, string[] rest)
             "info" => InfoCommand.Run(rest),
             "bench" => BenchCommand.Run(rest),
             "demo" => DemoCommand.Run(rest),
+            "data" => DataCommand.Run(rest),
             _ => Usage($"unknown command '{command}'"),
         };
     }
-    catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or TorchBinding.TorchException)
+    catch (Exception ex) when (ex is ArgumentException or InvalidDataException or FormatException or FileNotFoundException or DirectoryNotFoundException or TorchBinding.TorchException)
     {
         Console.Error.WriteLine($"lab {command}: {ex.Message}");
         return 2;
@@ -30,6 +31,7 @@ static int Usage(string? error = null)
           setup              install what is missing and build
           test               setup + the whole test suite
           demo               setup + a short BiLSTM training run on the bundled sample
+          data stats PATH    statistics table of a corpus (CoNLL, K-BERT TSV, CCKS2017, JSON lines)
           info               libtorch, BLAS, threads and devices as one JSON object
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
           bench threads      the thread configurations measured (how the default was chosen)

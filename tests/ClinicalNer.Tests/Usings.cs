@@ -1,2 +1,4 @@
 global using ClinicalNer.Data;
+global using ClinicalNer.Data.Readers;
+global using ClinicalNer.Text;
 global using Xunit;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ClinicalNer.Data;
+using ClinicalNer.Data.Readers;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;
@@ -11,9 +11,9 @@ internal static class DemoCommand
     {
         string data = Option(args, "--data") ?? FindSample();
         int epochs = int.Parse(Option(args, "--epochs") ?? "8", CultureInfo.InvariantCulture);
-        var train = ConllReader.Read(Path.Combine(data, "train.txt"));
-        var dev = ConllReader.Read(Path.Combine(data, "dev.txt"));
-        var test = ConllReader.Read(Path.Combine(data, "test.txt"));
+        var train = ConllReader.Read(Path.Combine(data, "train.txt")).Documents;
+        var dev = ConllReader.Read(Path.Combine(data, "dev.txt")).Documents;
+        var test = ConllReader.Read(Path.Combine(data, "test.txt")).Documents;
         Console.WriteLine($"data: {Path.GetFullPath(data)} ({train.Count} train, {dev.Count} dev, {test.Count} test sentences)");
 
         var training = new TaggerTraining(train);
@@ -22,11 +22,11 @@ internal static class DemoCommand
         training.Train(model, train, dev, new TaggerTrainingOptions(Epochs: epochs), new SyncProgress(r =>
             Console.WriteLine($"epoch {r.Epoch,2}  loss {r.MeanLoss:F4}  dev F1 {r.Dev.F1 * 100:F2}  {r.CharsPerSecond:N0} chars/s")));
 
-        var (micro, perType) = training.Evaluate(model, test);
+        var report = training.Evaluate(model, test);
         Console.WriteLine();
         Console.WriteLine("test (strict, exact span and type)");
         Console.WriteLine($"{"type",-10} {"P",7} {"R",7} {"F1",7} {"gold",6}");
-        foreach (var s in perType.Append(micro))
+        foreach (var s in report.PerType.Append(report.Micro))
             Console.WriteLine($"{s.Type,-10} {s.Precision * 100,7:F2} {s.Recall * 100,7:F2} {s.F1 * 100,7:F2} {s.Gold,6}");
         return 0;
     }

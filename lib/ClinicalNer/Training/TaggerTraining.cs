@@ -28,18 +28,18 @@ public sealed class TaggerTraining
     private readonly Vocabulary tags;
 
     /// <summary>Builds vocabularies from the training sentences.</summary>
-    public TaggerTraining(IReadOnlyList<TaggedSentence> train)
+    public TaggerTraining(IReadOnlyList<Document> train)
     {
         ArgumentNullException.ThrowIfNull(train);
         chars = Vocabulary.WithSpecials(train.SelectMany(s => s.Chars));
-        tags = Vocabulary.Of(train.SelectMany(s => s.Tags).Distinct().OrderBy(t => t == "O" ? "" : t, StringComparer.Ordinal));
+        tags = Vocabulary.Of(train.SelectMany(d => TagsOf(d)).Distinct().OrderBy(t => t == "O" ? "" : t, StringComparer.Ordinal));
     }
 
     /// <summary>Creates a model sized for these vocabularies.</summary>
     public BiLstmSoftmaxTagger CreateModel() => new(new BiLstmSoftmaxTaggerConfig(chars.Count, tags.Count));
 
     /// <summary>Trains, reporting each epoch's loss, dev score and speed.</summary>
-    public void Train(BiLstmSoftmaxTagger model, IReadOnlyList<TaggedSentence> train, IReadOnlyList<TaggedSentence> dev,
+    public void Train(BiLstmSoftmaxTagger model, IReadOnlyList<Document> train, IReadOnlyList<Document> dev,
         TaggerTrainingOptions options, IProgress<EpochReport>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -76,15 +76,15 @@ public sealed class TaggerTraining
     }
 
     /// <summary>Strict scores of the model's predictions against the sentences' tags.</summary>
-    public (Score Micro, IReadOnlyList<Score> PerType) Evaluate(BiLstmSoftmaxTagger model, IReadOnlyList<TaggedSentence> sentences)
+    public NerReport Evaluate(BiLstmSoftmaxTagger model, IReadOnlyList<Document> sentences)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         var predicted = Predict(model, sentences);
-        return SpanMetrics.Strict(sentences.Select(s => (IReadOnlyList<EntitySpan>)BioScheme.Spans(s.Tags)).ToList(), predicted);
+        return NerMetrics.Strict(sentences.Select(s => s.Entities).ToList(), predicted);
     }
 
     /// <summary>Predicted spans per sentence.</summary>
-    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(BiLstmSoftmaxTagger model, IReadOnlyList<TaggedSentence> sentences)
+    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(BiLstmSoftmaxTagger model, IReadOnlyList<Document> sentences)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sentences);
@@ -100,14 +100,17 @@ public sealed class TaggerTraining
             for (int b = 0; b < batch.Length; b++)
             {
                 var predictedTags = Enumerable.Range(0, (int)lengths[b]).Select(t => tags[(int)best[b * width + t]]).ToList();
-                result.Add(BioScheme.Spans(predictedTags));
+                result.Add(TagCodec.Decode(predictedTags));
             }
         }
         return result;
     }
 
+    // The tagger sees flat BIO tags; nested entities (none in the sample) are left out of training.
+    private static string[] TagsOf(Document d) => TagCodec.Encode(d.Length, d.Entities, TagScheme.BIO, out _);
+
     // (B, T) char ids padded with 0, (B, T) tag ids padded with -100 (ignored by the loss), lengths.
-    private (Tensor chars, Tensor? tags, long[] lengths) Encode(TaggedSentence[] batch, bool withTags)
+    private (Tensor chars, Tensor? tags, long[] lengths) Encode(Document[] batch, bool withTags)
     {
         int width = batch.Max(s => s.Chars.Count);
         var x = new long[batch.Length * width];
@@ -115,10 +118,11 @@ public sealed class TaggerTraining
         Array.Fill(y, -100);
         for (int b = 0; b < batch.Length; b++)
         {
+            string[]? gold = withTags ? TagsOf(batch[b]) : null;
             for (int t = 0; t < batch[b].Chars.Count; t++)
             {
                 x[b * width + t] = chars.Id(batch[b].Chars[t]);
-                if (withTags) y[b * width + t] = tags.Id(batch[b].Tags[t]);
+                if (gold is not null) y[b * width + t] = tags.Id(gold[t]);
             }
         }
         long[] shape = [batch.Length, width];

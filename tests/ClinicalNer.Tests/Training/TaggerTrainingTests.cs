@@ -1,5 +1,4 @@
 using ClinicalNer.Training;
-using ClinicalNer.Text;
 
 namespace ClinicalNer.Tests;
 
@@ -8,13 +7,13 @@ public class TaggerTrainingTests
     [Fact]
     public void A_tiny_tagger_learns_a_tiny_set()
     {
-        var sentences = new List<TaggedSentence>();
-        string[][] texts = [["头", "痛", "三", "天"], ["腹", "痛", "一", "周"], ["咳", "嗽", "三", "天"], ["腹", "胀", "两", "天"]];
-        foreach (var chars in texts)
+        var sentences = new List<Document>
         {
-            var spans = chars[1] == "痛" ? new[] { new EntitySpan(0, 1, "BODY"), new EntitySpan(1, 2, "SIGNS") } : new[] { new EntitySpan(0, 2, "SIGNS") };
-            sentences.Add(new TaggedSentence(chars, BioScheme.Tags(4, spans), "test"));
-        }
+            Document.Create("1", "头痛三天", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "test"),
+            Document.Create("2", "腹痛一周", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "test"),
+            Document.Create("3", "咳嗽三天", [new(0, 2, "SIGNS")], "test"),
+            Document.Create("4", "腹胀两天", [new(0, 2, "SIGNS")], "test"),
+        };
         var training = new TaggerTraining(sentences);
         using var model = training.CreateModel();
         double lastLoss = double.MaxValue;
