@@ -114,6 +114,7 @@ public static class TagCodec
             }
             bool continuation = tag.Prefix is 'I' or 'M' or 'E';
             bool continues = continuation && !closed && type == tag.Type;
+            string? openType = closed ? null : type;
             if (continuation && dropping && tag.Type == type) continue;
             dropping = false;
             if (!continues && !closed && type is not null) spans.Add(new EntitySpan(start, i, type));
@@ -121,7 +122,7 @@ public static class TagCodec
             if (tag.Type is null) { type = null; continue; }
             if (continuation && !continues)
             {
-                string what = type is null || closed ? $"'{tags[i]}' continues no entity" : $"'{tags[i]}' follows an entity of type {type}";
+                string what = openType is null ? $"'{tags[i]}' continues no entity" : $"'{tags[i]}' follows an entity of type {openType}";
                 if (policy == RepairPolicy.Drop)
                 {
                     Report(i, what, "dropped with its run");
