@@ -35,8 +35,12 @@ public sealed class TaggerTraining
         tags = Vocabulary.Of(train.SelectMany(d => TagsOf(d)).Distinct().OrderBy(t => t == "O" ? "" : t, StringComparer.Ordinal));
     }
 
-    /// <summary>Creates a model sized for these vocabularies.</summary>
-    public BiLstmSoftmaxTagger CreateModel() => new(new BiLstmSoftmaxTaggerConfig(chars.Count, tags.Count));
+    /// <summary>Creates a model sized for these vocabularies, its weights drawn after seeding libtorch with <paramref name="seed"/>.</summary>
+    public BiLstmSoftmaxTagger CreateModel(int seed = 1)
+    {
+        manual_seed(seed);
+        return new BiLstmSoftmaxTagger(new BiLstmSoftmaxTaggerConfig(chars.Count, tags.Count));
+    }
 
     /// <summary>Trains, reporting each epoch's loss, dev score and speed.</summary>
     public void Train(BiLstmSoftmaxTagger model, IReadOnlyList<Document> train, IReadOnlyList<Document> dev,
