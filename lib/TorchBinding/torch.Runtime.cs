@@ -17,6 +17,16 @@ public static partial class torch
     /// <summary>Seeds every libtorch generator (CPU and CUDA).</summary>
     public static void manual_seed(long seed) => NativeError.Check(TS_manual_seed(seed));
 
+    /// <summary>The state of the default CPU generator (a uint8 tensor), as torch.get_rng_state().</summary>
+    public static Tensor get_rng_state() => new(TS_get_rng_state());
+
+    /// <summary>Restores a state from <see cref="get_rng_state"/>, as torch.set_rng_state().</summary>
+    public static void set_rng_state(Tensor state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        NativeError.Check(TS_set_rng_state(state.Handle));
+    }
+
     /// <summary>Sets libtorch's intra-op thread count.</summary>
     public static void set_num_threads(int threads)
     {

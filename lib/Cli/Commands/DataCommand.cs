@@ -14,7 +14,7 @@ internal static class DataCommand
         if (args.Length < 2 || args[0] != "stats")
             throw new ArgumentException("usage: lab data stats PATH [--format auto|conll|kbert|ccks|ccks-test|jsonl] [--policy strict|repair|drop]");
         string path = args[1];
-        var format = Option(args, "--format") switch
+        var format = CliOptions.Get(args, "--format") switch
         {
             null or "auto" => CorpusFormat.Auto,
             "conll" => CorpusFormat.Conll,
@@ -24,7 +24,7 @@ internal static class DataCommand
             "jsonl" => CorpusFormat.JsonLines,
             var f => throw new ArgumentException($"unknown format '{f}'"),
         };
-        var policy = Option(args, "--policy") switch
+        var policy = CliOptions.Get(args, "--policy") switch
         {
             null or "repair" => RepairPolicy.Repair,
             "strict" => RepairPolicy.Strict,
@@ -54,9 +54,4 @@ internal static class DataCommand
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i < 0 ? null : i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
-    }
 }

@@ -1,42 +1,38 @@
 using System.Globalization;
 using ClinicalNer.Data.Readers;
+using ClinicalNer.Models.Tagging;
+using ClinicalNer.Evaluation;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;
 
-/// <summary><c>lab demo [--data DIR] [--epochs N]</c>: a short real training run on the bundled sample.</summary>
+/// <summary><c>lab demo [--data DIR] [--epochs N]</c>: a short real training run of a BiLSTM-CRF on the bundled sample.</summary>
 internal static class DemoCommand
 {
     public static int Run(string[] args)
     {
-        string data = Option(args, "--data") ?? FindSample();
-        int epochs = int.Parse(Option(args, "--epochs") ?? "8", CultureInfo.InvariantCulture);
+        string data = CliOptions.Get(args, "--data") ?? FindSample();
+        int epochs = int.Parse(CliOptions.Get(args, "--epochs") ?? "8", CultureInfo.InvariantCulture);
         var train = ConllReader.Read(Path.Combine(data, "train.txt")).Documents;
         var dev = ConllReader.Read(Path.Combine(data, "dev.txt")).Documents;
         var test = ConllReader.Read(Path.Combine(data, "test.txt")).Documents;
         Console.WriteLine($"data: {Path.GetFullPath(data)} ({train.Count} train, {dev.Count} dev, {test.Count} test sentences)");
 
-        var training = new TaggerTraining(train);
-        using var model = training.CreateModel();
-        Console.WriteLine($"model: char embedding → BiLSTM → softmax, {model.parameters().Sum(p => p.numel()):N0} parameters");
-        training.Train(model, train, dev, new TaggerTrainingOptions(Epochs: epochs), new SyncProgress(r =>
-            Console.WriteLine($"epoch {r.Epoch,2}  loss {r.MeanLoss:F4}  dev F1 {r.Dev.F1 * 100:F2}  {r.CharsPerSecond:N0} chars/s")));
+        var inputs = TaggerInputs.Build(train);
+        using var model = TaggerModel.Create(inputs, inputs.ModelConfig(c => c with { CharEmbeddingDim = 64, HiddenSize = 64, Dropout = 0.2 }));
+        Console.WriteLine($"model: {model.Kind}, {model.Tagger.parameters().Sum(p => p.numel()):N0} parameters");
+        var trainer = new Trainer(new TrainerOptions(Epochs: epochs, BatchSize: 16, LearningRate: 5e-3, Patience: 0));
+        trainer.Progress += e =>
+        {
+            if (e.IsEpochEnd) Console.WriteLine($"epoch {e.Epoch,2}  loss {e.Loss:F4}  dev F1 {e.Dev!.Micro.F1 * 100:F2}  {e.CharsPerSecond:N0} chars/s");
+        };
+        trainer.Fit(model, train, dev);
 
-        var report = training.Evaluate(model, test);
+        var report = Trainer.Evaluate(model, test);
         Console.WriteLine();
         Console.WriteLine("test (strict, exact span and type)");
-        Console.WriteLine($"{"type",-10} {"P",7} {"R",7} {"F1",7} {"gold",6}");
-        foreach (var s in report.PerType.Append(report.Micro))
-            Console.WriteLine($"{s.Type,-10} {s.Precision * 100,7:F2} {s.Recall * 100,7:F2} {s.F1 * 100,7:F2} {s.Gold,6}");
+        Console.Write(ReportTable.Format(report));
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        if (i < 0) return null;
-        if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value");
-        return args[i + 1];
     }
 
     // data/sample of the repository: from the working directory, else upwards from the program.
@@ -51,11 +47,5 @@ internal static class DemoCommand
             }
         }
         throw new DirectoryNotFoundException("data/sample not found: run from the repository or pass --data DIR");
-    }
-
-    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
     }
 }

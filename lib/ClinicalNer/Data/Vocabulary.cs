@@ -31,7 +31,10 @@ public sealed class Vocabulary
         return v;
     }
 
-    /// <summary>A vocabulary of exactly these symbols in this order (e.g. tags, "O" first).</summary>
+    /// <summary>
+    /// A vocabulary of exactly these symbols in this order (tags with "O" first, or a saved vocabulary,
+    /// whose &lt;unk&gt; entry, if present, serves unknown symbols).
+    /// </summary>
     public static Vocabulary Of(IEnumerable<string> symbols)
     {
         var v = new Vocabulary();

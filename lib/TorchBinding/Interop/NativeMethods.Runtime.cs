@@ -11,6 +11,8 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)] internal static partial IntPtr TS_version();
     [LibraryImport(Lib)] internal static partial int TS_manual_seed(long seed);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_get_rng_state();
+    [LibraryImport(Lib)] internal static partial int TS_set_rng_state(TensorHandle state);
     [LibraryImport(Lib)] internal static partial int TS_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int TS_get_num_threads();
     [LibraryImport(Lib)] internal static partial int TS_set_num_interop_threads(int n);

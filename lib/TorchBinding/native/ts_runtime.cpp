@@ -3,6 +3,8 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <mutex>
 #include <torch/version.h>
 #include <dlfcn.h>
 #include <cstring>
@@ -99,4 +101,22 @@ TS_EXPORT const char* TS_parallel_info() {
   static thread_local std::string info;
   info = at::get_parallel_info();
   return info.c_str();
+}
+
+// The default CPU generator's state (a uint8 tensor), for exact resume of training.
+TS_EXPORT TSTensor TS_get_rng_state() {
+  try {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return ts_new(gen.get_state());
+  }
+  TS_CATCH(return nullptr)
+}
+
+TS_EXPORT int32_t TS_set_rng_state(TSTensor state) {
+  TS_STATUS({
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(*state);
+  })
 }

@@ -94,3 +94,21 @@ public class TensorBasicsTests
         else Assert.Equal(DeviceType.CUDA, t.to(CUDA).device_type);
     }
 }
+
+public class RngStateTests
+{
+    [Fact]
+    public void Saved_generator_state_replays_the_same_numbers()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(42);
+        randn(10);
+        var state = get_rng_state();
+        var a = randn(5);
+        var d1 = nn.functional.dropout(ones(20), 0.5);
+        set_rng_state(state);
+        Assert.True(randn(5).equal(a));
+        Assert.True(nn.functional.dropout(ones(20), 0.5).equal(d1));
+        Assert.Throws<TorchException>(() => set_rng_state(zeros(3)));
+    }
+}

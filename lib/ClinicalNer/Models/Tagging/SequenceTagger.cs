@@ -1,0 +1,113 @@
+using ClinicalNer.Models.Crf;
+using TorchBinding;
+using TorchBinding.Modules;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Models.Tagging;
+
+/// <summary>
+/// The BiLSTM-CRF family as one composition: embeddings (characters, + words, + dictionary features),
+/// dropout, encoder (BiLSTM/BiGRU/none), optional multi-head self-attention over the encoder states,
+/// dropout, a linear projection to tag scores, and a softmax or CRF decoder. Paper 2's LSTM-CRF
+/// (Huang et al. 2015's architecture with the paper's segmentation and char+word embeddings),
+/// paper 4's BiGRU-Attention-CRF and the plain baselines are configurations of it.
+/// </summary>
+public sealed class SequenceTagger : nn.Module
+{
+    private readonly Embedding char_embedding;
+    private readonly Embedding? word_embedding;
+    private readonly Embedding? dictionary_embedding;
+    private readonly RecurrentBase? encoder;
+    private readonly SelfAttentionLayer? attention;
+    private readonly Dropout dropout;
+    private readonly Linear projection;
+    private readonly ConditionalRandomField? crf;
+
+    /// <summary>Builds the model from its config.</summary>
+    public SequenceTagger(SequenceTaggerConfig config) : base(nameof(SequenceTagger))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config;
+        char_embedding = nn.Embedding(config.CharVocabularySize, config.CharEmbeddingDim, padding_idx: 0);
+        if (config.WordVocabularySize > 0) word_embedding = nn.Embedding(config.WordVocabularySize, config.WordEmbeddingDim, padding_idx: 0);
+        if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
+        encoder = config.Encoder switch
+        {
+            EncoderKind.BiLstm => nn.LSTM(config.EmbeddingDim, config.HiddenSize, config.Layers, batch_first: true, bidirectional: true,
+                dropout: config.Layers > 1 ? config.Dropout : 0),
+            EncoderKind.BiGru => nn.GRU(config.EmbeddingDim, config.HiddenSize, config.Layers, batch_first: true, bidirectional: true,
+                dropout: config.Layers > 1 ? config.Dropout : 0),
+            _ => null,
+        };
+        if (config.AttentionHeads > 0) attention = new SelfAttentionLayer(config.EncodedDim, config.AttentionHeads, config.Dropout);
+        dropout = nn.Dropout(config.Dropout);
+        projection = nn.Linear(config.EncodedDim, config.Labels.Count);
+        if (config.Decoder == DecoderKind.Crf)
+            crf = new ConditionalRandomField(config.Labels.Count,
+                config.ConstrainedDecoding ? AllowedTransitions.For(config.Scheme, config.Labels) : null);
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration the model was built from.</summary>
+    public SequenceTaggerConfig Config { get; }
+
+    /// <summary>Word embedding table (for loading pretrained vectors), or null.</summary>
+    public Embedding? WordEmbedding => word_embedding;
+
+    /// <summary>Character embedding table (for loading pretrained vectors).</summary>
+    public Embedding CharEmbedding => char_embedding;
+
+    /// <summary>The CRF, when the decoder is one.</summary>
+    public ConditionalRandomField? Crf => crf;
+
+    /// <summary>Tag scores (B, L, tags) for a batch.</summary>
+    public Tensor Emissions(TaggerBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var parts = new List<Tensor> { char_embedding.call(batch.Chars) };                     // (B, L, Ec)
+        if (word_embedding is not null)
+            parts.Add(word_embedding.call(batch.Words ?? throw new ArgumentException("this tagger needs word ids (Words) in its batches")));
+        if (dictionary_embedding is not null)
+            parts.Add(dictionary_embedding.call(batch.Dictionary ?? throw new ArgumentException("this tagger needs dictionary features in its batches")));
+        var x = dropout.call(parts.Count == 1 ? parts[0] : cat(parts, 2));                  // (B, L, E)
+        if (encoder is LSTM lstm) x = lstm.call(x, lengths: batch.Lengths).output;            // (B, L, 2H)
+        else if (encoder is GRU gru) x = gru.call(x, lengths: batch.Lengths).output;
+        if (attention is not null) x = attention.forward(x, batch.Mask);
+        return projection.call(dropout.call(x));                                              // (B, L, tags)
+    }
+
+    /// <summary>Training loss: CRF negative log-likelihood, or token cross-entropy for softmax.</summary>
+    public Tensor Loss(TaggerBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var tags = batch.Tags ?? throw new ArgumentException("the batch has no gold tags");
+        var emissions = Emissions(batch);
+        return crf is not null
+            ? crf.Loss(emissions, tags, batch.Mask)
+            : nn.functional.cross_entropy(emissions.reshape(-1, Config.Labels.Count), tags.reshape(-1), ignore_index: -100);
+    }
+
+    /// <summary>Best tag ids per sequence (one per real position), with a per-sequence confidence.</summary>
+    /// <remarks>
+    /// Confidence is the CRF probability of the decoded path, or for softmax the product of the
+    /// per-character maximum probabilities.
+    /// </remarks>
+    public (IReadOnlyList<int[]> Paths, double[] Confidence) Decode(TaggerBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var emissions = Emissions(batch);
+        if (crf is not null)
+        {
+            var (best, probability) = crf.DecodeWithProbability(emissions, batch.Mask);
+            return (best.Paths, probability);
+        }
+        var (maxLogProb, argmax) = nn.functional.log_softmax(emissions, -1).max(-1);           // (B, L)
+        long width = emissions.size(1);
+        long[] ids = argmax.data<long>();
+        double[] logp = maxLogProb.masked_fill(batch.Mask.logical_not(), 0).sum(1).to_type(ScalarType.Float64).data<double>();
+        var paths = batch.Lengths.Select((len, b) => Enumerable.Range(0, (int)len).Select(t => (int)ids[b * width + t]).ToArray()).ToList();
+        return (paths, logp.Select(Math.Exp).ToArray());
+    }
+}

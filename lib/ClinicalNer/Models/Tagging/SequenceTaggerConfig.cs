@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClinicalNer.Text;
+
+namespace ClinicalNer.Models.Tagging;
+
+/// <summary>The recurrent (or absent) sequence encoder.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EncoderKind>))]
+public enum EncoderKind
+{
+    /// <summary>Bidirectional LSTM.</summary>
+    BiLstm,
+    /// <summary>Bidirectional GRU.</summary>
+    BiGru,
+    /// <summary>No encoder: embeddings go straight to the decoder.</summary>
+    None,
+}
+
+/// <summary>How tags are predicted from encoder states.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DecoderKind>))]
+public enum DecoderKind
+{
+    /// <summary>Independent per-character softmax.</summary>
+    Softmax,
+    /// <summary>Linear-chain CRF.</summary>
+    Crf,
+}
+
+/// <summary>
+/// Hyper-parameters of a <see cref="SequenceTagger"/>: embedder (characters, optional words and
+/// dictionary features), encoder, optional self-attention, decoder. Immutable; round-trips to JSON.
+/// </summary>
+/// <param name="CharVocabularySize">Characters (id 0 = padding, 1 = unknown).</param>
+/// <param name="Labels">Tag labels; index = tag id ("O" first by convention).</param>
+/// <param name="Scheme">The tag scheme of <paramref name="Labels"/> (constrains CRF decoding).</param>
+/// <param name="CharEmbeddingDim">Character embedding size.</param>
+/// <param name="WordVocabularySize">Words of the segmentation layer (0 = no word embeddings).</param>
+/// <param name="WordEmbeddingDim">Word embedding size (each character gets its word's vector).</param>
+/// <param name="DictionaryLabelCount">Dictionary feature labels (0 = no dictionary features).</param>
+/// <param name="DictionaryEmbeddingDim">Dictionary feature embedding size.</param>
+/// <param name="Encoder">Sequence encoder.</param>
+/// <param name="HiddenSize">Units per direction of the encoder.</param>
+/// <param name="Layers">Stacked encoder layers.</param>
+/// <param name="AttentionHeads">Heads of a self-attention layer over encoder states (0 = none).</param>
+/// <param name="Decoder">Softmax or CRF.</param>
+/// <param name="Dropout">Dropout on embeddings and encoder outputs.</param>
+/// <param name="ConstrainedDecoding">Apply the scheme's transition constraints when decoding with a CRF.</param>
+public sealed record SequenceTaggerConfig(
+    int CharVocabularySize,
+    IReadOnlyList<string> Labels,
+    TagScheme Scheme = TagScheme.BIO,
+    int CharEmbeddingDim = 100,
+    int WordVocabularySize = 0,
+    int WordEmbeddingDim = 50,
+    int DictionaryLabelCount = 0,
+    int DictionaryEmbeddingDim = 50,
+    EncoderKind Encoder = EncoderKind.BiLstm,
+    int HiddenSize = 128,
+    int Layers = 1,
+    int AttentionHeads = 0,
+    DecoderKind Decoder = DecoderKind.Crf,
+    double Dropout = 0.5,
+    bool ConstrainedDecoding = true)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Size of the concatenated embeddings.</summary>
+    public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0);
+
+    /// <summary>Size of the encoder output.</summary>
+    public int EncodedDim => Encoder == EncoderKind.None ? EmbeddingDim : 2 * HiddenSize;
+
+    /// <summary>JSON text of the config.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses a config written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">For JSON that is not a tagger config.</exception>
+    public static SequenceTaggerConfig FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SequenceTaggerConfig>(json, Json) ?? throw new InvalidDataException("empty tagger config");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException("not a sequence tagger config: " + ex.Message, ex);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using TorchBinding;
+
+namespace ClinicalNer.Models.Tagging;
+
+/// <summary>
+/// A padded batch as the tagger consumes it. All tensors are (B, L) and left-aligned.
+/// </summary>
+/// <param name="Chars">Character ids, int64, 0 at padding.</param>
+/// <param name="Mask">True at real positions.</param>
+/// <param name="Lengths">Real lengths (B).</param>
+/// <param name="Words">Word ids of the segment covering each character (or null without word embeddings).</param>
+/// <param name="Dictionary">Dictionary feature ids (or null without dictionary features).</param>
+/// <param name="Tags">Gold tag ids, -100 at padding (or null when predicting).</param>
+public sealed record TaggerBatch(torch.Tensor Chars, torch.Tensor Mask, long[] Lengths, torch.Tensor? Words = null, torch.Tensor? Dictionary = null, torch.Tensor? Tags = null);

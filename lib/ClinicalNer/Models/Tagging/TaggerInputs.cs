@@ -1,0 +1,155 @@
+using System.Text.Json;
+using ClinicalNer.Data;
+using ClinicalNer.Text;
+using ClinicalNer.Text.Lexicon;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Models.Tagging;
+
+/// <summary>
+/// Everything that turns documents into <see cref="TaggerBatch"/>es and predictions back into spans:
+/// the character vocabulary, the labels of a tag scheme, and optionally a word segmentation
+/// (words and a lexicon for maximum matching) and dictionary features. Saved beside a checkpoint.
+/// </summary>
+public sealed class TaggerInputs
+{
+    private readonly Vocabulary chars;
+    private readonly Vocabulary labels;
+    private readonly Vocabulary? words;
+    private readonly MaxMatcher? segmenter;
+    private readonly DictionaryFeatures? dictionary;
+    private readonly Vocabulary? dictionaryLabels;
+    private readonly Dictionary<string, List<string>>? lexicons;
+
+    private TaggerInputs(Vocabulary chars, Vocabulary labels, TagScheme scheme, Vocabulary? words, IReadOnlyCollection<string>? segmentationLexicon,
+        Dictionary<string, List<string>>? lexicons)
+    {
+        this.chars = chars;
+        this.labels = labels;
+        Scheme = scheme;
+        this.words = words;
+        SegmentationLexicon = segmentationLexicon;
+        if (segmentationLexicon is not null) segmenter = new MaxMatcher(segmentationLexicon);
+        this.lexicons = lexicons;
+        if (lexicons is not null)
+        {
+            dictionary = new DictionaryFeatures(lexicons.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value));
+            dictionaryLabels = Vocabulary.Of(dictionary.Labels);
+        }
+    }
+
+    /// <summary>The tag scheme of the labels.</summary>
+    public TagScheme Scheme { get; }
+
+    /// <summary>Tag labels, "O" first.</summary>
+    public IReadOnlyList<string> Labels => Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList();
+
+    /// <summary>Character vocabulary size.</summary>
+    public int CharCount => chars.Count;
+
+    /// <summary>Word vocabulary size (0 without words).</summary>
+    public int WordCount => words?.Count ?? 0;
+
+    /// <summary>Dictionary feature labels (0 without dictionary features).</summary>
+    public int DictionaryLabelCount => dictionaryLabels?.Count ?? 0;
+
+    /// <summary>The lexicon the segmentation matches against, or null.</summary>
+    public IReadOnlyCollection<string>? SegmentationLexicon { get; }
+
+    /// <summary>The character vocabulary (id ↔ character).</summary>
+    public Vocabulary Characters => chars;
+
+    /// <summary>The word vocabulary, or null.</summary>
+    public Vocabulary? Words => words;
+
+    /// <summary>
+    /// Builds inputs from training documents: characters seen at least <paramref name="minCharCount"/>
+    /// times; labels of <paramref name="scheme"/> for every type in the data; optionally words from a
+    /// segmentation lexicon and typed dictionary lexicons.
+    /// </summary>
+    public static TaggerInputs Build(IReadOnlyList<Document> train, TagScheme scheme = TagScheme.BIO, int minCharCount = 1,
+        IReadOnlyCollection<string>? segmentationLexicon = null, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var charVocab = Vocabulary.WithSpecials(train.SelectMany(d => d.Chars), minCharCount);
+        var types = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal);
+        string prefixes = scheme switch { TagScheme.BIO => "BI", TagScheme.BIOES => "BIES", _ => "BMES" };
+        var labelVocab = Vocabulary.Of(types.SelectMany(t => prefixes.Select(p => $"{p}-{t}")).Prepend("O"));
+        Vocabulary? wordVocab = null;
+        if (segmentationLexicon is not null)
+        {
+            var matcher = new MaxMatcher(segmentationLexicon);
+            wordVocab = Vocabulary.WithSpecials(train.SelectMany(d => matcher.Bidirectional(d.Chars).Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
+        }
+        return new TaggerInputs(charVocab, labelVocab, scheme, wordVocab, segmentationLexicon,
+            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()));
+    }
+
+    /// <summary>The model config these inputs imply, with <paramref name="customize"/> applied to the defaults.</summary>
+    public SequenceTaggerConfig ModelConfig(Func<SequenceTaggerConfig, SequenceTaggerConfig>? customize = null)
+    {
+        var config = new SequenceTaggerConfig(CharCount, Labels, Scheme, WordVocabularySize: WordCount, DictionaryLabelCount: DictionaryLabelCount);
+        return customize?.Invoke(config) ?? config;
+    }
+
+    /// <summary>Encodes documents into one padded batch (tags included when <paramref name="withTags"/>).</summary>
+    /// <remarks>Nested entities cannot be tagged; they are left out of the gold tags (flat data loses nothing).</remarks>
+    public TaggerBatch Encode(IReadOnlyList<Document> documents, bool withTags)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var charIds = documents.Select(d => (IReadOnlyList<long>)d.Chars.Select(c => (long)chars.Id(c)).ToArray()).ToList();
+        var padded = Batching.Pad(charIds);
+        long[] shape = [documents.Count, padded.Width];
+        Tensor? wordTensor = null, dictTensor = null, tagTensor = null;
+        if (words is not null && segmenter is not null)
+            wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d)).ToList()).Ids, shape);
+        if (dictionary is not null && dictionaryLabels is not null)
+            dictTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)dictionary.Tag(d.Chars).Select(t => (long)dictionaryLabels.Id(t) + 1).ToArray()).ToList()).Ids, shape);
+        if (withTags)
+            tagTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)TagIds(d)).ToList(), padId: -100).Ids, shape);
+        return new TaggerBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), padded.Lengths, wordTensor, dictTensor, tagTensor);
+    }
+
+    /// <summary>The spans of predicted tag ids (decoded leniently: an orphan I- starts an entity).</summary>
+    public List<EntitySpan> Spans(IReadOnlyList<int> tagIds) => TagCodec.Decode(tagIds.Select(i => labels[i]).ToArray());
+
+    private long[] TagIds(Document d)
+    {
+        string[] tags = TagCodec.Encode(d.Length, d.Entities, Scheme, out _);
+        return tags.Select(t => (long)labels.Id(t)).ToArray();
+    }
+
+    // Each character gets the id of the word (segment) that covers it.
+    private long[] WordIds(Document d)
+    {
+        var ids = new long[d.Length];
+        foreach (Segment s in segmenter!.Bidirectional(d.Chars))
+        {
+            long id = words!.Id(string.Concat(d.Chars.Skip(s.Start).Take(s.Length)));
+            for (int k = s.Start; k < s.End; k++) ids[k] = id;
+        }
+        return ids;
+    }
+
+    private sealed record Saved(string Scheme, List<string> Chars, List<string> Labels, List<string>? Words, List<string>? SegmentationLexicon,
+        Dictionary<string, List<string>>? Lexicons);
+
+    /// <summary>Writes the inputs as JSON.</summary>
+    public void Save(string path)
+    {
+        var saved = new Saved(Scheme.ToString(), Enumerable.Range(0, chars.Count).Select(k => chars[k]).ToList(), Labels.ToList(),
+            words is null ? null : Enumerable.Range(0, words.Count).Select(k => words[k]).ToList(), SegmentationLexicon?.ToList(), lexicons);
+        File.WriteAllText(path, JsonSerializer.Serialize(saved));
+    }
+
+    /// <summary>Reads inputs written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">For a file that is not tagger inputs.</exception>
+    public static TaggerInputs Load(string path)
+    {
+        Saved s;
+        try { s = JsonSerializer.Deserialize<Saved>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty"); }
+        catch (JsonException ex) { throw new InvalidDataException($"{path}: not tagger inputs: {ex.Message}", ex); }
+        return new TaggerInputs(Vocabulary.Of(s.Chars), Vocabulary.Of(s.Labels), Enum.Parse<TagScheme>(s.Scheme),
+            s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons);
+    }
+}

@@ -1,0 +1,39 @@
+using ClinicalNer.Data;
+using TorchBinding;
+
+namespace ClinicalNer.Training;
+
+/// <summary>
+/// What the trainer needs from a model: its module, a loss on a batch of documents, batched
+/// prediction, parameter groups, and saving/loading of everything that rebuilds it. The BiLSTM-CRF
+/// family (<see cref="TaggerModel"/>) and the BERT taggers implement it.
+/// </summary>
+public interface INerModel : IDisposable
+{
+    /// <summary>The trainable module.</summary>
+    torch.nn.Module Network { get; }
+
+    /// <summary>A short name for logs and the run store, e.g. "BiLSTM-CRF".</summary>
+    string Kind { get; }
+
+    /// <summary>The scalar training loss of a batch.</summary>
+    torch.Tensor Loss(IReadOnlyList<Document> batch);
+
+    /// <summary>Predicted spans per document (the model batches internally; eval mode is the caller's).</summary>
+    IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents);
+
+    /// <summary>The length that batching buckets by (characters, or tokens).</summary>
+    int LengthOf(Document document);
+
+    /// <summary>Optimizer parameter groups: decay exclusions, per-part learning rates.</summary>
+    IEnumerable<torch.optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay);
+
+    /// <summary>Writes weights and everything needed to rebuild the model into <paramref name="directory"/>.</summary>
+    void Save(string directory);
+
+    /// <summary>Loads weights saved by <see cref="Save"/> into this model (strict key and shape check).</summary>
+    void LoadWeights(string directory);
+
+    /// <summary>Hyper-parameters as JSON, for the run store.</summary>
+    string ConfigJson { get; }
+}

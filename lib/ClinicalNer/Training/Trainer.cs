@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ClinicalNer.Data;
+using ClinicalNer.Evaluation;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Training;
+
+/// <summary>
+/// The one trainer for every model of the project. Reads top to bottom: build the optimizer and the
+/// schedule, then per epoch shuffle into length buckets, step with clipping, evaluate on dev with
+/// the strict scorer, keep the best checkpoint, stop when patience runs out. Every epoch also writes
+/// a last/ checkpoint (weights, optimizer state, schedule, RNG) from which <see cref="Fit"/> resumes exactly.
+/// </summary>
+public sealed class Trainer
+{
+    /// <summary>Best checkpoint directory name under the output directory.</summary>
+    public const string BestDir = "best";
+    /// <summary>Resume checkpoint directory name under the output directory.</summary>
+    public const string LastDir = "last";
+    private const string OptimizerFile = "optimizer.safetensors";
+    private const string StateFile = "trainer_state.json";
+
+    private readonly TrainerOptions options;
+
+    /// <summary>Creates a trainer with the given options.</summary>
+    public Trainer(TrainerOptions options) => this.options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>Called with every step and epoch event (progress bars, live curves, the run store).</summary>
+    public event Action<TrainingEvent>? Progress;
+
+    /// <summary>Trains <paramref name="model"/>; resumes from OutputDir/last when <paramref name="resume"/> and it exists.</summary>
+    public TrainingResult Fit(INerModel model, IReadOnlyList<Document> train, IReadOnlyList<Document> dev, bool resume = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(dev);
+        if (train.Count == 0) throw new ArgumentException("no training documents", nameof(train));
+
+        // 1. Optimizer and schedule.
+        int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
+        var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay).Where(g => g.Parameters.Count > 0).ToList();
+        using optim.Optimizer optimizer = options.Optimizer switch
+        {
+            OptimizerKind.Adam => new TorchBinding.Modules.Adam(groups, options.LearningRate, weight_decay: options.WeightDecay),
+            OptimizerKind.Sgd => new TorchBinding.Modules.SGD(groups, options.LearningRate, momentum: 0.9, weight_decay: options.WeightDecay),
+            _ => new TorchBinding.Modules.AdamW(groups, options.LearningRate, weight_decay: options.WeightDecay),
+        };
+        long warmup = (long)(options.WarmupFraction * totalSteps);
+        var schedule = new optim.lr_scheduler.LambdaLR(optimizer, step =>
+            step < warmup ? (double)(step + 1) / (warmup + 1)
+            : options.LinearDecay ? Math.Max(0.0, (double)(totalSteps - step) / Math.Max(1, totalSteps - warmup)) : 1.0);
+
+        // 2. State, possibly resumed.
+        var state = new RunState();
+        if (resume && options.OutputDir is not null && File.Exists(Path.Combine(options.OutputDir, LastDir, StateFile)))
+            state = Restore(model, optimizer, schedule, Path.Combine(options.OutputDir, LastDir));
+        else manual_seed(options.Seed);
+
+        // 3. Epochs.
+        int[] lengths = train.Select(model.LengthOf).ToArray();
+        var parameters = model.Network.parameters().ToList();
+        bool stoppedEarly = false;
+        for (int epoch = state.Epoch + 1; epoch <= options.Epochs && state.Step < totalSteps && !stoppedEarly; epoch++)
+        {
+            model.Network.train();
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long chars = 0;
+            int done = 0;
+            foreach (int[] batchIndices in Batching.Buckets(lengths, options.BatchSize, options.Seed * 1000 + epoch))
+            {
+                if (state.Step >= totalSteps) break;
+                var batch = batchIndices.Select(i => train[i]).ToList();
+                double loss;
+                using (var scope = NewDisposeScope())
+                {
+                    var lossTensor = model.Loss(batch);
+                    optimizer.zero_grad();
+                    lossTensor.backward();
+                    if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
+                    optimizer.step();
+                    schedule.step();
+                    loss = lossTensor.item<float>();
+                }
+                if (!double.IsFinite(loss)) throw new InvalidOperationException($"training diverged: loss {loss} at step {state.Step + 1} (epoch {epoch}); lower the learning rate");
+                state.Step++;
+                done++;
+                lossSum += loss;
+                chars += batchIndices.Sum(i => (long)lengths[i]);
+                Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds));
+            }
+
+            // 4. Evaluate, keep the best, maybe stop.
+            var report = Evaluate(model, dev);
+            double seconds = clock.Elapsed.TotalSeconds;
+            bool isBest = report.Micro.F1 > state.BestF1 || state.BestEpoch == 0;
+            var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(1, done), report.Micro.Precision, report.Micro.Recall, report.Micro.F1, seconds,
+                optimizer.ParamGroups[0].LearningRate);
+            state.History.Add(record);
+            if (isBest)
+            {
+                state.BestF1 = report.Micro.F1;
+                state.BestEpoch = epoch;
+                state.SinceBest = 0;
+                if (options.OutputDir is not null) model.Save(Path.Combine(options.OutputDir, BestDir));
+            }
+            else state.SinceBest++;
+            stoppedEarly = options.Patience > 0 && state.SinceBest >= options.Patience;
+            state.Epoch = epoch;
+            if (options.OutputDir is not null) SaveLast(model, optimizer, state, Path.Combine(options.OutputDir, LastDir));
+            Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, record.TrainLoss, record.LearningRate, chars / seconds, report, isBest, seconds));
+        }
+        return new TrainingResult(state.BestF1, state.BestEpoch, state.History,
+            options.OutputDir is null ? null : Path.Combine(options.OutputDir, BestDir), stoppedEarly);
+    }
+
+    /// <summary>Strict scores of the model on documents (eval mode, no gradients).</summary>
+    public static NerReport Evaluate(INerModel model, IReadOnlyList<Document> documents)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(documents);
+        model.Network.eval();
+        using var _ = no_grad();
+        var predicted = model.Predict(documents);
+        return NerMetrics.Strict(documents.Select(d => d.Entities).ToList(), predicted);
+    }
+
+    private sealed class RunState
+    {
+        public int Epoch { get; set; }
+        public long Step { get; set; }
+        public double BestF1 { get; set; }
+        public int BestEpoch { get; set; }
+        public int SinceBest { get; set; }
+        public List<EpochRecord> History { get; set; } = [];
+    }
+
+    private static void SaveLast(INerModel model, optim.Optimizer optimizer, RunState state, string dir)
+    {
+        model.Save(dir);
+        using var scope = NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>(optimizer.state_dict()) { ["rng_state"] = get_rng_state() };
+        safetensors.save(tensors, Path.Combine(dir, OptimizerFile));
+        var json = JsonSerializer.Serialize(new { state.Epoch, state.Step, state.BestF1, state.BestEpoch, state.SinceBest, state.History, OptimizerSteps = optimizer.StepCount });
+        string temp = Path.Combine(dir, StateFile + ".tmp");
+        File.WriteAllText(temp, json);
+        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+    }
+
+    private static RunState Restore(INerModel model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, StateFile)));
+        var root = doc.RootElement;
+        var state = new RunState
+        {
+            Epoch = root.GetProperty("Epoch").GetInt32(),
+            Step = root.GetProperty("Step").GetInt64(),
+            BestF1 = root.GetProperty("BestF1").GetDouble(),
+            BestEpoch = root.GetProperty("BestEpoch").GetInt32(),
+            SinceBest = root.GetProperty("SinceBest").GetInt32(),
+            History = root.GetProperty("History").Deserialize<List<EpochRecord>>() ?? [],
+        };
+        using var scope = NewDisposeScope();
+        model.LoadWeights(dir);
+        var saved = safetensors.load(Path.Combine(dir, OptimizerFile));
+        set_rng_state(saved["rng_state"]);
+        saved.Remove("rng_state");
+        optimizer.load_state_dict(saved, root.GetProperty("OptimizerSteps").GetInt64());
+        for (long s = 0; s < state.Step; s++) schedule.step();
+        return state;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+
+namespace ClinicalNer.Training;
+
+/// <summary>Optimizers the trainer can build.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+public enum OptimizerKind
+{
+    /// <summary>AdamW (decoupled weight decay).</summary>
+    AdamW,
+    /// <summary>Adam (L2 weight decay in the gradient).</summary>
+    Adam,
+    /// <summary>SGD with momentum 0.9.</summary>
+    Sgd,
+}
+
+/// <summary>How one training run goes. Immutable; recorded in the run store.</summary>
+/// <param name="Epochs">Passes over the training set (upper bound with early stopping).</param>
+/// <param name="BatchSize">Documents per step.</param>
+/// <param name="LearningRate">Peak learning rate.</param>
+/// <param name="Optimizer">AdamW, Adam or SGD.</param>
+/// <param name="WeightDecay">Weight decay (not applied to biases, norms, CRF transitions).</param>
+/// <param name="WarmupFraction">Fraction of all steps with a linear warmup from 0.</param>
+/// <param name="LinearDecay">Decay linearly to 0 at the last step after warmup.</param>
+/// <param name="ClipNorm">Gradient norm bound (0 = none).</param>
+/// <param name="Patience">Stop after this many evaluations without a better dev F1 (0 = never stop early).</param>
+/// <param name="MaxSteps">Stop after this many optimizer steps (null = no limit).</param>
+/// <param name="Seed">Seeds libtorch and the batch order.</param>
+/// <param name="OutputDir">Where best/ and last/ checkpoints go (null = no checkpoints).</param>
+public sealed record TrainerOptions(
+    int Epochs = 30,
+    int BatchSize = 32,
+    double LearningRate = 1e-3,
+    OptimizerKind Optimizer = OptimizerKind.AdamW,
+    double WeightDecay = 0.01,
+    double WarmupFraction = 0.0,
+    bool LinearDecay = false,
+    double ClipNorm = 5.0,
+    int Patience = 5,
+    int? MaxSteps = null,
+    int Seed = 1,
+    string? OutputDir = null);
+
+/// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Step">Optimizer steps so far.</param>
+/// <param name="StepsInEpoch">Steps of this epoch so far.</param>
+/// <param name="EpochSteps">Steps per epoch.</param>
+/// <param name="Loss">Loss of this step, or mean loss of the epoch.</param>
+/// <param name="LearningRate">Current learning rate of the first group.</param>
+/// <param name="CharsPerSecond">Training throughput so far in this epoch.</param>
+/// <param name="Dev">Dev scores (epoch events only).</param>
+/// <param name="IsBest">Whether this epoch set a new best dev F1.</param>
+/// <param name="Seconds">Seconds this epoch took (epoch events only).</param>
+public sealed record TrainingEvent(int Epoch, long Step, int StepsInEpoch, int EpochSteps, double Loss, double LearningRate, double CharsPerSecond,
+    Evaluation.NerReport? Dev = null, bool IsBest = false, double Seconds = 0)
+{
+    /// <summary>True for the end-of-epoch event.</summary>
+    public bool IsEpochEnd => Dev is not null;
+}
+
+/// <summary>One epoch of the training history.</summary>
+public sealed record EpochRecord(int Epoch, long Step, double TrainLoss, double DevPrecision, double DevRecall, double DevF1, double Seconds, double LearningRate);
+
+/// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
+/// <param name="BestDevF1">Best strict dev F1.</param>
+/// <param name="BestEpoch">The epoch that reached it.</param>
+/// <param name="History">Every epoch.</param>
+/// <param name="BestCheckpoint">Directory of the best checkpoint, or null without an output directory.</param>
+/// <param name="StoppedEarly">Whether patience ran out.</param>
+public sealed record TrainingResult(double BestDevF1, int BestEpoch, IReadOnlyList<EpochRecord> History, string? BestCheckpoint, bool StoppedEarly);
