@@ -13,6 +13,9 @@ static int Run(string command, string[] rest)
             "bench" => BenchCommand.Run(rest),
             "demo" => DemoCommand.Run(rest),
             "data" => DataCommand.Run(rest),
+            "train" => TrainCommand.Run(rest),
+            "eval" => EvalCommand.Run(rest),
+            "predict" => PredictCommand.Run(rest),
             _ => Usage($"unknown command '{command}'"),
         };
     }
@@ -32,6 +35,9 @@ static int Usage(string? error = null)
           test               setup + the whole test suite
           demo               setup + a short BiLSTM training run on the bundled sample
           data stats PATH    statistics table of a corpus (CoNLL, K-BERT TSV, CCKS2017, JSON lines)
+          train ...          train a BiLSTM-CRF-family tagger (lab train --help)
+          eval ...           per-type table of a checkpoint on data
+          predict ...        entities of raw text as JSON lines
           info               libtorch, BLAS, threads and devices as one JSON object
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
           bench threads      the thread configurations measured (how the default was chosen)

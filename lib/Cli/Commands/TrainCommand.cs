@@ -1,0 +1,96 @@
+using System.Globalization;
+using ClinicalNer.Data;
+using ClinicalNer.Evaluation;
+using ClinicalNer.Models.Tagging;
+using ClinicalNer.Runs;
+using ClinicalNer.Text;
+using ClinicalNer.Training;
+
+namespace Cli.Commands;
+
+/// <summary>
+/// <c>lab train --data DIR | --train F --dev F [--test F]  --out DIR  [--model bilstm-crf] [hyper-parameters]</c>:
+/// trains a sequence tagger, keeps the best checkpoint, records the run, prints the per-type table.
+/// </summary>
+internal static class TrainCommand
+{
+    public const string Usage = """
+        usage: lab train (--data DIR | --train FILE --dev FILE [--test FILE]) --out DIR
+                 [--model bilstm-crf|bilstm-softmax|bigru-crf|bigru-attention-crf|embedding-crf]
+                 [--epochs 30] [--batch-size 32] [--lr 0.001] [--optimizer adamw|adam|sgd] [--weight-decay 0.01]
+                 [--emb 100] [--hidden 128] [--layers 1] [--dropout 0.5] [--scheme bio|bioes|bmes] [--max-length 256]
+                 [--patience 5] [--seed 1] [--clip 5] [--store runs.db] [--name NAME] [--resume]
+        """;
+
+    public static int Run(string[] args)
+    {
+        string outDir = CliOptions.Get(args, "--out") ?? throw new ArgumentException("--out DIR is required\n" + Usage);
+        int maxLength = Int(args, "--max-length", 256);
+        var (train, dev, test, dataset) = CorpusArguments.Splits(args, maxLength);
+        var scheme = Enum.Parse<TagScheme>(CliOptions.Get(args, "--scheme") ?? "bio", ignoreCase: true);
+        string modelName = CliOptions.Get(args, "--model") ?? "bilstm-crf";
+        var inputs = TaggerInputs.Build(train, scheme);
+        var config = ModelConfig(inputs, modelName, args);
+        var options = new TrainerOptions(
+            Epochs: Int(args, "--epochs", 30), BatchSize: Int(args, "--batch-size", 32), LearningRate: Dbl(args, "--lr", 1e-3),
+            Optimizer: Enum.Parse<OptimizerKind>(CliOptions.Get(args, "--optimizer") ?? "adamw", ignoreCase: true),
+            WeightDecay: Dbl(args, "--weight-decay", 0.01), ClipNorm: Dbl(args, "--clip", 5.0), Patience: Int(args, "--patience", 5),
+            Seed: Int(args, "--seed", 1), OutputDir: outDir);
+
+        using var model = TaggerModel.Create(inputs, config, options.Seed);
+        Console.WriteLine($"{model.Kind}: {model.Tagger.parameters().Sum(p => p.numel()):N0} parameters; train {train.Count} / dev {dev.Count} pieces of ≤ {maxLength} characters; data {dataset}");
+        var trainer = new Trainer(options);
+        using var store = new RunStore(CliOptions.Get(args, "--store") ?? Path.Combine(outDir, "runs.db"));
+        long runId = store.Track(trainer, model, CliOptions.Get(args, "--name") ?? modelName, dataset, options);
+        var bar = new ConsoleProgress();
+        trainer.Progress += bar.Show;
+        TrainingResult result;
+        try
+        {
+            result = trainer.Fit(model, train, dev, resume: CliOptions.Has(args, "--resume"));
+        }
+        catch
+        {
+            store.FinishRun(runId, "failed", null);
+            throw;
+        }
+        Console.WriteLine($"best dev F1 {result.BestDevF1 * 100:F2} at epoch {result.BestEpoch}{(result.StoppedEarly ? " (early stop)" : "")}; checkpoint {result.BestCheckpoint}");
+        using var best = TaggerModel.Load(result.BestCheckpoint!);
+        store.AddScores(runId, "dev", Trainer.Evaluate(best, dev));
+        if (test is not null)
+        {
+            var report = Trainer.Evaluate(best, test);
+            store.AddScores(runId, "test", report);
+            Console.WriteLine("test (strict):");
+            Console.Write(ReportTable.Format(report));
+        }
+        store.FinishRun(runId, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
+        Console.WriteLine($"run {runId} recorded in {store.DatabasePath}");
+        return 0;
+    }
+
+    private static SequenceTaggerConfig ModelConfig(TaggerInputs inputs, string name, string[] args)
+    {
+        var (encoder, decoder, heads) = name.ToLowerInvariant() switch
+        {
+            "bilstm-crf" => (EncoderKind.BiLstm, DecoderKind.Crf, 0),
+            "bilstm-softmax" or "bilstm" => (EncoderKind.BiLstm, DecoderKind.Softmax, 0),
+            "bigru-crf" => (EncoderKind.BiGru, DecoderKind.Crf, 0),
+            "bigru-attention-crf" => (EncoderKind.BiGru, DecoderKind.Crf, 4),
+            "embedding-crf" => (EncoderKind.None, DecoderKind.Crf, 0),
+            _ => throw new ArgumentException($"unknown model '{name}'\n" + Usage),
+        };
+        return inputs.ModelConfig(c => c with
+        {
+            Encoder = encoder, Decoder = decoder, AttentionHeads = heads,
+            CharEmbeddingDim = Int(args, "--emb", 100), HiddenSize = Int(args, "--hidden", 128), Layers = Int(args, "--layers", 1),
+            Dropout = Dbl(args, "--dropout", 0.5),
+        });
+    }
+
+    internal static int Int(string[] args, string name, int fallback) =>
+        CliOptions.Get(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    internal static double Dbl(string[] args, string name, double fallback) =>
+        CliOptions.Get(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
