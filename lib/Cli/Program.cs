@@ -41,6 +41,7 @@ static int Usage(string? error = null)
           info               libtorch, BLAS, threads and devices as one JSON object
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
           bench threads      the thread configurations measured (how the default was chosen)
+          bench bilstm-crf   BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference
         """);
     return error is null ? 0 : 2;
 }

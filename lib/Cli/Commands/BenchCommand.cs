@@ -7,6 +7,7 @@ internal static class BenchCommand
     {
         "ops" => Bench.OpsBenchmark.Run(),
         "threads" => Bench.ThreadsBenchmark.Run(),
-        _ => throw new ArgumentException("usage: lab bench ops|threads"),
+        "bilstm-crf" => Bench.BilstmCrfBenchmark.Run(),
+        _ => throw new ArgumentException("usage: lab bench ops|threads|bilstm-crf"),
     };
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ClinicalNer.Models.Tagging;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace Cli.Bench;
+
+/// <summary>
+/// <c>lab bench bilstm-crf</c>: training chars/s and decoding sentences/s of a BiLSTM-CRF (emb 100,
+/// hidden 128 per direction, 11 tags, dropout 0.5, batch 32 x 100) on our stack and on the PyTorch
+/// reference (bilstm_crf_peer.py) at its best thread setting, in the same run; one JSON line.
+/// </summary>
+internal static class BilstmCrfBenchmark
+{
+    private const int Vocab = 3000, Batch = 32, Length = 100;
+    private const double Seconds = 6;
+    private static readonly string[] Types = ["BODY", "SIGNS", "CHECK", "DISEASE", "TREATMENT"];
+
+    public static int Run()
+    {
+        var ours = Ours();
+        int cores = Environment.ProcessorCount;
+        double peerTrain = 0, peerDecode = 0;
+        string trainConfig = "", decodeConfig = "";
+        foreach (var (torchThreads, blasThreads) in new[] { (1, cores), (cores, 1), (1, 1), (cores, cores) }.Distinct())
+        {
+            var peer = Peer(torchThreads, blasThreads);
+            if (peer["train_chars_per_s"] > peerTrain) { peerTrain = peer["train_chars_per_s"]; trainConfig = $"torch={torchThreads},blas={blasThreads}"; }
+            if (peer["decode_sentences_per_s"] > peerDecode) { peerDecode = peer["decode_sentences_per_s"]; decodeConfig = $"torch={torchThreads},blas={blasThreads}"; }
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["bench"] = "bilstm-crf",
+            ["shape"] = $"batch {Batch} x {Length} chars, emb 100, hidden 128x2, 11 tags",
+            ["ours_train_chars_per_s"] = Math.Round(ours.Train),
+            ["pytorch_train_chars_per_s"] = Math.Round(peerTrain),
+            ["train_ratio"] = Math.Round(ours.Train / peerTrain, 3),
+            ["ours_decode_sentences_per_s"] = Math.Round(ours.Decode),
+            ["pytorch_decode_sentences_per_s"] = Math.Round(peerDecode),
+            ["decode_ratio"] = Math.Round(ours.Decode / peerDecode, 3),
+            ["ours_threads"] = $"torch={Threading.TorchThreads},blas={Threading.BlasThreads}",
+            ["pytorch_threads"] = new { train = trainConfig, decode = decodeConfig },
+        }));
+        return 0;
+    }
+
+    private static (double Train, double Decode) Ours()
+    {
+        string[] labels = ["O", .. Types.SelectMany(t => new[] { "B-" + t, "I-" + t })];
+        var config = new SequenceTaggerConfig(Vocab, labels, CharEmbeddingDim: 100, HiddenSize: 128, Dropout: 0.5, Decoder: DecoderKind.Crf, ConstrainedDecoding: false);
+        manual_seed(0);
+        using var model = new SequenceTagger(config);
+        using var keep = NewDisposeScope();
+        var chars = randint(1, Vocab, [Batch, Length]);
+        var tags = randint(0, labels.Length, [Batch, Length]);
+        var mask = ones([Batch, Length], ScalarType.Bool);
+        var batch = new TaggerBatch(chars, mask, Enumerable.Repeat((long)Length, Batch).ToArray(), Tags: tags);
+        var parameters = model.parameters().ToList();
+        using var optimizer = optim.Adam(parameters, lr: 1e-3);
+
+        model.train();
+        double train = PerSecond(() =>
+        {
+            using var step = NewDisposeScope();
+            var loss = model.Loss(batch);
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(parameters, 5.0);
+            optimizer.step();
+        }, Batch * Length);
+        model.eval();
+        double decode = PerSecond(() => model.Decode(batch), Batch);
+        return (train, decode);
+    }
+
+    private static double PerSecond(Action step, int units)
+    {
+        step();
+        step();
+        double best = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            int n = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < Seconds / 3 || n < 2)
+            {
+                step();
+                n++;
+            }
+            best = Math.Max(best, n * units / clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
+    private static Dictionary<string, double> Peer(int torchThreads, int blasThreads)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", "bilstm_crf_peer.py"));
+        psi.ArgumentList.Add(torchThreads.ToString(CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add(Seconds.ToString(CultureInfo.InvariantCulture));
+        psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString(CultureInfo.InvariantCulture);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"PyTorch reference failed (python3-torch is installed by ./lab setup):\n{stderr}");
+        return JsonSerializer.Deserialize<Dictionary<string, double>>(stdout)!;
+    }
+}
