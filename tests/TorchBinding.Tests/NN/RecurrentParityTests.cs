@@ -8,8 +8,18 @@ namespace TorchBinding.Tests;
 /// </summary>
 public class RecurrentParityTests
 {
-    [Fact]
-    public void Lstm_and_gru_with_lengths_match_pytorch_packed_sequences()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Lstm_and_gru_with_lengths_match_pytorch_packed_sequences(bool fusedLstm)
+    {
+        bool previous = Modules.LSTM.UseFusedKernel;
+        Modules.LSTM.UseFusedKernel = fusedLstm;
+        try { Compare(); }
+        finally { Modules.LSTM.UseFusedKernel = previous; }
+    }
+
+    private static void Compare()
     {
         using var scope = NewDisposeScope();
         manual_seed(5);

@@ -1,0 +1,196 @@
+// A fused single-layer LSTM for CPU float32 with its own backward: one matrix product per time step
+// (input projections for all steps are one product up front) and the gate arithmetic in one
+// vectorisable loop, instead of libtorch's per-step graph of small autograd ops. Semantics equal
+// nn.LSTM over packed sequences: each sequence runs to its own length, padded outputs are zero,
+// h_n/c_n are the states at each sequence's last real step, the reverse direction starts there.
+#include "ts_api.h"
+
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <cstring>
+
+namespace {
+
+// exp for |x| <= 87: x = n ln2 + r with |r| <= ln2/2, e^r by its degree-6 Taylor polynomial
+// (relative error < 2e-7, below float precision), 2^n through the exponent bits. Branch-free so
+// the gate loops vectorise.
+inline float fast_exp(float x) {
+  x = x < -87.f ? -87.f : (x > 87.f ? 87.f : x);
+  float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;  // ln2 split in two for accuracy
+  float p = 1.f + r * (1.f + r * (0.5f + r * (1.f / 6 + r * (1.f / 24 + r * (1.f / 120 + r * (1.f / 720))))));
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+inline float sigmoid(float x) { return 1.f / (1.f + fast_exp(-x)); }
+inline float tanh_(float x) { return 2.f / (1.f + fast_exp(-2.f * x)) - 1.f; }
+
+// One time step of the gate arithmetic for `batch` rows. g: pre-activations [i|f|g|o] (rows x 4H),
+// overwritten with the activations; writes c, tanh(c), h and the (zero when inactive) output.
+__attribute__((target_clones("avx2", "default")))
+void cell_forward(int64_t batch, int64_t H, float* g, const float* c_prev, const float* h_prev, float* c, float* tc, float* h, float* out,
+                  const uint8_t* active) {
+  for (int64_t b = 0; b < batch; ++b) {
+    float* gb = g + b * 4 * H;
+    const float* cp = c_prev + b * H;
+    float *cb = c + b * H, *tb = tc + b * H, *hb = h + b * H, *ob = out + b * H;
+    if (!active[b]) {
+      std::memcpy(cb, cp, H * sizeof(float));
+      std::memcpy(hb, h_prev + b * H, H * sizeof(float));
+      std::memset(ob, 0, H * sizeof(float));
+      std::memset(tb, 0, H * sizeof(float));
+      std::memset(gb, 0, 4 * H * sizeof(float));
+      continue;
+    }
+    for (int64_t j = 0; j < H; ++j) {
+      float i = sigmoid(gb[j]), f = sigmoid(gb[H + j]), gg = tanh_(gb[2 * H + j]), o = sigmoid(gb[3 * H + j]);
+      float cc = f * cp[j] + i * gg;
+      float t = tanh_(cc);
+      gb[j] = i;
+      gb[H + j] = f;
+      gb[2 * H + j] = gg;
+      gb[3 * H + j] = o;
+      cb[j] = cc;
+      tb[j] = t;
+      hb[j] = o * t;
+      ob[j] = o * t;
+    }
+  }
+}
+
+// Backward through one step's gate arithmetic: from dh (incoming), dc_next and the saved
+// activations, the pre-activation gradients dG and the new dc_next (in place). Inactive rows pass
+// their state gradients through and get dG = 0.
+__attribute__((target_clones("avx2", "default")))
+void cell_backward(int64_t batch, int64_t H, const float* act, const float* c_prev, const float* tc, const float* dh_next, const float* dout,
+                   float* dc_next, float* dG, const uint8_t* active) {
+  for (int64_t b = 0; b < batch; ++b) {
+    float* dg = dG + b * 4 * H;
+    if (!active[b]) {
+      std::memset(dg, 0, 4 * H * sizeof(float));
+      continue;
+    }
+    const float* a = act + b * 4 * H;
+    const float *cp = c_prev + b * H, *t = tc + b * H, *dhn = dh_next + b * H, *dob = dout + b * H;
+    float* dcn = dc_next + b * H;
+    for (int64_t j = 0; j < H; ++j) {
+      float i = a[j], f = a[H + j], gg = a[2 * H + j], o = a[3 * H + j];
+      float dh = dhn[j] + dob[j];
+      float dc = dcn[j] + dh * o * (1.f - t[j] * t[j]);
+      dg[j] = dc * gg * i * (1.f - i);
+      dg[H + j] = dc * cp[j] * f * (1.f - f);
+      dg[2 * H + j] = dc * i * (1.f - gg * gg);
+      dg[3 * H + j] = dh * t[j] * o * (1.f - o);
+      dcn[j] = dc * f;
+    }
+  }
+}
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
+  // x: (T, B, I) time-major; lengths: (B) int64 on CPU. Returns out (T, B, H), h_n (B, H), c_n (B, H).
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh,
+                               const at::Tensor& b_ih, const at::Tensor& b_hh, const at::Tensor& lengths) {
+    const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
+    auto opts = x.options();
+    // Input projections of every step at once: (T, B, 4H).
+    at::Tensor gates = at::addmm(b_ih + b_hh, x.reshape({T * B, I}), w_ih.t()).view({T, B, 4 * H});
+    at::Tensor hs = at::zeros({T + 1, B, H}, opts), cs = at::zeros({T + 1, B, H}, opts);
+    at::Tensor tcs = at::empty({T, B, H}, opts), out = at::empty({T, B, H}, opts);
+    at::Tensor w_hh_t = w_hh.t();
+    const int64_t* len = lengths.data_ptr<int64_t>();
+    std::vector<uint8_t> active(static_cast<size_t>(B));
+    for (int64_t t = 0; t < T; ++t) {
+      for (int64_t b = 0; b < B; ++b) active[b] = t < len[b];
+      at::Tensor g = gates.select(0, t);
+      g.addmm_(hs.select(0, t), w_hh_t);  // (B, 4H) += h_{t-1} W_hh^T
+      cell_forward(B, H, g.data_ptr<float>(), cs.select(0, t).data_ptr<float>(), hs.select(0, t).data_ptr<float>(),
+                   cs.select(0, t + 1).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), hs.select(0, t + 1).data_ptr<float>(),
+                   out.select(0, t).data_ptr<float>(), active.data());
+    }
+    ctx->save_for_backward({x, w_ih, w_hh, gates, cs, hs, tcs, lengths});
+    return {out, hs.select(0, T).clone(), cs.select(0, T).clone()};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &w_ih = saved[1], &w_hh = saved[2], &gates = saved[3], &cs = saved[4], &hs = saved[5], &tcs = saved[6],
+                     &lengths = saved[7];
+    const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
+    auto opts = x.options();
+    at::Tensor dout = grads[0].defined() ? grads[0].contiguous() : at::zeros({T, B, H}, opts);
+    at::Tensor dh_next = grads[1].defined() ? grads[1].clone().contiguous() : at::zeros({B, H}, opts);
+    at::Tensor dc_next = grads[2].defined() ? grads[2].clone().contiguous() : at::zeros({B, H}, opts);
+    at::Tensor dG = at::empty({T, B, 4 * H}, opts);
+    const int64_t* len = lengths.data_ptr<int64_t>();
+    std::vector<uint8_t> active(static_cast<size_t>(B));
+    float* dhn = dh_next.data_ptr<float>();
+    for (int64_t t = T - 1; t >= 0; --t) {
+      for (int64_t b = 0; b < B; ++b) active[b] = t < len[b];
+      at::Tensor dg = dG.select(0, t);
+      cell_backward(B, H, gates.select(0, t).data_ptr<float>(), cs.select(0, t).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), dhn,
+                    dout.select(0, t).data_ptr<float>(), dc_next.data_ptr<float>(), dg.data_ptr<float>(), active.data());
+      at::Tensor dh_rec = at::mm(dg, w_hh);  // (B, H): gradient reaching h_{t-1} through the recurrence
+      const float* rec = dh_rec.data_ptr<float>();
+      for (int64_t b = 0; b < B; ++b)
+        if (active[b]) std::memcpy(dhn + b * H, rec + b * H, H * sizeof(float));
+    }
+    at::Tensor dG2 = dG.view({T * B, 4 * H});
+    at::Tensor dx = at::mm(dG2, w_ih).view({T, B, I});
+    at::Tensor dw_ih = at::mm(dG2.t(), x.reshape({T * B, I}));
+    at::Tensor dw_hh = at::mm(dG2.t(), hs.narrow(0, 0, T).reshape({T * B, H}));
+    at::Tensor db = dG2.sum(0);
+    return {dx, dw_ih, dw_hh, db, db.clone(), at::Tensor()};
+  }
+};
+
+// (T, B) index that reverses each sequence within its length (positions past it stay put).
+at::Tensor reversal_index(int64_t T, int64_t B, const std::vector<int64_t>& len) {
+  at::Tensor idx = at::empty({T, B}, at::kLong);
+  int64_t* p = idx.data_ptr<int64_t>();
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t b = 0; b < B; ++b) p[t * B + b] = t < len[b] ? len[b] - 1 - t : t;
+  return idx;
+}
+
+}  // namespace
+
+// One layer, batch-first input (B, T, I), CPU float32, zero initial state. params: w_ih, w_hh, b_ih,
+// b_hh (then the same for the reverse direction). lengths: B entries or null. Outputs as nn.LSTM:
+// output (B, T, dirs*H), h_n and c_n (dirs, B, H).
+TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const TSTensor* params, int32_t bidirectional, TSTensor* output,
+                                   TSTensor* h_n, TSTensor* c_n) {
+  TS_STATUS({
+    const at::Tensor& in = *input;
+    TORCH_CHECK(in.dim() == 3, "fused lstm: expected a 3-D (batch, time, features) input, got ", in.dim(), "-D");
+    TORCH_CHECK(in.device().is_cpu() && in.scalar_type() == at::kFloat, "fused lstm: CPU float32 only");
+    const int64_t B = in.size(0), T = in.size(1), I = in.size(2);
+    std::vector<int64_t> len(static_cast<size_t>(B), T);
+    if (lengths)
+      for (int64_t b = 0; b < B; ++b) {
+        TORCH_CHECK(lengths[b] >= 1 && lengths[b] <= T, "fused lstm: length ", lengths[b], " outside [1, ", T, "]");
+        len[b] = lengths[b];
+      }
+    at::Tensor len_t = at::tensor(len, at::kLong);
+    at::Tensor xt = in.transpose(0, 1).contiguous();  // (T, B, I)
+    auto fwd = FusedLstmFunction::apply(xt, *params[0], *params[1], *params[2], *params[3], len_t);
+    if (!bidirectional) {
+      *output = ts_new(fwd[0].transpose(0, 1));
+      *h_n = ts_new(fwd[1].unsqueeze(0));
+      *c_n = ts_new(fwd[2].unsqueeze(0));
+      return 0;
+    }
+    const int64_t H = params[5]->size(1);
+    at::Tensor rev = reversal_index(T, B, len);
+    at::Tensor x_rev = xt.gather(0, rev.unsqueeze(2).expand({T, B, I}));
+    auto bwd = FusedLstmFunction::apply(x_rev, *params[4], *params[5], *params[6], *params[7], len_t);
+    at::Tensor out_b = bwd[0].gather(0, rev.unsqueeze(2).expand({T, B, H}));  // the reversal is its own inverse
+    *output = ts_new(at::cat({fwd[0], out_b}, 2).transpose(0, 1));
+    *h_n = ts_new(at::stack({fwd[1], bwd[1]}));
+    *c_n = ts_new(at::stack({fwd[2], bwd[2]}));
+  })
+}
