@@ -26,6 +26,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_logical_not(TensorHandle t);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_isnan(TensorHandle t);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_isinf(TensorHandle t);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_log_sigmoid(TensorHandle t);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_gelu(TensorHandle t, int tanhApprox);
 
     [LibraryImport(Lib)] internal static partial int TS_Tensor_neg_(TensorHandle t);

@@ -35,6 +35,8 @@ public static partial class torch
             public static Tensor tanh(Tensor input) => input.tanh();
             /// <summary>logistic sigmoid</summary>
             public static Tensor sigmoid(Tensor input) => input.sigmoid();
+            /// <summary>log σ(x), stable for large |x|.</summary>
+            public static Tensor log_sigmoid(Tensor input) => input.log_sigmoid();
             /// <summary>Pads the last dimensions: pad = (left, right, top, bottom, ...).</summary>
             public static Tensor pad(Tensor input, long[] pad, double value = 0) => new(TS_NN_pad(input.Handle, pad, pad.Length, value));
 

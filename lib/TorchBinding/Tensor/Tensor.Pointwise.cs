@@ -32,6 +32,8 @@ public static partial class torch
         public Tensor sigmoid() => new(TS_Tensor_sigmoid(Handle));
         /// <summary>max(x, 0)</summary>
         public Tensor relu() => new(TS_Tensor_relu(Handle));
+        /// <summary>log σ(x), computed stably.</summary>
+        public Tensor log_sigmoid() => new(TS_Tensor_log_sigmoid(Handle));
         /// <summary>GELU, exact (erf) unless <paramref name="tanh_approximation"/>.</summary>
         public Tensor gelu(bool tanh_approximation = false) => new(TS_Tensor_gelu(Handle, tanh_approximation ? 1 : 0));
         /// <summary>sign x</summary>

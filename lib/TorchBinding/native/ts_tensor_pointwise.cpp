@@ -10,7 +10,7 @@
 TS_UNARY(neg) TS_UNARY(abs) TS_UNARY(exp) TS_UNARY(log) TS_UNARY(log1p) TS_UNARY(sqrt) TS_UNARY(rsqrt)
 TS_UNARY(sin) TS_UNARY(cos) TS_UNARY(tanh) TS_UNARY(sigmoid) TS_UNARY(relu) TS_UNARY(sign) TS_UNARY(floor)
 TS_UNARY(ceil) TS_UNARY(round) TS_UNARY(reciprocal) TS_UNARY(erf) TS_UNARY(square) TS_UNARY(logical_not)
-TS_UNARY(isnan) TS_UNARY(isinf)
+TS_UNARY(isnan) TS_UNARY(isinf) TS_UNARY(log_sigmoid)
 
 TS_UNARY_(neg) TS_UNARY_(exp) TS_UNARY_(sqrt) TS_UNARY_(relu) TS_UNARY_(zero) TS_UNARY_(tanh) TS_UNARY_(sigmoid)
 

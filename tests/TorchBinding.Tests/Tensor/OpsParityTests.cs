@@ -36,6 +36,7 @@ public class OpsParityTests
             ["tanh"] = a.tanh(),
             ["sigmoid"] = a.sigmoid(),
             ["relu"] = a.relu(),
+            ["log_sigmoid"] = nn.functional.log_sigmoid(a * 20),
             ["gelu"] = nn.functional.gelu(a),
             ["clamp"] = a.clamp(-0.5, 0.7),
             ["where"] = where(mask, a, b),

@@ -1,0 +1,53 @@
+using ClinicalNer.Embeddings;
+
+namespace ClinicalNer.Tests;
+
+public class Word2VecTests : TempDirTest
+{
+    // "头" and "脑" occur in the same contexts; "肝" and "胆" in other contexts.
+    private static List<IReadOnlyList<string>> Corpus(int seed)
+    {
+        var rng = new Random(seed);
+        string[] leftA = ["左", "右", "前"], rightA = ["痛", "晕", "胀"], leftB = ["查", "验", "测"], rightB = ["功", "能", "检"];
+        var sentences = new List<IReadOnlyList<string>>();
+        for (int k = 0; k < 3000; k++)
+        {
+            bool first = rng.Next(2) == 0;
+            string centre = first ? (rng.Next(2) == 0 ? "头" : "脑") : (rng.Next(2) == 0 ? "肝" : "胆");
+            string[] l = first ? leftA : leftB, r = first ? rightA : rightB;
+            sentences.Add([l[rng.Next(3)], l[rng.Next(3)], centre, r[rng.Next(3)], r[rng.Next(3)]]);
+        }
+        return sentences;
+    }
+
+    [Theory]
+    [InlineData(Word2VecArchitecture.SkipGram)]
+    [InlineData(Word2VecArchitecture.Cbow)]
+    public void Tokens_sharing_contexts_end_up_nearer(Word2VecArchitecture architecture)
+    {
+        var w2v = Word2Vec.Train(Corpus(1), new Word2VecOptions(Dimension: 16, Window: 2, Epochs: 5, MinCount: 1, LearningRate: 0.02, BatchSize: 256,
+            Subsample: 0, Architecture: architecture));
+        Assert.True(w2v.Similarity("头", "脑") > w2v.Similarity("头", "肝") + 0.2, $"头~脑 {w2v.Similarity("头", "脑"):F3}, 头~肝 {w2v.Similarity("头", "肝"):F3}");
+        Assert.True(w2v.Similarity("肝", "胆") > w2v.Similarity("脑", "胆") + 0.2);
+    }
+
+    [Fact]
+    public void Text_format_round_trip_and_errors()
+    {
+        var w2v = Word2Vec.Train(Corpus(2), new Word2VecOptions(Dimension: 8, Epochs: 1, MinCount: 1));
+        string path = Path.Combine(Dir, "vec.txt");
+        w2v.Save(path);
+        var back = Word2Vec.Load(path);
+        Assert.Equal(w2v.Tokens, back.Tokens);
+        Assert.Equal(w2v["头"]!, back["头"]!);
+        var vocab = Vocabulary.WithSpecials(["头", "未"]);
+        var (matrix, found) = back.MatrixFor(vocab);
+        Assert.Equal(1, found);
+        Assert.Equal(new long[] { 4, 8 }, matrix.shape);
+        Assert.Equal(w2v["头"]!, matrix[2].data<float>());
+        File.WriteAllText(path, "2 3\n头 1 2 3\n脑 1 2\n");
+        Assert.Contains($"{path}:3: expected a token and 3 values, got 2", Assert.Throws<DataFormatException>(() => Word2Vec.Load(path)).Message);
+        File.WriteAllText(path, "x y\n");
+        Assert.Contains("expected 'count dimension'", Assert.Throws<DataFormatException>(() => Word2Vec.Load(path)).Message);
+    }
+}
