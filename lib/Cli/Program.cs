@@ -16,6 +16,7 @@ static int Run(string command, string[] rest)
             "train" => TrainCommand.Run(rest),
             "eval" => EvalCommand.Run(rest),
             "predict" => PredictCommand.Run(rest),
+            "word2vec" => Word2VecCommand.Run(rest),
             _ => Usage($"unknown command '{command}'"),
         };
     }
@@ -38,6 +39,7 @@ static int Usage(string? error = null)
           train ...          train a BiLSTM-CRF-family tagger (lab train --help)
           eval ...           per-type table of a checkpoint on data
           predict ...        entities of raw text as JSON lines
+          word2vec ...       character vectors from unlabeled text (word2vec text format)
           info               libtorch, BLAS, threads and devices as one JSON object
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
           bench threads      the thread configurations measured (how the default was chosen)

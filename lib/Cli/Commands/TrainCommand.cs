@@ -20,6 +20,7 @@ internal static class TrainCommand
                  [--epochs 30] [--batch-size 32] [--lr 0.001] [--optimizer adamw|adam|sgd] [--weight-decay 0.01]
                  [--emb 100] [--hidden 128] [--layers 1] [--dropout 0.5] [--scheme bio|bioes|bmes] [--max-length 256]
                  [--patience 5] [--seed 1] [--clip 5] [--store runs.db] [--name NAME] [--resume]
+                 [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
         """;
 
     public static int Run(string[] args)
@@ -38,6 +39,14 @@ internal static class TrainCommand
             Seed: Int(args, "--seed", 1), OutputDir: outDir);
 
         using var model = TaggerModel.Create(inputs, config, options.Seed);
+        if (CliOptions.Get(args, "--pretrained-chars") is { } vectors)
+        {
+            var w2v = ClinicalNer.Embeddings.Word2Vec.Load(vectors);
+            if (w2v.Dimension != config.CharEmbeddingDim) throw new ArgumentException($"{vectors} has {w2v.Dimension}-d vectors but --emb is {config.CharEmbeddingDim}");
+            var (matrix, found) = w2v.MatrixFor(inputs.Characters);
+            using (TorchBinding.torch.no_grad()) model.Tagger.CharEmbedding.weight.copy_(matrix);
+            Console.WriteLine($"pretrained character vectors: {found:N0} of {inputs.CharCount:N0} characters found in {vectors}");
+        }
         Console.WriteLine($"{model.Kind}: {model.Tagger.parameters().Sum(p => p.numel()):N0} parameters; train {train.Count} / dev {dev.Count} pieces of ≤ {maxLength} characters; data {dataset}");
         var trainer = new Trainer(options);
         using var store = new RunStore(CliOptions.Get(args, "--store") ?? Path.Combine(outDir, "runs.db"));
