@@ -16,7 +16,7 @@ public sealed class TaggerInputs
     private readonly Vocabulary chars;
     private readonly Vocabulary labels;
     private readonly Vocabulary? words;
-    private readonly MaxMatcher? segmenter;
+    private readonly EntityAwareSegmenter? segmenter;
     private readonly DictionaryFeatures? dictionary;
     private readonly Vocabulary? dictionaryLabels;
     private readonly Dictionary<string, List<string>>? lexicons;
@@ -29,7 +29,7 @@ public sealed class TaggerInputs
         Scheme = scheme;
         this.words = words;
         SegmentationLexicon = segmentationLexicon;
-        if (segmentationLexicon is not null) segmenter = new MaxMatcher(segmentationLexicon);
+        if (segmentationLexicon is not null) segmenter = new EntityAwareSegmenter(segmentationLexicon);
         this.lexicons = lexicons;
         if (lexicons is not null)
         {
@@ -53,7 +53,7 @@ public sealed class TaggerInputs
     /// <summary>Dictionary feature labels (0 without dictionary features).</summary>
     public int DictionaryLabelCount => dictionaryLabels?.Count ?? 0;
 
-    /// <summary>The lexicon the segmentation matches against, or null.</summary>
+    /// <summary>The terms the segmentation matches against (lexicon and training entities), or null.</summary>
     public IReadOnlyCollection<string>? SegmentationLexicon { get; }
 
     /// <summary>The character vocabulary (id ↔ character).</summary>
@@ -64,8 +64,8 @@ public sealed class TaggerInputs
 
     /// <summary>
     /// Builds inputs from training documents: characters seen at least <paramref name="minCharCount"/>
-    /// times; labels of <paramref name="scheme"/> for every type in the data; optionally words from a
-    /// segmentation lexicon and typed dictionary lexicons.
+    /// times; labels of <paramref name="scheme"/> for every type in the data; optionally words from the
+    /// entity-aware segmentation (the lexicon plus the training entities) and typed dictionary lexicons.
     /// </summary>
     public static TaggerInputs Build(IReadOnlyList<Document> train, TagScheme scheme = TagScheme.BIO, int minCharCount = 1,
         IReadOnlyCollection<string>? segmentationLexicon = null, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null)
@@ -76,12 +76,14 @@ public sealed class TaggerInputs
         string prefixes = scheme switch { TagScheme.BIO => "BI", TagScheme.BIOES => "BIES", _ => "BMES" };
         var labelVocab = Vocabulary.Of(types.SelectMany(t => prefixes.Select(p => $"{p}-{t}")).Prepend("O"));
         Vocabulary? wordVocab = null;
+        IReadOnlyCollection<string>? terms = null;
         if (segmentationLexicon is not null)
         {
-            var matcher = new MaxMatcher(segmentationLexicon);
-            wordVocab = Vocabulary.WithSpecials(train.SelectMany(d => matcher.Bidirectional(d.Chars).Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
+            var segmenter = new EntityAwareSegmenter(segmentationLexicon, train);
+            terms = segmenter.Terms.Order(StringComparer.Ordinal).ToList();
+            wordVocab = Vocabulary.WithSpecials(train.SelectMany(d => segmenter.Segment(d, keepGoldEntities: true).Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
         }
-        return new TaggerInputs(charVocab, labelVocab, scheme, wordVocab, segmentationLexicon,
+        return new TaggerInputs(charVocab, labelVocab, scheme, wordVocab, terms,
             dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()));
     }
 
@@ -102,7 +104,7 @@ public sealed class TaggerInputs
         long[] shape = [documents.Count, padded.Width];
         Tensor? wordTensor = null, dictTensor = null, tagTensor = null;
         if (words is not null && segmenter is not null)
-            wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d)).ToList()).Ids, shape);
+            wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d, withTags)).ToList()).Ids, shape);
         if (dictionary is not null && dictionaryLabels is not null)
             dictTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)dictionary.Tag(d.Chars).Select(t => (long)dictionaryLabels.Id(t) + 1).ToArray()).ToList()).Ids, shape);
         if (withTags)
@@ -119,11 +121,12 @@ public sealed class TaggerInputs
         return tags.Select(t => (long)labels.Id(t)).ToArray();
     }
 
-    // Each character gets the id of the word (segment) that covers it.
-    private long[] WordIds(Document d)
+    // Each character gets the id of the word (segment) that covers it; training documents keep their
+    // gold entities whole (the paper's entity-aware segmentation), new text relies on the lexicon.
+    private long[] WordIds(Document d, bool goldKnown)
     {
         var ids = new long[d.Length];
-        foreach (Segment s in segmenter!.Bidirectional(d.Chars))
+        foreach (Segment s in segmenter!.Segment(d, keepGoldEntities: goldKnown))
         {
             long id = words!.Id(string.Concat(d.Chars.Skip(s.Start).Take(s.Length)));
             for (int k = s.Start; k < s.End; k++) ids[k] = id;

@@ -1,0 +1,64 @@
+using ClinicalNer.Models;
+using ClinicalNer.Models.Tagging;
+using ClinicalNer.Text.Lexicon;
+using ClinicalNer.Training;
+
+namespace ClinicalNer.Tests;
+
+/// <summary>The LSTM-CRF paper's segmentation layer and label consistency check.</summary>
+public class PaperTwoPartsTests
+{
+    private static string Show(Document d, IEnumerable<Segment> segs) => string.Join("/", segs.Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length))));
+
+    [Fact]
+    public void Segmentation_keeps_training_entities_whole()
+    {
+        var train = Document.Create("t", "右下肢水肿", [new(0, 3, "BODY"), new(3, 5, "SIGNS")], "t");
+        var seg = new EntityAwareSegmenter(["下肢", "水肿明显", "明显"], [train]);
+        // Gold entities are segments even where the lexicon would cut otherwise.
+        Assert.Equal("右下肢/水肿", Show(train, seg.Segment(train, keepGoldEntities: true)));
+        // New text: the training entity 右下肢 is in the lexicon now, so it stays whole.
+        var test = Document.Create("x", "右下肢水肿明显", [], "x");
+        Assert.Equal("右下肢/水肿明显", Show(test, seg.Segment(test, keepGoldEntities: false)));
+        Assert.Contains("右下肢", seg.Terms);
+    }
+
+    [Fact]
+    public void Word_features_from_the_segmentation_feed_the_tagger()
+    {
+        var train = new List<Document>
+        {
+            Document.Create("1", "右下肢水肿", [new(0, 3, "BODY"), new(3, 5, "SIGNS")], "t"),
+            Document.Create("2", "双下肢水肿", [new(0, 3, "BODY"), new(3, 5, "SIGNS")], "t"),
+        };
+        var inputs = TaggerInputs.Build(train, segmentationLexicon: ["水肿明显"]);
+        Assert.True(inputs.WordCount > 2);
+        var batch = inputs.Encode(train, withTags: true);
+        long[] words = batch.Words!.data<long>();
+        Assert.Equal(words[0], words[2]);        // one word id over the whole entity 右下肢
+        Assert.NotEqual(words[0], words[3]);
+        using var model = TaggerModel.Create(inputs, inputs.ModelConfig(c => c with { CharEmbeddingDim = 8, WordEmbeddingDim = 4, HiddenSize = 8 }));
+        Assert.Equal(12, model.Tagger.Config.EmbeddingDim);
+        Assert.True(double.IsFinite(model.Loss(train).item<float>()));
+    }
+
+    [Fact]
+    public void Consistency_check_corrects_types_the_training_set_never_varies()
+    {
+        var train = new[]
+        {
+            Document.Create("1", "头痛伴发热", [new(0, 2, "SIGNS"), new(3, 5, "SIGNS")], "t"),
+            Document.Create("2", "头痛三天发热", [new(0, 2, "SIGNS"), new(4, 6, "SIGNS")], "t"),
+            Document.Create("3", "胸部", [new(0, 2, "BODY")], "t"),
+            Document.Create("4", "胸部", [new(0, 2, "SIGNS")], "t"),
+        };
+        var checker = new LabelConsistencyChecker(train, minCount: 2);
+        Assert.Equal(2, checker.KnownSurfaces);             // 头痛, 发热 (胸部 varies)
+        var test = new[] { Document.Create("x", "头痛胸部发热", [], "x") };
+        IReadOnlyList<EntitySpan>[] predicted = [[new(0, 2, "DISEASE"), new(2, 4, "SIGNS"), new(4, 6, "SIGNS")]];
+        var (spans, corrections) = checker.Apply(test, predicted);
+        Assert.Equal(new[] { new EntitySpan(0, 2, "SIGNS"), new EntitySpan(2, 4, "SIGNS"), new EntitySpan(4, 6, "SIGNS") }, spans[0]);
+        var c = Assert.Single(corrections);
+        Assert.Equal(("头痛", "DISEASE", "SIGNS", 2), (c.Surface, c.Before.Type, c.After.Type, c.TrainingCount));
+    }
+}
