@@ -49,6 +49,9 @@ public sealed class Vocabulary
         : ids.TryGetValue(Unk, out int unk) ? unk
         : throw new KeyNotFoundException($"'{symbol}' is not in the vocabulary");
 
+    /// <summary>The id of a symbol that is in the vocabulary (no unknown fallback).</summary>
+    public bool TryId(string symbol, out int id) => ids.TryGetValue(symbol, out id);
+
     private void Add(string s)
     {
         if (ids.ContainsKey(s)) return;

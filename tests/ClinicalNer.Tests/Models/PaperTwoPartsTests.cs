@@ -62,3 +62,31 @@ public class PaperTwoPartsTests
         Assert.Equal(("头痛", "DISEASE", "SIGNS", 2), (c.Surface, c.Before.Type, c.After.Type, c.TrainingCount));
     }
 }
+
+public class FeatureCrfTests : TempDirTest
+{
+    [Fact]
+    public void Feature_crf_learns_from_hand_features_and_round_trips()
+    {
+        var train = new List<Document>();
+        string[] bodies = ["头", "腹", "胸", "腰"], signs = ["痛", "胀", "闷"];
+        foreach (string b in bodies)
+            foreach (string s in signs)
+                if (b + s != "腹闷") // held out
+                    train.Add(Document.Create(b + s, $"患者{b}{s}三天。", [new(2, 3, "BODY"), new(3, 4, "SIGNS")], "t"));
+        using var model = ClinicalNer.Models.FeatureCrf.FeatureCrfModel.Build(train);
+        Assert.True(model.FeatureCount > 20);
+        var result = new Trainer(new TrainerOptions(Epochs: 30, BatchSize: 4, LearningRate: 0.1, WeightDecay: 0, Patience: 0)).Fit(model, train, train);
+        Assert.Equal(1.0, result.BestDevF1);
+        // Unseen combination: the character features still carry the decision.
+        var test = new[] { Document.Create("x", "患者腹闷三天。", [new(2, 3, "BODY"), new(3, 4, "SIGNS")], "x") };
+        Assert.Equal(1.0, Trainer.Evaluate(model, test).Micro.F1);
+        string dir = Path.Combine(Dir, "fcrf");
+        model.Save(dir);
+        using var back = ClinicalNer.Models.FeatureCrf.FeatureCrfModel.Load(dir);
+        back.Network.eval();
+        Assert.Equal(model.Predict(test)[0], back.Predict(test)[0]);
+        Assert.Equal("H", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("痛"));
+        Assert.Equal("D", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("7"));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using ClinicalNer.Data;
+using ClinicalNer.Models.Crf;
+using ClinicalNer.Text;
+using ClinicalNer.Text.Lexicon;
+using ClinicalNer.Training;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Models.FeatureCrf;
+
+/// <summary>
+/// The feature-based linear-chain CRF baseline: each position's emission scores are the sums of
+/// the weights of its active hand features (<see cref="CharFeatures"/>), a sparse weight table
+/// (features × tags) stored as an embedding, and the tag sequence is scored by the same
+/// <see cref="ConditionalRandomField"/> as the neural taggers. Trained by the shared trainer.
+/// </summary>
+public sealed class FeatureCrfModel : INerModel
+{
+    private const string WeightsFile = "model.safetensors";
+    private const string StateFile = "feature_crf.json";
+    private readonly Vocabulary features;
+    private readonly Vocabulary labels;
+    private readonly DictionaryFeatures? dictionary;
+    private readonly Dictionary<string, List<string>>? lexicons;
+    private readonly FeatureNetwork network;
+
+    private sealed class FeatureNetwork : nn.Module
+    {
+        public readonly TorchBinding.Modules.Embedding weights;
+        public readonly ConditionalRandomField crf;
+
+        public FeatureNetwork(int featureCount, IReadOnlyList<string> labels) : base("FeatureCrf")
+        {
+            weights = nn.Embedding(featureCount, labels.Count, padding_idx: 0);
+            using (no_grad()) weights.weight.zero_();
+            crf = new ConditionalRandomField(labels.Count, AllowedTransitions.For(TagScheme.BIO, labels));
+            RegisterComponents();
+        }
+    }
+
+    private FeatureCrfModel(Vocabulary features, Vocabulary labels, Dictionary<string, List<string>>? lexicons)
+    {
+        this.features = features;
+        this.labels = labels;
+        this.lexicons = lexicons;
+        if (lexicons is not null) dictionary = new DictionaryFeatures(lexicons.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value));
+        network = new FeatureNetwork(features.Count, Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList());
+    }
+
+    /// <summary>Builds the feature vocabulary (features seen at least <paramref name="minCount"/> times) and labels from training documents.</summary>
+    public static FeatureCrfModel Build(IReadOnlyList<Document> train, int minCount = 1, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var lex = dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
+        DictionaryFeatures? dict = lex is null ? null : new DictionaryFeatures(lex.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value));
+        var all = train.SelectMany(d => FeaturesOf(d, dict).SelectMany(f => f));
+        var counts = all.GroupBy(f => f, StringComparer.Ordinal).Where(g => g.Count() >= minCount).Select(g => g.Key).Order(StringComparer.Ordinal);
+        var featureVocab = Vocabulary.Of(counts.Prepend("<pad>"));
+        var types = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal);
+        var labelVocab = Vocabulary.Of(types.SelectMany(t => new[] { "B-" + t, "I-" + t }).Prepend("O"));
+        return new FeatureCrfModel(featureVocab, labelVocab, lex);
+    }
+
+    /// <inheritdoc/>
+    public nn.Module Network => network;
+    /// <inheritdoc/>
+    public string Kind => "Feature-CRF";
+    /// <inheritdoc/>
+    public string ConfigJson => JsonSerializer.Serialize(new { Features = features.Count, Labels = labels.Count, Dictionary = lexicons is not null });
+    /// <summary>Features in the vocabulary.</summary>
+    public int FeatureCount => features.Count;
+
+    private static List<string[]> FeaturesOf(Document d, DictionaryFeatures? dict)
+    {
+        string[]? tags = dict?.Tag(d.Chars);
+        return Enumerable.Range(0, d.Length).Select(i => CharFeatures.At(d.Chars, i, tags).ToArray()).ToList();
+    }
+
+    // (B, L, K) feature ids (0 = none), (B, L) mask, (B, L) tag ids.
+    private (Tensor Features, Tensor Mask, Tensor? Tags) Encode(IReadOnlyList<Document> docs, bool withTags)
+    {
+        int width = Math.Max(1, docs.Max(d => d.Length));
+        var perDoc = docs.Select(d => FeaturesOf(d, dictionary)).ToList();
+        int k = perDoc.SelectMany(p => p).Select(f => f.Length).DefaultIfEmpty(1).Max();
+        var ids = new long[docs.Count * width * k];
+        var mask = new bool[docs.Count * width];
+        var tagIds = new long[docs.Count * width];
+        for (int b = 0; b < docs.Count; b++)
+        {
+            string[]? gold = withTags ? TagCodec.Encode(docs[b].Length, docs[b].Entities, TagScheme.BIO, out _) : null;
+            for (int t = 0; t < docs[b].Length; t++)
+            {
+                mask[b * width + t] = true;
+                if (gold is not null) tagIds[b * width + t] = labels.Id(gold[t]);
+                string[] f = perDoc[b][t];
+                for (int j = 0; j < f.Length; j++) ids[(b * width + t) * k + j] = features.TryId(f[j], out int id) ? id : 0; // unseen: no weight
+            }
+        }
+        return (tensor(ids, [docs.Count, width, k]), tensor(mask, [docs.Count, width]), withTags ? tensor(tagIds, [docs.Count, width]) : null);
+    }
+
+    private Tensor Emissions(Tensor featureIds) => network.weights.call(featureIds).sum(2);      // (B, L, K, T) → (B, L, T)
+
+    /// <inheritdoc/>
+    public Tensor Loss(IReadOnlyList<Document> batch)
+    {
+        var (f, mask, tags) = Encode(batch, withTags: true);
+        return network.crf.Loss(Emissions(f), tags!, mask);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var result = new List<IReadOnlyList<EntitySpan>>(documents.Count);
+        foreach (var chunk in documents.Chunk(64))
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var nonEmpty = chunk.Where(d => d.Length > 0).ToList();
+            IReadOnlyList<int[]> paths = [];
+            if (nonEmpty.Count > 0)
+            {
+                var (f, mask, _) = Encode(nonEmpty, withTags: false);
+                paths = network.crf.Decode(Emissions(f), mask).Paths;
+            }
+            int k = 0;
+            foreach (Document d in chunk)
+                result.Add(d.Length == 0 ? [] : TagCodec.Decode(paths[k++].Select(i => labels[i]).ToArray()));
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public int LengthOf(Document document) => document?.Length ?? 0;
+
+    /// <inheritdoc/>
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay) =>
+        [new optim.ParamGroup(network.parameters(), learningRate, weightDecay)];
+
+    /// <inheritdoc/>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        safetensors.save(network.state_dict(), Path.Combine(directory, WeightsFile));
+        File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(new Saved(
+            Enumerable.Range(0, features.Count).Select(k => features[k]).ToList(), Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList(), lexicons)));
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
+    public static FeatureCrfModel Load(string directory)
+    {
+        var saved = JsonSerializer.Deserialize<Saved>(File.ReadAllText(Path.Combine(directory, StateFile)))
+            ?? throw new InvalidDataException($"{directory}: empty feature CRF state");
+        var model = new FeatureCrfModel(Vocabulary.Of(saved.Features), Vocabulary.Of(saved.Labels), saved.Lexicons);
+        model.LoadWeights(directory);
+        return model;
+    }
+
+    /// <inheritdoc/>
+    public void LoadWeights(string directory)
+    {
+        using var scope = NewDisposeScope();
+        network.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
+    }
+
+    private sealed record Saved(List<string> Features, List<string> Labels, Dictionary<string, List<string>>? Lexicons);
+
+    /// <inheritdoc/>
+    public void Dispose() => network.Dispose();
+}
