@@ -19,7 +19,7 @@ internal static class TrainCommand
                  [--model bilstm-crf|bilstm-softmax|bigru-crf|bigru-attention-crf|embedding-crf]
                  [--epochs 30] [--batch-size 32] [--lr 0.001] [--optimizer adamw|adam|sgd] [--weight-decay 0.01]
                  [--emb 100] [--hidden 128] [--layers 1] [--dropout 0.5] [--scheme bio|bioes|bmes] [--max-length 256]
-                 [--patience 5] [--seed 1] [--clip 5] [--store runs.db] [--name NAME] [--resume]
+                 [--patience 5] [--seed 1] [--clip 5] [--warmup 0.0] [--decay] [--store runs.db] [--name NAME] [--resume]
                  [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
         """;
 
@@ -36,6 +36,7 @@ internal static class TrainCommand
             Epochs: Int(args, "--epochs", 30), BatchSize: Int(args, "--batch-size", 32), LearningRate: Dbl(args, "--lr", 1e-3),
             Optimizer: Enum.Parse<OptimizerKind>(CliOptions.Get(args, "--optimizer") ?? "adamw", ignoreCase: true),
             WeightDecay: Dbl(args, "--weight-decay", 0.01), ClipNorm: Dbl(args, "--clip", 5.0), Patience: Int(args, "--patience", 5),
+            WarmupFraction: Dbl(args, "--warmup", 0.0), LinearDecay: CliOptions.Has(args, "--decay"),
             Seed: Int(args, "--seed", 1), OutputDir: outDir);
 
         using var model = TaggerModel.Create(inputs, config, options.Seed);
