@@ -12,26 +12,36 @@
 namespace {
 
 // exp for |x| <= 87: x = n ln2 + r with |r| <= ln2/2, e^r by its degree-6 Taylor polynomial
-// (relative error < 2e-7, below float precision), 2^n through the exponent bits. Branch-free so
-// the gate loops vectorise.
+// (relative error < 2e-7, below float precision), 2^n through the exponent bits. n is rounded by
+// adding 1.5 * 2^23 (the integer lands in the low mantissa bits), so there is no floor() call and no
+// branch: the loops below vectorise (this file is compiled with -fno-trapping-math for that).
 inline float fast_exp(float x) {
-  x = x < -87.f ? -87.f : (x > 87.f ? 87.f : x);
-  float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+  x = x < -87.f ? -87.f : x;
+  x = x > 87.f ? 87.f : x;
+  const float shift = 12582912.f;
+  float t = x * 1.44269504088896341f + shift;
+  float n = t - shift;
   float r = x - n * 0.693359375f + n * 2.12194440e-4f;  // ln2 split in two for accuracy
   float p = 1.f + r * (1.f + r * (0.5f + r * (1.f / 6 + r * (1.f / 24 + r * (1.f / 120 + r * (1.f / 720))))));
-  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  int32_t ti;
+  std::memcpy(&ti, &t, sizeof ti);
+  int32_t bits = (ti - 0x4B400000 + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return p * scale;
 }
-inline float sigmoid(float x) { return 1.f / (1.f + fast_exp(-x)); }
-inline float tanh_(float x) { return 2.f / (1.f + fast_exp(-2.f * x)) - 1.f; }
+
+__attribute__((target_clones("avx2", "default")))
+void sigmoid_inplace(float* __restrict x, int64_t n) {
+  for (int64_t k = 0; k < n; ++k) x[k] = 1.f / (1.f + fast_exp(-x[k]));
+}
 
 // One time step of the gate arithmetic for `batch` rows. g: pre-activations [i|f|g|o] (rows x 4H),
 // overwritten with the activations; writes c, tanh(c), h and the (zero when inactive) output.
+// tanh(x) = 2 sigmoid(2x) - 1, so every activation is one vectorised sigmoid pass.
 __attribute__((target_clones("avx2", "default")))
-void cell_forward(int64_t batch, int64_t H, float* g, const float* c_prev, const float* h_prev, float* c, float* tc, float* h, float* out,
-                  const uint8_t* active) {
+void cell_forward(int64_t batch, int64_t H, float* __restrict g, const float* __restrict c_prev, const float* __restrict h_prev,
+                  float* __restrict c, float* __restrict tc, float* __restrict h, float* __restrict out, const uint8_t* active) {
   for (int64_t b = 0; b < batch; ++b) {
     float* gb = g + b * 4 * H;
     const float* cp = c_prev + b * H;
@@ -44,18 +54,22 @@ void cell_forward(int64_t batch, int64_t H, float* g, const float* c_prev, const
       std::memset(gb, 0, 4 * H * sizeof(float));
       continue;
     }
+    float* gg = gb + 2 * H;
+    for (int64_t j = 0; j < H; ++j) gg[j] *= 2.f;
+    sigmoid_inplace(gb, 4 * H);
     for (int64_t j = 0; j < H; ++j) {
-      float i = sigmoid(gb[j]), f = sigmoid(gb[H + j]), gg = tanh_(gb[2 * H + j]), o = sigmoid(gb[3 * H + j]);
-      float cc = f * cp[j] + i * gg;
-      float t = tanh_(cc);
-      gb[j] = i;
-      gb[H + j] = f;
-      gb[2 * H + j] = gg;
-      gb[3 * H + j] = o;
+      gg[j] = 2.f * gg[j] - 1.f;
+      float cc = gb[H + j] * cp[j] + gb[j] * gg[j];
       cb[j] = cc;
+      tb[j] = 2.f * cc;
+    }
+    sigmoid_inplace(tb, H);
+    const float* o = gb + 3 * H;
+    for (int64_t j = 0; j < H; ++j) {
+      float t = 2.f * tb[j] - 1.f;
       tb[j] = t;
-      hb[j] = o * t;
-      ob[j] = o * t;
+      hb[j] = o[j] * t;
+      ob[j] = o[j] * t;
     }
   }
 }
@@ -64,8 +78,9 @@ void cell_forward(int64_t batch, int64_t H, float* g, const float* c_prev, const
 // activations, the pre-activation gradients dG and the new dc_next (in place). Inactive rows pass
 // their state gradients through and get dG = 0.
 __attribute__((target_clones("avx2", "default")))
-void cell_backward(int64_t batch, int64_t H, const float* act, const float* c_prev, const float* tc, const float* dh_next, const float* dout,
-                   float* dc_next, float* dG, const uint8_t* active) {
+void cell_backward(int64_t batch, int64_t H, const float* __restrict act, const float* __restrict c_prev, const float* __restrict tc,
+                   const float* __restrict dh_next, const float* __restrict dout, float* __restrict dc_next, float* __restrict dG,
+                   const uint8_t* active) {
   for (int64_t b = 0; b < batch; ++b) {
     float* dg = dG + b * 4 * H;
     if (!active[b]) {
