@@ -7,7 +7,11 @@
 
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <array>
 #include <cstring>
+#include <dlfcn.h>
+#include <exception>
+#include <thread>
 
 namespace {
 
@@ -106,60 +110,143 @@ void cell_backward(int64_t batch, int64_t H, const float* __restrict act, const 
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
-  // x: (T, B, I) time-major; lengths: (B) int64 on CPU. Returns out (T, B, H), h_n (B, H), c_n (B, H).
-  static variable_list forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh,
-                               const at::Tensor& b_ih, const at::Tensor& b_hh, const at::Tensor& lengths) {
-    const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
-    auto opts = x.options();
-    // Input projections of every step at once: (T, B, 4H).
-    at::Tensor gates = at::addmm(b_ih + b_hh, x.reshape({T * B, I}), w_ih.t()).view({T, B, 4 * H});
-    at::Tensor hs = at::zeros({T + 1, B, H}, opts), cs = at::zeros({T + 1, B, H}, opts);
-    at::Tensor tcs = at::empty({T, B, H}, opts), out = at::empty({T, B, H}, opts);
-    at::Tensor w_hh_t = w_hh.t();
-    const int64_t* len = lengths.data_ptr<int64_t>();
-    std::vector<uint8_t> active(static_cast<size_t>(B));
-    for (int64_t t = 0; t < T; ++t) {
-      for (int64_t b = 0; b < B; ++b) active[b] = t < len[b];
-      at::Tensor g = gates.select(0, t);
-      g.addmm_(hs.select(0, t), w_hh_t);  // (B, 4H) += h_{t-1} W_hh^T
-      cell_forward(B, H, g.data_ptr<float>(), cs.select(0, t).data_ptr<float>(), hs.select(0, t).data_ptr<float>(),
-                   cs.select(0, t + 1).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), hs.select(0, t + 1).data_ptr<float>(),
-                   out.select(0, t).data_ptr<float>(), active.data());
+// What one direction's forward keeps for its backward.
+struct DirectionForward {
+  at::Tensor out, gates, cs, hs, tcs;
+};
+
+// x: (T, B, I) time-major. Runs the recurrence; no autograd inside.
+DirectionForward run_forward(const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh, const at::Tensor& b_ih,
+                             const at::Tensor& b_hh, const std::vector<uint8_t>& active_by_step) {
+  c10::AutoGradMode no_grad(false);
+  const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
+  auto opts = x.options();
+  DirectionForward d;
+  // Input projections of every step at once: (T, B, 4H).
+  d.gates = at::addmm(b_ih + b_hh, x.reshape({T * B, I}), w_ih.t()).view({T, B, 4 * H});
+  d.hs = at::zeros({T + 1, B, H}, opts);
+  d.cs = at::zeros({T + 1, B, H}, opts);
+  d.tcs = at::empty({T, B, H}, opts);
+  d.out = at::empty({T, B, H}, opts);
+  at::Tensor w_hh_t = w_hh.t();
+  for (int64_t t = 0; t < T; ++t) {
+    at::Tensor g = d.gates.select(0, t);
+    g.addmm_(d.hs.select(0, t), w_hh_t);  // (B, 4H) += h_{t-1} W_hh^T
+    cell_forward(B, H, g.data_ptr<float>(), d.cs.select(0, t).data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
+                 d.cs.select(0, t + 1).data_ptr<float>(), d.tcs.select(0, t).data_ptr<float>(), d.hs.select(0, t + 1).data_ptr<float>(),
+                 d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
+  }
+  return d;
+}
+
+// Gradients of one direction: dx, dW_ih, dW_hh, db.
+std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh, const at::Tensor& gates,
+                                       const at::Tensor& cs, const at::Tensor& hs, const at::Tensor& tcs, const at::Tensor& dout_in,
+                                       const at::Tensor& dhn_in, const at::Tensor& dcn_in, const std::vector<uint8_t>& active_by_step) {
+  c10::AutoGradMode no_grad(false);
+  const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
+  auto opts = x.options();
+  at::Tensor dout = dout_in.defined() ? dout_in.contiguous() : at::zeros({T, B, H}, opts);
+  at::Tensor dh_next = dhn_in.defined() ? dhn_in.clone().contiguous() : at::zeros({B, H}, opts);
+  at::Tensor dc_next = dcn_in.defined() ? dcn_in.clone().contiguous() : at::zeros({B, H}, opts);
+  at::Tensor dG = at::empty({T, B, 4 * H}, opts);
+  float* dhn = dh_next.data_ptr<float>();
+  for (int64_t t = T - 1; t >= 0; --t) {
+    const uint8_t* active = active_by_step.data() + t * B;
+    at::Tensor dg = dG.select(0, t);
+    cell_backward(B, H, gates.select(0, t).data_ptr<float>(), cs.select(0, t).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), dhn,
+                  dout.select(0, t).data_ptr<float>(), dc_next.data_ptr<float>(), dg.data_ptr<float>(), active);
+    at::Tensor dh_rec = at::mm(dg, w_hh);  // (B, H): gradient reaching h_{t-1} through the recurrence
+    const float* rec = dh_rec.data_ptr<float>();
+    for (int64_t b = 0; b < B; ++b)
+      if (active[b]) std::memcpy(dhn + b * H, rec + b * H, H * sizeof(float));
+  }
+  at::Tensor dG2 = dG.view({T * B, 4 * H});
+  return {at::mm(dG2, w_ih).view({T, B, I}), at::mm(dG2.t(), x.reshape({T * B, I})), at::mm(dG2.t(), hs.narrow(0, 0, T).reshape({T * B, H})),
+          dG2.sum(0)};
+}
+
+std::vector<uint8_t> active_mask(const at::Tensor& lengths, int64_t T) {
+  const int64_t B = lengths.size(0);
+  const int64_t* len = lengths.data_ptr<int64_t>();
+  std::vector<uint8_t> active(static_cast<size_t>(T * B));
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t b = 0; b < B; ++b) active[t * B + b] = t < len[b];
+  return active;
+}
+
+// Runs `first` here and `second` on a second thread with OpenBLAS at one thread each, so the two
+// directions of a BiLSTM use both cores without the BLAS pools oversubscribing them.
+template <typename F1, typename F2>
+void in_parallel(F1 first, F2 second) {
+  auto get = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  auto set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  int blas = get ? get() : 1;
+  if (blas < 2 || !set) {  // nothing to gain from a second thread
+    first();
+    second();
+    return;
+  }
+  set(1);
+  std::exception_ptr error;
+  std::thread worker([&] {
+    try {
+      second();
+    } catch (...) {
+      error = std::current_exception();
     }
-    ctx->save_for_backward({x, w_ih, w_hh, gates, cs, hs, tcs, lengths});
-    return {out, hs.select(0, T).clone(), cs.select(0, T).clone()};
+  });
+  try {
+    first();
+  } catch (...) {
+    worker.join();
+    set(blas);
+    throw;
+  }
+  worker.join();
+  set(blas);
+  if (error) std::rethrow_exception(error);
+}
+
+// Both directions of one layer. xf: (T, B, I); xb: the same with each sequence reversed within its
+// length. Outputs: out_f, hn_f, cn_f, out_b (in reversed order), hn_b, cn_b.
+struct FusedBiLstmFunction : public torch::autograd::Function<FusedBiLstmFunction> {
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& xf, const at::Tensor& xb, const at::Tensor& wf_ih, const at::Tensor& wf_hh,
+                               const at::Tensor& bf_ih, const at::Tensor& bf_hh, const at::Tensor& wb_ih, const at::Tensor& wb_hh,
+                               const at::Tensor& bb_ih, const at::Tensor& bb_hh, const at::Tensor& lengths) {
+    auto active = active_mask(lengths, xf.size(0));
+    DirectionForward f, b;
+    in_parallel([&] { f = run_forward(xf, wf_ih, wf_hh, bf_ih, bf_hh, active); }, [&] { b = run_forward(xb, wb_ih, wb_hh, bb_ih, bb_hh, active); });
+    const int64_t T = xf.size(0);
+    ctx->save_for_backward({xf, xb, wf_ih, wf_hh, wb_ih, wb_hh, f.gates, f.cs, f.hs, f.tcs, b.gates, b.cs, b.hs, b.tcs, lengths});
+    return {f.out, f.hs.select(0, T).clone(), f.cs.select(0, T).clone(), b.out, b.hs.select(0, T).clone(), b.cs.select(0, T).clone()};
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
-    auto saved = ctx->get_saved_variables();
-    const at::Tensor &x = saved[0], &w_ih = saved[1], &w_hh = saved[2], &gates = saved[3], &cs = saved[4], &hs = saved[5], &tcs = saved[6],
-                     &lengths = saved[7];
-    const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
-    auto opts = x.options();
-    at::Tensor dout = grads[0].defined() ? grads[0].contiguous() : at::zeros({T, B, H}, opts);
-    at::Tensor dh_next = grads[1].defined() ? grads[1].clone().contiguous() : at::zeros({B, H}, opts);
-    at::Tensor dc_next = grads[2].defined() ? grads[2].clone().contiguous() : at::zeros({B, H}, opts);
-    at::Tensor dG = at::empty({T, B, 4 * H}, opts);
-    const int64_t* len = lengths.data_ptr<int64_t>();
-    std::vector<uint8_t> active(static_cast<size_t>(B));
-    float* dhn = dh_next.data_ptr<float>();
-    for (int64_t t = T - 1; t >= 0; --t) {
-      for (int64_t b = 0; b < B; ++b) active[b] = t < len[b];
-      at::Tensor dg = dG.select(0, t);
-      cell_backward(B, H, gates.select(0, t).data_ptr<float>(), cs.select(0, t).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), dhn,
-                    dout.select(0, t).data_ptr<float>(), dc_next.data_ptr<float>(), dg.data_ptr<float>(), active.data());
-      at::Tensor dh_rec = at::mm(dg, w_hh);  // (B, H): gradient reaching h_{t-1} through the recurrence
-      const float* rec = dh_rec.data_ptr<float>();
-      for (int64_t b = 0; b < B; ++b)
-        if (active[b]) std::memcpy(dhn + b * H, rec + b * H, H * sizeof(float));
-    }
-    at::Tensor dG2 = dG.view({T * B, 4 * H});
-    at::Tensor dx = at::mm(dG2, w_ih).view({T, B, I});
-    at::Tensor dw_ih = at::mm(dG2.t(), x.reshape({T * B, I}));
-    at::Tensor dw_hh = at::mm(dG2.t(), hs.narrow(0, 0, T).reshape({T * B, H}));
-    at::Tensor db = dG2.sum(0);
-    return {dx, dw_ih, dw_hh, db, db.clone(), at::Tensor()};
+    auto s = ctx->get_saved_variables();
+    auto active = active_mask(s[14], s[0].size(0));
+    std::array<at::Tensor, 4> gf, gb;
+    in_parallel([&] { gf = run_backward(s[0], s[2], s[3], s[6], s[7], s[8], s[9], grads[0], grads[1], grads[2], active); },
+                [&] { gb = run_backward(s[1], s[4], s[5], s[10], s[11], s[12], s[13], grads[3], grads[4], grads[5], active); });
+    return {gf[0], gb[0], gf[1], gf[2], gf[3], gf[3].clone(), gb[1], gb[2], gb[3], gb[3].clone(), at::Tensor()};
+  }
+};
+
+// One direction (unidirectional layers).
+struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh,
+                               const at::Tensor& b_ih, const at::Tensor& b_hh, const at::Tensor& lengths) {
+    auto active = active_mask(lengths, x.size(0));
+    DirectionForward d = run_forward(x, w_ih, w_hh, b_ih, b_hh, active);
+    const int64_t T = x.size(0);
+    ctx->save_for_backward({x, w_ih, w_hh, d.gates, d.cs, d.hs, d.tcs, lengths});
+    return {d.out, d.hs.select(0, T).clone(), d.cs.select(0, T).clone()};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto s = ctx->get_saved_variables();
+    auto g = run_backward(s[0], s[1], s[2], s[3], s[4], s[5], s[6], grads[0], grads[1], grads[2], active_mask(s[7], s[0].size(0)));
+    return {g[0], g[1], g[2], g[3], g[3].clone(), at::Tensor()};
   }
 };
 
@@ -192,8 +279,8 @@ TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const
       }
     at::Tensor len_t = at::tensor(len, at::kLong);
     at::Tensor xt = in.transpose(0, 1).contiguous();  // (T, B, I)
-    auto fwd = FusedLstmFunction::apply(xt, *params[0], *params[1], *params[2], *params[3], len_t);
     if (!bidirectional) {
+      auto fwd = FusedLstmFunction::apply(xt, *params[0], *params[1], *params[2], *params[3], len_t);
       *output = ts_new(fwd[0].transpose(0, 1));
       *h_n = ts_new(fwd[1].unsqueeze(0));
       *c_n = ts_new(fwd[2].unsqueeze(0));
@@ -202,10 +289,11 @@ TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const
     const int64_t H = params[5]->size(1);
     at::Tensor rev = reversal_index(T, B, len);
     at::Tensor x_rev = xt.gather(0, rev.unsqueeze(2).expand({T, B, I}));
-    auto bwd = FusedLstmFunction::apply(x_rev, *params[4], *params[5], *params[6], *params[7], len_t);
-    at::Tensor out_b = bwd[0].gather(0, rev.unsqueeze(2).expand({T, B, H}));  // the reversal is its own inverse
-    *output = ts_new(at::cat({fwd[0], out_b}, 2).transpose(0, 1));
-    *h_n = ts_new(at::stack({fwd[1], bwd[1]}));
-    *c_n = ts_new(at::stack({fwd[2], bwd[2]}));
+    auto both = FusedBiLstmFunction::apply(xt, x_rev, *params[0], *params[1], *params[2], *params[3], *params[4], *params[5], *params[6],
+                                           *params[7], len_t);
+    at::Tensor out_b = both[3].gather(0, rev.unsqueeze(2).expand({T, B, H}));  // the reversal is its own inverse
+    *output = ts_new(at::cat({both[0], out_b}, 2).transpose(0, 1));
+    *h_n = ts_new(at::stack({both[1], both[4]}));
+    *c_n = ts_new(at::stack({both[2], both[5]}));
   })
 }

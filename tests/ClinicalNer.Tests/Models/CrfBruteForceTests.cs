@@ -71,8 +71,18 @@ public class CrfBruteForceTests
         Assert.Equal(expectedLoss, crf.Loss(logits, gold, mask).item<double>(), 10);
     }
 
-    [Fact]
-    public void Viterbi_finds_the_best_path_unconstrained()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Viterbi_finds_the_best_path_unconstrained(bool native)
+    {
+        bool previous = ConditionalRandomField.NativeViterbi;
+        ConditionalRandomField.NativeViterbi = native;
+        try { BestUnconstrained(); }
+        finally { ConditionalRandomField.NativeViterbi = previous; }
+    }
+
+    private static void BestUnconstrained()
     {
         using var scope = NewDisposeScope();
         for (int seed = 0; seed < 5; seed++)
@@ -88,8 +98,37 @@ public class CrfBruteForceTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Constrained_viterbi_never_emits_an_illegal_sequence_and_is_the_best_legal_one(bool native)
+    {
+        bool previous = ConditionalRandomField.NativeViterbi;
+        ConditionalRandomField.NativeViterbi = native;
+        try { BestLegal(); }
+        finally { ConditionalRandomField.NativeViterbi = previous; }
+    }
+
     [Fact]
-    public void Constrained_viterbi_never_emits_an_illegal_sequence_and_is_the_best_legal_one()
+    public void Native_and_tensor_viterbi_agree_on_float32_batches()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(17);
+        var crf = new ConditionalRandomField(11, AllowedTransitions.For(Text.TagScheme.BIO, ["O", "B-A", "I-A", "B-B", "I-B", "B-C", "I-C", "B-D", "I-D", "B-E", "I-E"]));
+        var logits = randn(16, 40, 11) * 3;
+        var mask = arange(40).unsqueeze(0).lt(randint(1, 41, [16]).unsqueeze(1));
+        var a = crf.Decode(logits, mask);
+        ConditionalRandomField.NativeViterbi = false;
+        try
+        {
+            var b = crf.Decode(logits, mask);
+            Assert.Equal(a.Paths, b.Paths);
+            for (int k = 0; k < 16; k++) Assert.Equal(b.Scores[k], a.Scores[k], 3);
+        }
+        finally { ConditionalRandomField.NativeViterbi = true; }
+    }
+
+    private static void BestLegal()
     {
         using var scope = NewDisposeScope();
         string[] labels = ["O", "B-X", "I-X"];

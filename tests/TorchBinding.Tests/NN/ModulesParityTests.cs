@@ -63,6 +63,32 @@ public class ModulesParityTests
         Assert.Equal(0f, emb.weight.grad![0].abs().sum().item<float>());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Dropout_gradient_is_the_scaled_mask_and_streams_follow_the_seed(bool fast)
+    {
+        bool previous = F.UseFastDropout;
+        F.UseFastDropout = fast;
+        try
+        {
+            using var scope = NewDisposeScope();
+            var x = (rand(1000) + 1).requires_grad_();
+            manual_seed(5);
+            var y = F.dropout(x, 0.3);
+            y.sum().backward();
+            var kept = y.ne(0);
+            Assert.True(x.grad!.equal(kept.@float() / 0.7f) || x.grad!.allclose(kept.@float() / 0.7f));
+            Assert.True(y.masked_select(kept).allclose(x.detach().masked_select(kept) / 0.7f));
+            manual_seed(5);
+            Assert.True(F.dropout(x.detach(), 0.3).equal(y.detach()));           // same seed, same mask
+            Assert.False(F.dropout(x.detach(), 0.3).equal(y.detach()));          // the stream moves on
+            double fraction = kept.@float().mean().item<float>();
+            Assert.InRange(fraction, 0.65, 0.75);
+        }
+        finally { F.UseFastDropout = previous; }
+    }
+
     [Fact]
     public void Dropout_is_identity_in_eval_and_scales_survivors_in_training()
     {

@@ -117,6 +117,12 @@ public sealed class ConditionalRandomField : nn.Module
         var trans = (Transitions * allowed.narrow(0, 0, n).narrow(1, 0, n) + penalty.narrow(0, 0, n).narrow(1, 0, n)).unsqueeze(0);
         var start = StartTransitions * allowed[n, ..n] + penalty[n, ..n];
         var end = EndTransitions * allowed[..n, n + 1] + penalty[..n, n + 1];
+        if (logits.device_type == DeviceType.CPU && NativeViterbi)
+        {
+            // One native call for the whole dynamic programme (the loop below costs ~6 ops per step).
+            var (native, nativeScores) = nn.functional.crf_viterbi(logits, mask, trans.squeeze(0), start, end);
+            return new CrfDecoding(native, nativeScores);
+        }
         var score = start + logits.select(1, 0);                                            // (B, n)
         var pointers = new List<Tensor>();
         for (long t = 1; t < length; t++)
@@ -142,6 +148,9 @@ public sealed class ConditionalRandomField : nn.Module
         }
         return new CrfDecoding(paths, bestScore.to_type(ScalarType.Float64).data<double>());
     }
+
+    /// <summary>CPU decoding runs the dynamic programme in one native call (on by default; off uses the tensor loop, as on GPUs).</summary>
+    public static bool NativeViterbi { get; set; } = true;
 
     /// <summary>
     /// Per-position tag posteriors P(yₜ = j | x), (B, L, n), by forward-backward: computed as the

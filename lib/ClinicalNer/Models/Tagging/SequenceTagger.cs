@@ -92,7 +92,9 @@ public sealed class SequenceTagger : nn.Module
     /// Confidence is the CRF probability of the decoded path, or for softmax the product of the
     /// per-character maximum probabilities.
     /// </remarks>
-    public (IReadOnlyList<int[]> Paths, double[] Confidence) Decode(TaggerBatch batch)
+    /// <param name="batch">The batch to tag.</param>
+    /// <param name="withConfidence">Compute the confidences (a CRF needs a second pass for log Z); NaN otherwise.</param>
+    public (IReadOnlyList<int[]> Paths, double[] Confidence) Decode(TaggerBatch batch, bool withConfidence = true)
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
@@ -100,6 +102,7 @@ public sealed class SequenceTagger : nn.Module
         var emissions = Emissions(batch);
         if (crf is not null)
         {
+            if (!withConfidence) return (crf.Decode(emissions, batch.Mask).Paths, Enumerable.Repeat(double.NaN, batch.Lengths.Length).ToArray());
             var (best, probability) = crf.DecodeWithProbability(emissions, batch.Mask);
             return (best.Paths, probability);
         }
