@@ -21,6 +21,7 @@ internal static class TrainCommand
                  [--emb 100] [--hidden 128] [--layers 1] [--dropout 0.5] [--scheme bio|bioes|bmes] [--max-length 256]
                  [--patience 5] [--seed 1] [--clip 5] [--warmup 0.0] [--decay] [--store runs.db] [--name NAME] [--resume]
                  [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
+                 [--lexicon FILE ...] [--word-emb 50]   (word features from the entity-aware segmentation over these lexicons)
         """;
 
     public static int Run(string[] args)
@@ -30,7 +31,11 @@ internal static class TrainCommand
         var (train, dev, test, dataset) = CorpusArguments.Splits(args, maxLength);
         var scheme = Enum.Parse<TagScheme>(CliOptions.Get(args, "--scheme") ?? "bio", ignoreCase: true);
         string modelName = CliOptions.Get(args, "--model") ?? "bilstm-crf";
-        var inputs = TaggerInputs.Build(train, scheme);
+        var lexiconFiles = args.Select((a, i) => (a, i)).Where(x => x.a == "--lexicon" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
+        var lexicon = lexiconFiles.Count == 0 ? null
+            : lexiconFiles.SelectMany(f => ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
+        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon);
+        if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
         var config = ModelConfig(inputs, modelName, args);
         var options = new TrainerOptions(
             Epochs: Int(args, "--epochs", 30), BatchSize: Int(args, "--batch-size", 32), LearningRate: Dbl(args, "--lr", 1e-3),
@@ -94,7 +99,7 @@ internal static class TrainCommand
         {
             Encoder = encoder, Decoder = decoder, AttentionHeads = heads,
             CharEmbeddingDim = Int(args, "--emb", 100), HiddenSize = Int(args, "--hidden", 128), Layers = Int(args, "--layers", 1),
-            Dropout = Dbl(args, "--dropout", 0.5),
+            Dropout = Dbl(args, "--dropout", 0.5), WordEmbeddingDim = Int(args, "--word-emb", 50),
         });
     }
 
