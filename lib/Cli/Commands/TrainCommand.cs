@@ -22,6 +22,7 @@ internal static class TrainCommand
                  [--patience 5] [--seed 1] [--clip 5] [--warmup 0.0] [--decay] [--store runs.db] [--name NAME] [--resume]
                  [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
                  [--lexicon FILE ...] [--word-emb 50]   (word features from the entity-aware segmentation over these lexicons)
+                 [--bigram-min-count N] [--bigram-emb 50] (character bigram embeddings for bigrams seen N+ times)
         """;
 
     public static int Run(string[] args)
@@ -34,7 +35,7 @@ internal static class TrainCommand
         var lexiconFiles = args.Select((a, i) => (a, i)).Where(x => x.a == "--lexicon" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
         var lexicon = lexiconFiles.Count == 0 ? null
             : lexiconFiles.SelectMany(f => ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
-        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon);
+        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, minBigramCount: Int(args, "--bigram-min-count", 0));
         if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
         var config = ModelConfig(inputs, modelName, args);
         var options = new TrainerOptions(
@@ -99,7 +100,7 @@ internal static class TrainCommand
         {
             Encoder = encoder, Decoder = decoder, AttentionHeads = heads,
             CharEmbeddingDim = Int(args, "--emb", 100), HiddenSize = Int(args, "--hidden", 128), Layers = Int(args, "--layers", 1),
-            Dropout = Dbl(args, "--dropout", 0.5), WordEmbeddingDim = Int(args, "--word-emb", 50),
+            Dropout = Dbl(args, "--dropout", 0.5), WordEmbeddingDim = Int(args, "--word-emb", 50), BigramEmbeddingDim = Int(args, "--bigram-emb", 50),
         });
     }
 

@@ -90,3 +90,29 @@ public class FeatureCrfTests : TempDirTest
         Assert.Equal("D", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("7"));
     }
 }
+
+public class BigramFeatureTests : TempDirTest
+{
+    [Fact]
+    public void Bigram_ids_follow_the_characters_and_survive_a_checkpoint()
+    {
+        var train = new List<Document>
+        {
+            Document.Create("1", "头痛头痛", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
+            Document.Create("2", "头痛三天", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
+        };
+        var inputs = TaggerInputs.Build(train, minBigramCount: 2);
+        Assert.Equal(3, inputs.BigramCount);                  // <pad>, <unk>, 头痛 (seen 3 times); the rest are rare
+        var ids = inputs.Encode(train, withTags: false).Bigrams!.data<long>();
+        Assert.Equal(new long[] { 2, 1, 2, 1, 2, 1, 1, 1 }, ids);
+        using var model = TaggerModel.Create(inputs, inputs.ModelConfig(c => c with { CharEmbeddingDim = 8, BigramEmbeddingDim = 4, HiddenSize = 8 }));
+        Assert.Equal(12, model.Tagger.Config.EmbeddingDim);
+        string dir = Path.Combine(Dir, "ckpt");
+        model.Save(dir);
+        using var back = TaggerModel.Load(dir);
+        Assert.Equal(3, back.Inputs.BigramCount);
+        model.Network.eval();
+        back.Network.eval();
+        Assert.Equal(model.Predict(train), back.Predict(train));
+    }
+}

@@ -17,6 +17,7 @@ public sealed class SequenceTagger : nn.Module
     private readonly Embedding char_embedding;
     private readonly Embedding? word_embedding;
     private readonly Embedding? dictionary_embedding;
+    private readonly Embedding? bigram_embedding;
     private readonly RecurrentBase? encoder;
     private readonly SelfAttentionLayer? attention;
     private readonly Dropout dropout;
@@ -30,6 +31,7 @@ public sealed class SequenceTagger : nn.Module
         Config = config;
         char_embedding = nn.Embedding(config.CharVocabularySize, config.CharEmbeddingDim, padding_idx: 0);
         if (config.WordVocabularySize > 0) word_embedding = nn.Embedding(config.WordVocabularySize, config.WordEmbeddingDim, padding_idx: 0);
+        if (config.BigramVocabularySize > 0) bigram_embedding = nn.Embedding(config.BigramVocabularySize, config.BigramEmbeddingDim, padding_idx: 0);
         if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
         encoder = config.Encoder switch
         {
@@ -67,6 +69,8 @@ public sealed class SequenceTagger : nn.Module
         var parts = new List<Tensor> { char_embedding.call(batch.Chars) };                     // (B, L, Ec)
         if (word_embedding is not null)
             parts.Add(word_embedding.call(batch.Words ?? throw new ArgumentException("this tagger needs word ids (Words) in its batches")));
+        if (bigram_embedding is not null)
+            parts.Add(bigram_embedding.call(batch.Bigrams ?? throw new ArgumentException("this tagger needs bigram ids in its batches")));
         if (dictionary_embedding is not null)
             parts.Add(dictionary_embedding.call(batch.Dictionary ?? throw new ArgumentException("this tagger needs dictionary features in its batches")));
         var x = dropout.call(parts.Count == 1 ? parts[0] : cat(parts, 2));                  // (B, L, E)

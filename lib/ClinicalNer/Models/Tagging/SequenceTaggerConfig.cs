@@ -37,6 +37,8 @@ public enum DecoderKind
 /// <param name="WordVocabularySize">Words of the segmentation layer (0 = no word embeddings).</param>
 /// <param name="WordEmbeddingDim">Word embedding size (each character gets its word's vector).</param>
 /// <param name="DictionaryLabelCount">Dictionary feature labels (0 = no dictionary features).</param>
+/// <param name="BigramVocabularySize">Character bigrams (cᵢcᵢ₊₁) in the vocabulary (0 = no bigram embeddings).</param>
+/// <param name="BigramEmbeddingDim">Bigram embedding size.</param>
 /// <param name="DictionaryEmbeddingDim">Dictionary feature embedding size.</param>
 /// <param name="Encoder">Sequence encoder.</param>
 /// <param name="HiddenSize">Units per direction of the encoder.</param>
@@ -54,6 +56,8 @@ public sealed record SequenceTaggerConfig(
     int WordEmbeddingDim = 50,
     int DictionaryLabelCount = 0,
     int DictionaryEmbeddingDim = 50,
+    int BigramVocabularySize = 0,
+    int BigramEmbeddingDim = 50,
     EncoderKind Encoder = EncoderKind.BiLstm,
     int HiddenSize = 128,
     int Layers = 1,
@@ -65,7 +69,8 @@ public sealed record SequenceTaggerConfig(
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Size of the concatenated embeddings.</summary>
-    public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0);
+    public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0)
+        + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0);
 
     /// <summary>Size of the encoder output.</summary>
     public int EncodedDim => Encoder == EncoderKind.None ? EmbeddingDim : 2 * HiddenSize;

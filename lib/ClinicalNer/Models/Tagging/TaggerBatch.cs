@@ -11,4 +11,6 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="Words">Word ids of the segment covering each character (or null without word embeddings).</param>
 /// <param name="Dictionary">Dictionary feature ids (or null without dictionary features).</param>
 /// <param name="Tags">Gold tag ids, -100 at padding (or null when predicting).</param>
-public sealed record TaggerBatch(torch.Tensor Chars, torch.Tensor Mask, long[] Lengths, torch.Tensor? Words = null, torch.Tensor? Dictionary = null, torch.Tensor? Tags = null);
+/// <param name="Bigrams">Ids of the bigram starting at each character (or null without bigram embeddings).</param>
+public sealed record TaggerBatch(torch.Tensor Chars, torch.Tensor Mask, long[] Lengths, torch.Tensor? Words = null, torch.Tensor? Dictionary = null,
+    torch.Tensor? Tags = null, torch.Tensor? Bigrams = null);

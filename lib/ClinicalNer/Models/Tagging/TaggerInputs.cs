@@ -16,14 +16,16 @@ public sealed class TaggerInputs
     private readonly Vocabulary chars;
     private readonly Vocabulary labels;
     private readonly Vocabulary? words;
+    private readonly Vocabulary? bigrams;
     private readonly EntityAwareSegmenter? segmenter;
     private readonly DictionaryFeatures? dictionary;
     private readonly Vocabulary? dictionaryLabels;
     private readonly Dictionary<string, List<string>>? lexicons;
 
     private TaggerInputs(Vocabulary chars, Vocabulary labels, TagScheme scheme, Vocabulary? words, IReadOnlyCollection<string>? segmentationLexicon,
-        Dictionary<string, List<string>>? lexicons)
+        Dictionary<string, List<string>>? lexicons, Vocabulary? bigrams)
     {
+        this.bigrams = bigrams;
         this.chars = chars;
         this.labels = labels;
         Scheme = scheme;
@@ -50,6 +52,9 @@ public sealed class TaggerInputs
     /// <summary>Word vocabulary size (0 without words).</summary>
     public int WordCount => words?.Count ?? 0;
 
+    /// <summary>Bigram vocabulary size (0 without bigrams).</summary>
+    public int BigramCount => bigrams?.Count ?? 0;
+
     /// <summary>Dictionary feature labels (0 without dictionary features).</summary>
     public int DictionaryLabelCount => dictionaryLabels?.Count ?? 0;
 
@@ -68,7 +73,8 @@ public sealed class TaggerInputs
     /// entity-aware segmentation (the lexicon plus the training entities) and typed dictionary lexicons.
     /// </summary>
     public static TaggerInputs Build(IReadOnlyList<Document> train, TagScheme scheme = TagScheme.BIO, int minCharCount = 1,
-        IReadOnlyCollection<string>? segmentationLexicon = null, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null)
+        IReadOnlyCollection<string>? segmentationLexicon = null, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null,
+        int minBigramCount = 0)
     {
         ArgumentNullException.ThrowIfNull(train);
         var charVocab = Vocabulary.WithSpecials(train.SelectMany(d => d.Chars), minCharCount);
@@ -83,14 +89,16 @@ public sealed class TaggerInputs
             terms = segmenter.Terms.Order(StringComparer.Ordinal).ToList();
             wordVocab = Vocabulary.WithSpecials(train.SelectMany(d => segmenter.Segment(d, keepGoldEntities: true).Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
         }
+        Vocabulary? bigramVocab = minBigramCount > 0 ? Vocabulary.WithSpecials(train.SelectMany(BigramsOf), minBigramCount) : null;
         return new TaggerInputs(charVocab, labelVocab, scheme, wordVocab, terms,
-            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()));
+            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), bigramVocab);
     }
 
     /// <summary>The model config these inputs imply, with <paramref name="customize"/> applied to the defaults.</summary>
     public SequenceTaggerConfig ModelConfig(Func<SequenceTaggerConfig, SequenceTaggerConfig>? customize = null)
     {
-        var config = new SequenceTaggerConfig(CharCount, Labels, Scheme, WordVocabularySize: WordCount, DictionaryLabelCount: DictionaryLabelCount);
+        var config = new SequenceTaggerConfig(CharCount, Labels, Scheme, WordVocabularySize: WordCount, DictionaryLabelCount: DictionaryLabelCount,
+            BigramVocabularySize: BigramCount);
         return customize?.Invoke(config) ?? config;
     }
 
@@ -102,18 +110,23 @@ public sealed class TaggerInputs
         var charIds = documents.Select(d => (IReadOnlyList<long>)d.Chars.Select(c => (long)chars.Id(c)).ToArray()).ToList();
         var padded = Batching.Pad(charIds);
         long[] shape = [documents.Count, padded.Width];
-        Tensor? wordTensor = null, dictTensor = null, tagTensor = null;
+        Tensor? wordTensor = null, dictTensor = null, tagTensor = null, bigramTensor = null;
+        if (bigrams is not null)
+            bigramTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)BigramsOf(d).Select(b => (long)bigrams.Id(b)).ToArray()).ToList()).Ids, shape);
         if (words is not null && segmenter is not null)
             wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d, withTags)).ToList()).Ids, shape);
         if (dictionary is not null && dictionaryLabels is not null)
             dictTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)dictionary.Tag(d.Chars).Select(t => (long)dictionaryLabels.Id(t) + 1).ToArray()).ToList()).Ids, shape);
         if (withTags)
             tagTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)TagIds(d)).ToList(), padId: -100).Ids, shape);
-        return new TaggerBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), padded.Lengths, wordTensor, dictTensor, tagTensor);
+        return new TaggerBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), padded.Lengths, wordTensor, dictTensor, tagTensor, bigramTensor);
     }
 
     /// <summary>The spans of predicted tag ids (decoded leniently: an orphan I- starts an entity).</summary>
     public List<EntitySpan> Spans(IReadOnlyList<int> tagIds) => TagCodec.Decode(tagIds.Select(i => labels[i]).ToArray());
+
+    // The bigram starting at each character (the last one pairs with an end marker).
+    private static IEnumerable<string> BigramsOf(Document d) => d.Chars.Select((c, k) => c + (k + 1 < d.Length ? d.Chars[k + 1] : "</s>"));
 
     private long[] TagIds(Document d)
     {
@@ -135,13 +148,14 @@ public sealed class TaggerInputs
     }
 
     private sealed record Saved(string Scheme, List<string> Chars, List<string> Labels, List<string>? Words, List<string>? SegmentationLexicon,
-        Dictionary<string, List<string>>? Lexicons);
+        Dictionary<string, List<string>>? Lexicons, List<string>? Bigrams = null);
 
     /// <summary>Writes the inputs as JSON.</summary>
     public void Save(string path)
     {
         var saved = new Saved(Scheme.ToString(), Enumerable.Range(0, chars.Count).Select(k => chars[k]).ToList(), Labels.ToList(),
-            words is null ? null : Enumerable.Range(0, words.Count).Select(k => words[k]).ToList(), SegmentationLexicon?.ToList(), lexicons);
+            words is null ? null : Enumerable.Range(0, words.Count).Select(k => words[k]).ToList(), SegmentationLexicon?.ToList(), lexicons,
+            bigrams is null ? null : Enumerable.Range(0, bigrams.Count).Select(k => bigrams[k]).ToList());
         File.WriteAllText(path, JsonSerializer.Serialize(saved));
     }
 
@@ -153,6 +167,6 @@ public sealed class TaggerInputs
         try { s = JsonSerializer.Deserialize<Saved>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty"); }
         catch (JsonException ex) { throw new InvalidDataException($"{path}: not tagger inputs: {ex.Message}", ex); }
         return new TaggerInputs(Vocabulary.Of(s.Chars), Vocabulary.Of(s.Labels), Enum.Parse<TagScheme>(s.Scheme),
-            s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons);
+            s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons, s.Bigrams is null ? null : Vocabulary.Of(s.Bigrams));
     }
 }
