@@ -26,12 +26,9 @@ internal static class RunNotebookCommand
         }
         string output = CliOptions.Get(args, "-o") ?? Path.Combine("out", Path.GetFileName(path));
         var notebook = NotebookDocument.Load(path);
-        var options = new RunOptions(parameters,
-            [typeof(TorchBinding.torch).Assembly, typeof(ClinicalNer.Data.Document).Assembly],
-            ["TorchBinding", "TorchBinding.torch", .. typeof(ClinicalNer.Data.Document).Assembly.GetExportedTypes().Select(t => t.Namespace!).Where(n => n is not null).Distinct()]);
         var runner = new NotebookRunner();
         runner.Log += line => Console.Error.WriteLine(line);
-        var result = runner.RunAsync(notebook, options).GetAwaiter().GetResult();
+        var result = runner.RunAsync(notebook, RunOptions.ForProject(parameters)).GetAwaiter().GetResult();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         notebook.Save(output);
         if (!result.Success)

@@ -29,6 +29,26 @@ public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType)
 
     /// <summary>The score of one type (zeros when the type never occurred).</summary>
     public Score this[string type] => PerType.FirstOrDefault(s => s.Type == type) ?? new Score(type, 0, 0, 0);
+
+    /// <summary>Reference F1 scores (percent) by type, e.g. a paper's, shown beside ours in tables.</summary>
+    public IReadOnlyDictionary<string, double>? Reference { get; init; }
+
+    /// <summary>A per-type table for notebooks: HTML and text (percentages; the reference column when set).</summary>
+    public IReadOnlyDictionary<string, object> ToMimeBundle()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var html = new System.Text.StringBuilder("<table><thead><tr><th>type</th><th>P</th><th>R</th><th>F1</th><th>support</th>");
+        if (Reference is not null) html.Append("<th>paper F1</th>");
+        html.Append("</tr></thead><tbody>");
+        foreach (Score s in PerType.Append(Micro))
+        {
+            html.Append(inv, $"<tr><td>{System.Net.WebUtility.HtmlEncode(s.Type)}</td><td>{s.Precision * 100:F2}</td><td>{s.Recall * 100:F2}</td><td>{s.F1 * 100:F2}</td><td>{s.Support}</td>");
+            if (Reference is not null) html.Append("<td>").Append(Reference.TryGetValue(s.Type, out double p) ? p.ToString("F2", inv) : "-").Append("</td>");
+            html.Append("</tr>");
+        }
+        html.Append(inv, $"</tbody></table><p>macro-F1 {MacroF1 * 100:F2}</p>");
+        return new Dictionary<string, object> { ["text/html"] = html.ToString(), ["text/plain"] = ReportTable.Format(this, Reference) };
+    }
 }
 
 /// <summary>How predictions went wrong (each gold and each prediction counted once).</summary>

@@ -29,6 +29,8 @@ public static class MimeBundle
         if (value is string s) return new Dictionary<string, object> { [Text] = s };
         if (value is IEnumerable items and not IDictionary && TableOf(items) is { } table)
             return new Dictionary<string, object> { [Text] = table.Text, [Html] = table.Html };
+        if (value is IEnumerable list and not IDictionary)
+            return new Dictionary<string, object> { [Text] = string.Join("\n", list.Cast<object?>().Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) };
         return new Dictionary<string, object> { [Text] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" };
     }
 

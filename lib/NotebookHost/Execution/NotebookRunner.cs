@@ -12,7 +12,14 @@ namespace NotebookHost.Execution;
 /// <param name="Parameters">Values injected after the cell tagged "parameters" (papermill's convention).</param>
 /// <param name="References">Assemblies the cells can use (the project's libraries).</param>
 /// <param name="Imports">Namespaces or static classes imported in every cell.</param>
-public sealed record RunOptions(IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<Assembly> References, IReadOnlyList<string> Imports);
+public sealed record RunOptions(IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<Assembly> References, IReadOnlyList<string> Imports)
+{
+    /// <summary>The project's notebooks: TorchBinding and ClinicalNer referenced, their namespaces (and <c>torch</c>'s members) imported.</summary>
+    public static RunOptions ForProject(IReadOnlyDictionary<string, string> parameters) => new(parameters,
+        [typeof(TorchBinding.torch).Assembly, typeof(ClinicalNer.Data.Document).Assembly],
+        ["TorchBinding", "TorchBinding.torch", "NotebookHost.Export",
+         .. typeof(ClinicalNer.Data.Document).Assembly.GetExportedTypes().Select(t => t.Namespace).OfType<string>().Distinct()]);
+}
 
 /// <summary>The outcome of a run.</summary>
 /// <param name="Success">Every code cell ran.</param>
