@@ -108,6 +108,7 @@ public sealed class Figure
             trace["text"] = text;
             trace["texttemplate"] = "%{text}";
         }
+        Axis("y", (row - 1) * cols + col)["automargin"] = true; // long row labels push the plot right instead of being cut
         return Add(trace, row, col);
     }
 
