@@ -40,6 +40,12 @@ public static partial class torch
     /// <summary>libtorch's inter-op thread count.</summary>
     public static int get_num_interop_threads() => TS_get_num_interop_threads();
 
+    /// <summary>libtorch's description of its parallel backends and thread settings (at::get_parallel_info).</summary>
+    public static string parallel_info() => Marshal.PtrToStringUTF8(TS_parallel_info()) ?? "";
+
+    /// <summary>Whether libtorch was built with oneDNN (MKL-DNN) kernels.</summary>
+    public static bool has_mkldnn() => TS_has_mkldnn() != 0;
+
     /// <summary>Whether autograd records operations on this thread.</summary>
     public static bool is_grad_enabled() => TS_Autograd_is_grad_enabled() != 0;
 

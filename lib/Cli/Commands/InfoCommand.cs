@@ -18,6 +18,7 @@ internal static class InfoCommand
             ["blas_threads"] = blas.get_num_threads(),
             ["torch_threads"] = get_num_threads(),
             ["interop_threads"] = get_num_interop_threads(),
+            ["mkldnn"] = has_mkldnn(),
             ["thread_config"] = Threading.Source,
             ["cores"] = Environment.ProcessorCount,
             ["cuda_available"] = cuda.is_available(),

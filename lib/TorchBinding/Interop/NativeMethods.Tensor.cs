@@ -33,7 +33,6 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_Tensor_clear_grad(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_set_grad(TensorHandle t, IntPtr grad);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_backward(TensorHandle t, IntPtr gradient, int retainGraph, int createGraph);
-    [LibraryImport(Lib)] internal static partial IntPtr TS_Tensor_describe(TensorHandle t);
 
     // Factories
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_empty(ReadOnlySpan<long> shape, int ndim, int dtype, int deviceType, int deviceIndex, int requiresGrad);

@@ -347,15 +347,5 @@ public static partial class torch
             scope.Outer?.Attach(this);
             return this;
         }
-
-        /// <summary>Replaces the handle of this object with that of <paramref name="other"/>, which is consumed.</summary>
-        internal void TakeHandleOf(Tensor other)
-        {
-            other.OwningScope?.Detach(other);
-            TensorHandle old = handle;
-            handle = other.handle;
-            other.handle = new TensorHandle();
-            old.Dispose();
-        }
     }
 }

@@ -79,10 +79,3 @@ TS_EXPORT int32_t TS_Tensor_backward(TSTensor t, TSTensor gradient, int32_t reta
     t->backward(gradient ? *gradient : at::Tensor(), retain, create_graph != 0);
   })
 }
-
-// Debug text of libtorch's own printer (the C# ToString formats like Python instead).
-TS_EXPORT const char* TS_Tensor_describe(TSTensor t) {
-  static thread_local std::string s;
-  s = t->toString();
-  return s.c_str();
-}
