@@ -74,11 +74,14 @@ public class CrfBruteForceTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Viterbi_finds_the_best_path_unconstrained(bool native)
+    public void Viterbi_finds_the_best_path_unconstrained(bool native) => WithViterbi(native, BestUnconstrained);
+
+    // Runs body with the native or the tensor Viterbi, restoring the process-wide switch afterwards.
+    private static void WithViterbi(bool native, Action body)
     {
         bool previous = ConditionalRandomField.NativeViterbi;
         ConditionalRandomField.NativeViterbi = native;
-        try { BestUnconstrained(); }
+        try { body(); }
         finally { ConditionalRandomField.NativeViterbi = previous; }
     }
 
@@ -101,13 +104,7 @@ public class CrfBruteForceTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Constrained_viterbi_never_emits_an_illegal_sequence_and_is_the_best_legal_one(bool native)
-    {
-        bool previous = ConditionalRandomField.NativeViterbi;
-        ConditionalRandomField.NativeViterbi = native;
-        try { BestLegal(); }
-        finally { ConditionalRandomField.NativeViterbi = previous; }
-    }
+    public void Constrained_viterbi_never_emits_an_illegal_sequence_and_is_the_best_legal_one(bool native) => WithViterbi(native, BestLegal);
 
     [Fact]
     public void Native_and_tensor_viterbi_agree_on_float32_batches()
@@ -117,15 +114,11 @@ public class CrfBruteForceTests
         var crf = new ConditionalRandomField(11, AllowedTransitions.For(Text.TagScheme.BIO, ["O", "B-A", "I-A", "B-B", "I-B", "B-C", "I-C", "B-D", "I-D", "B-E", "I-E"]));
         var logits = randn(16, 40, 11) * 3;
         var mask = arange(40).unsqueeze(0).lt(randint(1, 41, [16]).unsqueeze(1));
-        var a = crf.Decode(logits, mask);
-        ConditionalRandomField.NativeViterbi = false;
-        try
-        {
-            var b = crf.Decode(logits, mask);
-            Assert.Equal(a.Paths, b.Paths);
-            for (int k = 0; k < 16; k++) Assert.Equal(b.Scores[k], a.Scores[k], 3);
-        }
-        finally { ConditionalRandomField.NativeViterbi = true; }
+        CrfDecoding a = null!, b = null!;
+        WithViterbi(true, () => a = crf.Decode(logits, mask));
+        WithViterbi(false, () => b = crf.Decode(logits, mask));
+        Assert.Equal(a.Paths, b.Paths);
+        for (int k = 0; k < 16; k++) Assert.Equal(b.Scores[k], a.Scores[k], 3);
     }
 
     private static void BestLegal()
