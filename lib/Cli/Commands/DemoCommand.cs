@@ -15,7 +15,8 @@ internal static class DemoCommand
         int status = RunNotebookCommand.Run([notebook, "-o", output, "-p", $"exportDir={figures}", .. args]);
         if (status != 0) return status;
         Console.WriteLine($"executed notebook: {output}");
-        foreach (string f in Directory.EnumerateFiles(figures, "quickstart-*").Order(StringComparer.Ordinal)) Console.WriteLine($"figure: {f}");
+        foreach (string f in Directory.EnumerateFiles(figures, "quickstart-*").Order(StringComparer.Ordinal))
+            Console.WriteLine($"{(Path.GetExtension(f) is ".csv" or ".md" ? "table" : "figure")}: {f}");
         return 0;
     }
 }

@@ -18,7 +18,7 @@ internal static class EvalCommand
         var strict = NerMetrics.Strict(gold, predicted);
         Console.WriteLine($"{name}: {documents.Count} pieces, {gold.Sum(g => g.Count)} entities; checkpoint {checkpoint} ({model.Kind})");
         Console.WriteLine("strict (exact span and type):");
-        Console.Write(ReportTable.Format(strict));
+        Console.Write(strict.ToTable().ToText());
         Console.WriteLine($"position-only (type-agnostic, K-BERT's script) F1: {NerMetrics.PositionOnly(gold, predicted).Micro.F1 * 100:F2}");
         var e = NerMetrics.Errors(gold, predicted);
         Console.WriteLine($"errors: {e.TypeErrors} type, {e.BoundaryErrors} boundary, {e.BoundaryAndTypeErrors} boundary+type, {e.Spurious} spurious, {e.Missed} missed ({e.Correct} correct)");

@@ -78,7 +78,7 @@ internal static class TrainCommand
             var report = Trainer.Evaluate(best, test);
             store.AddScores(runId, "test", report);
             Console.WriteLine("test (strict):");
-            Console.Write(ReportTable.Format(report));
+            Console.Write(report.ToTable().ToText());
         }
         store.FinishRun(runId, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
         Console.WriteLine($"run {runId} recorded in {store.DatabasePath}");

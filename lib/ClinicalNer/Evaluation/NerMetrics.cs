@@ -33,22 +33,32 @@ public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType)
     /// <summary>Reference F1 scores (percent) by type, e.g. a paper's, shown beside ours in tables.</summary>
     public IReadOnlyDictionary<string, double>? Reference { get; init; }
 
-    /// <summary>A per-type table for notebooks: HTML and text (percentages; the reference column when set).</summary>
-    public IReadOnlyDictionary<string, object> ToMimeBundle()
+    /// <summary>
+    /// The per-type table in percentages (type, P, R, F1, support, and "paper F1" when
+    /// <see cref="Reference"/> is set), the micro row last and the macro-F1 as its note; export it with
+    /// <see cref="Table.SaveCsv"/> or <see cref="Table.SaveMarkdown"/>.
+    /// </summary>
+    public Table ToTable()
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        var html = new System.Text.StringBuilder("<table><thead><tr><th>type</th><th>P</th><th>R</th><th>F1</th><th>support</th>");
-        if (Reference is not null) html.Append("<th>paper F1</th>");
-        html.Append("</tr></thead><tbody>");
-        foreach (Score s in PerType.Append(Micro))
+        var columns = new List<string> { "type", "P", "R", "F1", "support" };
+        if (Reference is not null) columns.Add("paper F1");
+        var rows = PerType.Append(Micro).Select(s =>
         {
-            html.Append(inv, $"<tr><td>{System.Net.WebUtility.HtmlEncode(s.Type)}</td><td>{s.Precision * 100:F2}</td><td>{s.Recall * 100:F2}</td><td>{s.F1 * 100:F2}</td><td>{s.Support}</td>");
-            if (Reference is not null) html.Append("<td>").Append(Reference.TryGetValue(s.Type, out double p) ? p.ToString("F2", inv) : "-").Append("</td>");
-            html.Append("</tr>");
-        }
-        html.Append(inv, $"</tbody></table><p>macro-F1 {MacroF1 * 100:F2}</p>");
-        return new Dictionary<string, object> { ["text/html"] = html.ToString(), ["text/plain"] = ReportTable.Format(this, Reference) };
+            var row = new List<object?> { s.Type, Percent(s.Precision), Percent(s.Recall), Percent(s.F1), s.Support };
+            if (Reference is not null) row.Add(Reference.TryGetValue(s.Type, out double p) ? p.ToString("F2", inv) : "-");
+            return row;
+        });
+        return new Table(columns, rows) { Note = $"macro-F1 {Percent(MacroF1)}" };
     }
+
+    /// <summary>The per-type table for notebooks (HTML and text).</summary>
+    public IReadOnlyDictionary<string, object> ToMimeBundle() => ToTable().ToMimeBundle();
+
+    /// <inheritdoc/>
+    public override string ToString() => ToTable().ToText();
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>How predictions went wrong (each gold and each prediction counted once).</summary>
