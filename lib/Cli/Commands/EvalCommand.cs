@@ -11,7 +11,7 @@ internal static class EvalCommand
         string checkpoint = CliOptions.Get(args, "--checkpoint") ?? throw new ArgumentException("usage: lab eval --checkpoint DIR --data PATH [--split test]");
         string data = CliOptions.Get(args, "--data") ?? throw new ArgumentException("--data PATH is required");
         var (documents, name) = CorpusArguments.One(data, CliOptions.Get(args, "--split"), TrainCommand.Int(args, "--max-length", 256));
-        using var model = TaggerModel.Load(checkpoint);
+        using var model = NerCheckpoint.Load(checkpoint);
         model.Network.eval();
         var predicted = model.Predict(documents);
         var gold = documents.Select(d => d.Entities).ToList();

@@ -22,6 +22,9 @@ public interface INerModel : IDisposable
     /// <summary>Predicted spans per document (the model batches internally; eval mode is the caller's).</summary>
     IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents);
 
+    /// <summary>Predicted spans per document with a confidence in [0, 1] (a CRF's path probability, or a product of softmax maxima).</summary>
+    IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize);
+
     /// <summary>The length that batching buckets by (characters, or tokens).</summary>
     int LengthOf(Document document);
 

@@ -14,10 +14,10 @@ public sealed record PredictedEntity(int Start, int End, string Type, string Tex
 /// </summary>
 public sealed class NerPredictor : IDisposable
 {
-    private readonly TaggerModel model;
+    private readonly INerModel model;
 
     /// <summary>Wraps a loaded model.</summary>
-    public NerPredictor(TaggerModel model, int maxLength = 256)
+    public NerPredictor(INerModel model, int maxLength = 256)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
@@ -25,8 +25,9 @@ public sealed class NerPredictor : IDisposable
         model.Network.eval();
     }
 
-    /// <summary>Loads a checkpoint directory written by the trainer.</summary>
-    public static NerPredictor Load(string checkpoint, int maxLength = 256) => new(TaggerModel.Load(checkpoint), maxLength);
+    /// <summary>Loads a checkpoint directory written by the trainer (a BiLSTM-CRF-family or a BERT tagger).</summary>
+    public static NerPredictor Load(string checkpoint, int maxLength = 256) =>
+        new(NerCheckpoint.Load(checkpoint), maxLength);
 
     /// <summary>The longest piece the model sees at once.</summary>
     public int MaxLength { get; }
@@ -41,7 +42,7 @@ public sealed class NerPredictor : IDisposable
         var docs = texts.Select((t, i) => Document.Create($"input-{i}", t ?? "", [], "input")).ToList();
         var pieces = docs.SelectMany((d, i) => SentenceSplitter.Split(d, MaxLength).Select(w => (Doc: i, Window: w))).ToList();
         using var _ = no_grad();
-        var predictions = model.PredictWithConfidence(pieces.Select(p => p.Window.Piece).ToList());
+        var predictions = model.PredictWithConfidence(pieces.Select(p => p.Window.Piece).ToList(), 64);
         var result = docs.Select(_ => new List<PredictedEntity>()).ToList();
         for (int k = 0; k < pieces.Count; k++)
         {

@@ -56,7 +56,7 @@ public sealed class TaggerModel : INerModel
     public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
         PredictWithConfidence(documents).Select(p => p.Spans).ToList();
 
-    /// <summary>Predicted spans and a per-document confidence (CRF path probability; product of softmax maxima otherwise).</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(documents);

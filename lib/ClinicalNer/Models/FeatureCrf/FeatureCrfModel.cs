@@ -110,24 +110,34 @@ public sealed class FeatureCrfModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents)
+    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
+        PredictWithConfidence(documents, 64).Select(p => p.Spans).ToList();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var result = new List<IReadOnlyList<EntitySpan>>(documents.Count);
-        foreach (var chunk in documents.Chunk(64))
+        var result = new List<(IReadOnlyList<EntitySpan>, double)>(documents.Count);
+        foreach (var chunk in documents.Chunk(Math.Max(1, batchSize)))
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var nonEmpty = chunk.Where(d => d.Length > 0).ToList();
             IReadOnlyList<int[]> paths = [];
+            double[] probability = [];
             if (nonEmpty.Count > 0)
             {
                 var (f, mask, _) = Encode(nonEmpty, withTags: false);
-                paths = network.crf.Decode(Emissions(f), mask).Paths;
+                var (best, p) = network.crf.DecodeWithProbability(Emissions(f), mask);
+                (paths, probability) = (best.Paths, p);
             }
             int k = 0;
             foreach (Document d in chunk)
-                result.Add(d.Length == 0 ? [] : TagCodec.Decode(paths[k++].Select(i => labels[i]).ToArray()));
+            {
+                if (d.Length == 0) { result.Add(([], 1.0)); continue; }
+                result.Add((TagCodec.Decode(paths[k].Select(i => labels[i]).ToArray()), probability[k]));
+                k++;
+            }
         }
         return result;
     }

@@ -1,0 +1,212 @@
+using ClinicalNer.Data;
+using ClinicalNer.Models.Bert;
+using ClinicalNer.Text;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Training;
+
+/// <summary>
+/// A <see cref="BertTagger"/> with its WordPiece tokenizer: labels go to word pieces through the
+/// piece→character map (a piece takes the tag of its first character) and predictions come back as
+/// character spans. Documents longer than the encoder's window are cut at sentence ends into pieces
+/// that fit, and predictions map back to the original offsets.
+/// </summary>
+public sealed class BertTaggerModel : INerModel
+{
+    /// <summary>Weights file in a checkpoint directory.</summary>
+    public const string WeightsFile = "model.safetensors";
+    /// <summary>Config file in a checkpoint directory.</summary>
+    public const string ConfigFile = "bert-tagger.json";
+    /// <summary>Vocabulary file in a checkpoint directory.</summary>
+    public const string VocabFile = "vocab.txt";
+
+    private readonly Dictionary<string, int> labelIds;
+
+    /// <summary>Wraps a tagger and the tokenizer of its vocabulary.</summary>
+    public BertTaggerModel(BertTagger tagger, WordPieceTokenizer tokenizer)
+    {
+        Tagger = tagger ?? throw new ArgumentNullException(nameof(tagger));
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        if (tokenizer.VocabularySize != tagger.Config.Bert.VocabSize)
+            throw new ArgumentException($"the vocabulary has {tokenizer.VocabularySize} entries but the BERT config says vocab_size {tagger.Config.Bert.VocabSize}");
+        labelIds = tagger.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
+    }
+
+    /// <summary>
+    /// A fresh tagger for the types of <paramref name="train"/>, its encoder from <paramref name="pretrained"/>
+    /// (a Hugging Face-layout safetensors file or checkpoint folder) or random when null.
+    /// </summary>
+    public static BertTaggerModel Create(IReadOnlyList<Document> train, WordPieceTokenizer tokenizer, BertConfig bert, string? pretrained = null,
+        BertHead head = BertHead.BiLstmCrf, TagScheme scheme = TagScheme.BIO, Func<BertTaggerConfig, BertTaggerConfig>? customize = null, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        string prefixes = scheme switch { TagScheme.BIO => "BI", TagScheme.BIOES => "BIES", _ => "BMES" };
+        var labels = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal)
+            .SelectMany(t => prefixes.Select(p => $"{p}-{t}")).Prepend("O").ToList();
+        var config = new BertTaggerConfig(bert with { VocabSize = tokenizer.VocabularySize }, labels, scheme, head);
+        config = customize?.Invoke(config) ?? config;
+        manual_seed(seed);
+        var tagger = new BertTagger(config);
+        if (pretrained is not null) BertCheckpoint.LoadEncoder(tagger.Bert, pretrained);
+        return new BertTaggerModel(tagger, tokenizer);
+    }
+
+    /// <summary>The network.</summary>
+    public BertTagger Tagger { get; }
+    /// <summary>The tokenizer (its vocabulary is the encoder's).</summary>
+    public WordPieceTokenizer Tokenizer { get; }
+    /// <summary>Most word pieces per sequence, [CLS] and [SEP] excluded.</summary>
+    public int MaxPieces => Tagger.Config.Bert.MaxPositions - 2;
+    /// <inheritdoc/>
+    public nn.Module Network => Tagger;
+    /// <inheritdoc/>
+    public string Kind => Tagger.Config.Head switch { BertHead.Softmax => "BERT-Softmax", BertHead.Crf => "BERT-CRF", _ => "BERT-BiLSTM-CRF" };
+    /// <inheritdoc/>
+    public string ConfigJson => Tagger.Config.ToJson();
+
+    /// <inheritdoc/>
+    public int LengthOf(Document document) => document?.Length ?? 0;
+
+    /// <inheritdoc/>
+    public Tensor Loss(IReadOnlyList<Document> batch)
+    {
+        var encoded = Encode(Windows(batch).Select(w => w.Piece).ToList(), withLabels: true);
+        return Tagger.Loss(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.Labels!, encoded.LabelMask);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
+        PredictWithConfidence(documents, 32).Select(p => p.Spans).ToList();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var windows = documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxPieces).Select(w => (Doc: i, Window: w))).ToList();
+        var spans = documents.Select(_ => new List<EntitySpan>()).ToList();
+        var confidence = Enumerable.Repeat(1.0, documents.Count).ToArray();
+        var order = Enumerable.Range(0, windows.Count).OrderBy(k => windows[k].Window.Piece.Length).ToArray();
+        foreach (int[] chunk in order.Chunk(batchSize))
+        {
+            using var scope = NewDisposeScope();
+            var pieces = chunk.Select(k => windows[k].Window.Piece).ToList();
+            var encoded = Encode(pieces, withLabels: false);
+            var (paths, probability) = Tagger.Decode(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.LabelMask);
+            for (int r = 0; r < chunk.Length; r++)
+            {
+                var (doc, window) = windows[chunk[r]];
+                spans[doc].AddRange(window.ToOriginal(SpansOf(paths[r], encoded.Pieces[r])));
+                confidence[doc] *= probability[r];
+            }
+        }
+        return spans.Select((s, i) => ((IReadOnlyList<EntitySpan>)s.OrderBy(e => e.Start).ToList(), confidence[i])).ToList();
+    }
+
+    /// <inheritdoc/>
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay)
+    {
+        // BERT at the trainer's rate, the new head at its own; no weight decay on biases, LayerNorm and CRF transitions.
+        double headRate = Tagger.Config.HeadLearningRate ?? learningRate;
+        var named = Tagger.named_parameters().ToList();
+        static bool NoDecay(string n) => n.EndsWith("bias", StringComparison.Ordinal) || n.Contains("LayerNorm", StringComparison.Ordinal)
+            || n.StartsWith("crf.", StringComparison.Ordinal) || n.Contains("bias_", StringComparison.Ordinal);
+        static bool IsBert(string n) => n.StartsWith("bert.", StringComparison.Ordinal);
+        yield return new optim.ParamGroup(named.Where(p => IsBert(p.name) && !NoDecay(p.name)).Select(p => p.parameter), learningRate, weightDecay);
+        yield return new optim.ParamGroup(named.Where(p => IsBert(p.name) && NoDecay(p.name)).Select(p => p.parameter), learningRate, 0.0);
+        yield return new optim.ParamGroup(named.Where(p => !IsBert(p.name) && !NoDecay(p.name)).Select(p => p.parameter), headRate, weightDecay);
+        yield return new optim.ParamGroup(named.Where(p => !IsBert(p.name) && NoDecay(p.name)).Select(p => p.parameter), headRate, 0.0);
+    }
+
+    /// <inheritdoc/>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        safetensors.save(Tagger.state_dict(), Path.Combine(directory, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["kind"] = Kind });
+        File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
+        File.WriteAllLines(Path.Combine(directory, VocabFile), Enumerable.Range(0, Tokenizer.VocabularySize).Select(i => Tokenizer[i]));
+    }
+
+    /// <summary>Whether <paramref name="directory"/> holds a BERT tagger checkpoint.</summary>
+    public static bool IsCheckpoint(string directory) => File.Exists(Path.Combine(directory, ConfigFile));
+
+    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
+    /// <exception cref="FileNotFoundException">When a checkpoint file is missing (named).</exception>
+    public static BertTaggerModel Load(string directory)
+    {
+        foreach (string f in new[] { WeightsFile, ConfigFile, VocabFile })
+            if (!File.Exists(Path.Combine(directory, f)))
+                throw new FileNotFoundException($"checkpoint {directory} lacks {f}", Path.Combine(directory, f));
+        var config = BertTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
+        var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
+        model.LoadWeights(directory);
+        return model;
+    }
+
+    /// <inheritdoc/>
+    public void LoadWeights(string directory)
+    {
+        using var scope = NewDisposeScope();
+        Tagger.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Tagger.Dispose();
+
+    // Training documents longer than the window are cut like predictions are.
+    private List<Window> Windows(IReadOnlyList<Document> documents) =>
+        documents.SelectMany(d => SentenceSplitter.Split(d, MaxPieces)).ToList();
+
+    /// <summary>Word pieces of a document with the character range [Start, End) each covers.</summary>
+    private List<(int Id, int Start, int End)> PiecesOf(Document document)
+    {
+        // The tokenizer reports UTF-16 offsets; documents count text elements.
+        var charAt = new int[document.Text.Length + 1];
+        int offset = 0;
+        for (int c = 0; c < document.Length; c++)
+        {
+            for (int k = 0; k < document.Chars[c].Length; k++) charAt[offset + k] = c;
+            offset += document.Chars[c].Length;
+        }
+        charAt[offset] = document.Length;
+        var pieces = Tokenizer.Tokenize(document.Text).Select(t => (t.Id, charAt[t.Start], t.End >= charAt.Length - 1 ? document.Length : charAt[t.End])).ToList();
+        return pieces.Count > MaxPieces ? pieces.Take(MaxPieces).ToList() : pieces;
+    }
+
+    private List<EntitySpan> SpansOf(IReadOnlyList<int> path, List<(int Id, int Start, int End)> pieces) =>
+        TagCodec.Decode(path.Select(i => Tagger.Config.Labels[i]).ToArray())
+            .Select(s => new EntitySpan(pieces[s.Start].Start, pieces[s.End - 1].End, s.Type)).ToList();
+
+    private sealed record Encoded(Tensor Ids, Tensor Attention, long[] Lengths, Tensor? Labels, Tensor LabelMask, List<List<(int Id, int Start, int End)>> Pieces);
+
+    private Encoded Encode(List<Document> documents, bool withLabels)
+    {
+        var pieces = documents.Select(PiecesOf).ToList();
+        int n = documents.Count, t = Math.Max(1, pieces.Max(p => p.Count)), width = t + 2;
+        var ids = new long[n * width];
+        var attention = new bool[n * width];
+        var labelMask = new bool[n * t];
+        var labels = new long[n * t];
+        Array.Fill(ids, Tokenizer.PadId);
+        Array.Fill(labels, -100);
+        for (int r = 0; r < n; r++)
+        {
+            var p = pieces[r];
+            ids[r * width] = Tokenizer.ClsId;
+            for (int k = 0; k < p.Count; k++) ids[r * width + 1 + k] = p[k].Id;
+            ids[r * width + 1 + p.Count] = Tokenizer.SepId;
+            for (int k = 0; k < p.Count + 2; k++) attention[r * width + k] = true;
+            for (int k = 0; k < p.Count; k++) labelMask[r * t + k] = true;
+            if (!withLabels) continue;
+            string[] charTags = TagCodec.Encode(documents[r].Length, documents[r].Entities, Tagger.Config.Scheme, out _);
+            for (int k = 0; k < p.Count; k++)
+                labels[r * t + k] = labelIds.TryGetValue(charTags[p[k].Start], out int id) ? id : 0;
+        }
+        // Sequences with no pieces (blank text) still get one masked position so the CRF sees length >= 1.
+        long[] lengths = pieces.Select(p => (long)Math.Max(1, p.Count)).ToArray();
+        for (int r = 0; r < n; r++) labelMask[r * t] = true;
+        return new Encoded(tensor(ids).view(n, width), tensor(attention).view(n, width), lengths,
+            withLabels ? tensor(labels).view(n, t) : null, tensor(labelMask).view(n, t), pieces);
+    }
+}

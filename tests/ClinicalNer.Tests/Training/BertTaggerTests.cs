@@ -1,0 +1,69 @@
+using ClinicalNer.Models.Bert;
+using ClinicalNer.Training;
+
+namespace ClinicalNer.Tests;
+
+public class BertTaggerTests : TempDirTest
+{
+    private static readonly List<Document> Tiny =
+    [
+        Document.Create("1", "头痛三天", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
+        Document.Create("2", "腹痛一周", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
+        Document.Create("3", "咳嗽三天", [new(0, 2, "SIGNS")], "t"),
+        Document.Create("4", "腹胀两天伴咳嗽", [new(0, 2, "SIGNS"), new(5, 7, "SIGNS")], "t"),
+        Document.Create("5", "查血常规示贫血", [new(1, 4, "CHECK"), new(5, 7, "DISEASE")], "t"),
+    ];
+
+    private static readonly WordPieceTokenizer Tokenizer = new(
+        new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "，", "。" }.Concat(Tiny.SelectMany(d => d.Chars).Distinct()));
+
+    private static readonly BertConfig TinyBert = BertConfig.Tiny with { HiddenSize = 32, Heads = 2, IntermediateSize = 64, MaxPositions = 24, HiddenDropout = 0, AttentionDropout = 0 };
+
+    [Theory]
+    [InlineData(BertHead.Softmax)]
+    [InlineData(BertHead.Crf)]
+    [InlineData(BertHead.BiLstmCrf)]
+    public void A_tiny_bert_overfits_a_tiny_set(BertHead head)
+    {
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: head, customize: c => c with { LstmHidden = 16, Dropout = 0, HeadLearningRate = 5e-3 });
+        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0)).Fit(model, Tiny, Tiny);
+        Assert.Equal(1.0, result.BestDevF1);
+        Assert.Equal(1.0, Trainer.Evaluate(model, Tiny).Micro.F1);
+    }
+
+    [Fact]
+    public void A_checkpoint_reloads_and_predicts_long_text_with_original_offsets()
+    {
+        string output = Path.Combine(Dir, "run");
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0, HeadLearningRate = 5e-3 });
+        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, OutputDir: output)).Fit(model, Tiny, Tiny);
+        model.Network.eval();
+        using var predictor = NerPredictor.Load(result.BestCheckpoint!);
+        // 7 sentences, 38 characters: longer than the 22-piece window, so it is cut and mapped back.
+        string text = string.Concat(Enumerable.Repeat("头痛三天。腹胀两天。", 3)) + "查血常规示贫血。";
+        var entities = predictor.Predict(text);
+        Assert.Contains(entities, e => e.Start == 31 && e.End == 34 && e.Type == "CHECK");
+        Assert.Contains(entities, e => e.Start == 20 && e.End == 21 && e.Type == "BODY");
+        Assert.All(entities, e => Assert.Equal(text[e.Start..e.End], e.Text));
+        Assert.All(entities, e => Assert.InRange(e.Confidence, 0, 1));
+        var again = model.PredictWithConfidence(Tiny, 2);
+        using var reloaded = NerCheckpoint.Load(Path.Combine(output, Trainer.LastDir));
+        reloaded.Network.eval();
+        var b = reloaded.PredictWithConfidence(Tiny, 5);
+        Assert.Equal(again.Select(x => x.Spans), b.Select(x => x.Spans));
+        Assert.Equal(again.Select(x => x.Confidence), b.Select(x => x.Confidence), (x, y) => Math.Abs(x - y) < 1e-5);
+    }
+
+    [Fact]
+    public void Pretrained_encoder_weights_load_into_the_tagger_and_a_wrong_vocabulary_is_refused()
+    {
+        using var pretraining = new BertForPreTraining(TinyBert with { VocabSize = Tokenizer.VocabularySize });
+        string path = Path.Combine(Dir, "pre.safetensors");
+        TorchBinding.torch.safetensors.save(pretraining.state_dict(), path);
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, pretrained: path);
+        Assert.True(model.Tagger.Bert.WordEmbeddings.weight.allclose(pretraining.Bert.WordEmbeddings.weight));
+        var bigger = new WordPieceTokenizer(Enumerable.Range(0, Tokenizer.VocabularySize + 3).Select(i => i < Tokenizer.VocabularySize ? Tokenizer[i] : $"x{i}"));
+        var e = Assert.Throws<InvalidDataException>(() => BertTaggerModel.Create(Tiny, bigger, TinyBert, pretrained: path));
+        Assert.Contains("word_embeddings", e.Message, StringComparison.Ordinal);
+    }
+}
