@@ -17,6 +17,7 @@ static int Run(string command, string[] rest)
             "eval" => EvalCommand.Run(rest),
             "predict" => PredictCommand.Run(rest),
             "word2vec" => Word2VecCommand.Run(rest),
+            "pretrain" => PretrainCommand.Run(rest),
             "run" => RunNotebookCommand.Run(rest),
             _ => Usage($"unknown command '{command}'"),
         };
@@ -41,6 +42,7 @@ static int Usage(string? error = null)
           eval ...           per-type table of a checkpoint on data
           predict ...        entities of raw text as JSON lines
           word2vec ...       character vectors from unlabeled text (word2vec text format)
+          pretrain ...       MLM + NSP pretraining of a BERT on unlabeled text (Hugging Face-layout checkpoints)
           run NB.ipynb ...   execute a notebook headless (-p name=value, -o OUT.ipynb)
           info               libtorch, BLAS, threads and devices as one JSON object
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)

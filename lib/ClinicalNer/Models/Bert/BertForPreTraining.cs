@@ -78,12 +78,13 @@ public sealed class BertForPreTraining : nn.Module
         Tensor labels = batch.MaskedLabels.reshape(-1);
         Tensor mlmLoss = F.cross_entropy(mlm.reshape(-1, mlm.size(-1)), labels, ignore_index: -100);
         Tensor nspLoss = F.cross_entropy(nsp, batch.NextSentenceLabels);
+        Tensor total = mlmLoss + nspLoss;
         using var _ = no_grad();
         Tensor real = labels.ne(-100);
         double predicted = real.sum().item<long>();
         double mlmCorrect = mlm.argmax(-1).reshape(-1).eq(labels).logical_and(real).sum().item<long>();
         double nspCorrect = nsp.argmax(-1).eq(batch.NextSentenceLabels).sum().item<long>();
-        return new PretrainingLoss(mlmLoss + nspLoss, predicted == 0 ? 0 : mlmCorrect / predicted,
+        return new PretrainingLoss(total, predicted == 0 ? 0 : mlmCorrect / predicted,
             nspCorrect / batch.NextSentenceLabels.size(0), mlmLoss.item<float>(), nspLoss.item<float>());
     }
 

@@ -44,6 +44,9 @@ public sealed class PretrainingData
         if (documents.Count < 2) throw new ArgumentException($"pretraining needs at least 2 non-empty documents for random next sentences, got {documents.Count}", nameof(documents));
     }
 
+    /// <summary>The tokenizer whose ids the documents hold.</summary>
+    public WordPieceTokenizer Tokenizer => tokenizer;
+
     /// <summary>The options in force.</summary>
     public PretrainingOptions Options { get; }
 

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ClinicalNer.Models.Bert;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Training;
+
+/// <summary>How a pretraining run goes (google-research/bert's run_pretraining flags where they exist).</summary>
+/// <param name="Steps">Optimizer steps in all (num_train_steps).</param>
+/// <param name="BatchSize">Instances per step (train_batch_size).</param>
+/// <param name="LearningRate">Peak learning rate.</param>
+/// <param name="WarmupSteps">Linear warmup from 0 (num_warmup_steps); then linear decay to 0 at the last step.</param>
+/// <param name="WeightDecay">AdamW decay, not applied to LayerNorm and biases.</param>
+/// <param name="ClipNorm">Global gradient norm bound.</param>
+/// <param name="LogEvery">Steps between logged MLM/NSP accuracies (averaged over those steps).</param>
+/// <param name="SaveEvery">Steps between checkpoints.</param>
+/// <param name="Seed">Seeds libtorch and the instance sampling.</param>
+public sealed record PretrainerOptions(int Steps = 10_000, int BatchSize = 32, double LearningRate = 1e-4, int WarmupSteps = 1_000,
+    double WeightDecay = 0.01, double ClipNorm = 1.0, int LogEvery = 50, int SaveEvery = 500, int Seed = 1);
+
+/// <summary>Averages over the last logging interval.</summary>
+/// <param name="Step">Steps done.</param>
+/// <param name="Loss">Mean total loss.</param>
+/// <param name="MlmAccuracy">Mean MLM accuracy over masked tokens.</param>
+/// <param name="NspAccuracy">Mean NSP accuracy.</param>
+/// <param name="LearningRate">Current learning rate.</param>
+/// <param name="TokensPerSecond">Throughput over the interval.</param>
+/// <param name="Seconds">Wall time since the run (or the resume) started.</param>
+public sealed record PretrainingLog(long Step, double Loss, double MlmAccuracy, double NspAccuracy, double LearningRate, double TokensPerSecond, double Seconds);
+
+/// <summary>
+/// Masked-LM + next-sentence pretraining of a <see cref="BertForPreTraining"/>: AdamW (no decay on LayerNorm and
+/// biases), warmup then linear decay, gradient clipping, logging, and checkpoints in Hugging Face layout
+/// (<c>model.safetensors</c>, <c>config.json</c>, <c>vocab.txt</c>) that fine-tuning loads and that a run resumes
+/// from exactly (optimizer moments, step, RNG states).
+/// </summary>
+public sealed class BertPretrainer
+{
+    private const string OptimizerFile = "optimizer.safetensors";
+    private const string StateFile = "pretraining_state.json";
+    private readonly PretrainerOptions options;
+
+    /// <summary>Creates the pretrainer.</summary>
+    public BertPretrainer(PretrainerOptions options) => this.options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>Raised every <see cref="PretrainerOptions.LogEvery"/> steps.</summary>
+    public event Action<PretrainingLog>? Logged;
+
+    /// <summary>Raised after each step (step number), for progress bars.</summary>
+    public event Action<long>? Stepped;
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="data"/>; checkpoints go to <paramref name="outputDir"/> (resumed from when it holds one and <paramref name="resume"/>).</summary>
+    public IReadOnlyList<PretrainingLog> Run(BertForPreTraining model, PretrainingData data, string? outputDir, bool resume = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var named = model.named_parameters().ToList();
+        static bool NoDecay(string n) => n.EndsWith("bias", StringComparison.Ordinal) || n.Contains("LayerNorm", StringComparison.Ordinal);
+        var groups = new List<optim.ParamGroup>
+        {
+            new(named.Where(p => !NoDecay(p.name)).Select(p => p.parameter), options.LearningRate, options.WeightDecay),
+            new(named.Where(p => NoDecay(p.name)).Select(p => p.parameter), options.LearningRate, 0.0),
+        };
+        using var optimizer = new TorchBinding.Modules.AdamW(groups, options.LearningRate, weight_decay: options.WeightDecay, eps: 1e-6);
+        var schedule = new optim.lr_scheduler.LambdaLR(optimizer, step =>
+            step < options.WarmupSteps ? (double)(step + 1) / (options.WarmupSteps + 1)
+            : Math.Max(0.0, (double)(options.Steps - step) / Math.Max(1, options.Steps - options.WarmupSteps)));
+
+        long step = 0;
+        var logs = new List<PretrainingLog>();
+        Random rng;
+        if (resume && outputDir is not null && File.Exists(Path.Combine(outputDir, StateFile)))
+            (step, rng) = Restore(model, optimizer, schedule, outputDir, logs);
+        else
+        {
+            manual_seed(options.Seed);
+            rng = new Random(options.Seed);
+        }
+
+        var parameters = model.parameters().ToList();
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0, mlmSum = 0, nspSum = 0;
+        long tokens = 0;
+        int count = 0;
+        var intervalClock = Stopwatch.StartNew();
+        model.train();
+        var instances = Endless(data, rng).GetEnumerator();
+        while (step < options.Steps)
+        {
+            var batchInstances = new List<PretrainingInstance>(options.BatchSize);
+            while (batchInstances.Count < options.BatchSize && instances.MoveNext()) batchInstances.Add(instances.Current);
+            using (var scope = NewDisposeScope())
+            {
+                var batch = data.Collate(batchInstances);
+                var result = model.Loss(batch);
+                optimizer.zero_grad();
+                result.Loss.backward();
+                if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
+                optimizer.step();
+                schedule.step();
+                double loss = result.Loss.item<float>();
+                if (!double.IsFinite(loss)) throw new InvalidOperationException($"pretraining diverged: loss {loss} at step {step + 1}; lower the learning rate");
+                lossSum += loss;
+                mlmSum += result.MlmAccuracy;
+                nspSum += result.NspAccuracy;
+                tokens += batchInstances.Sum(i => (long)i.Tokens.Length);
+                count++;
+            }
+            step++;
+            Stepped?.Invoke(step);
+            if (step % options.LogEvery == 0 || step == options.Steps)
+            {
+                var log = new PretrainingLog(step, lossSum / count, mlmSum / count, nspSum / count, optimizer.ParamGroups[0].LearningRate,
+                    tokens / intervalClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
+                logs.Add(log);
+                Logged?.Invoke(log);
+                (lossSum, mlmSum, nspSum, tokens, count) = (0, 0, 0, 0, 0);
+                intervalClock.Restart();
+            }
+            if (outputDir is not null && (step % options.SaveEvery == 0 || step == options.Steps))
+            {
+                Save(model, optimizer, step, logs, outputDir, data.Tokenizer);
+                // System.Random cannot be saved, so after a checkpoint the sampler restarts from a seed derived from the
+                // step, here and in a resumed run alike: both then draw the same instances.
+                instances.Dispose();
+                instances = Endless(data, SamplerAt(step)).GetEnumerator();
+            }
+        }
+        instances.Dispose();
+        return logs;
+    }
+
+    // Passes over the corpus, each with fresh instances and masks.
+    private static IEnumerable<PretrainingInstance> Endless(PretrainingData data, Random rng)
+    {
+        while (true)
+            foreach (var instance in data.Pass(rng)) yield return instance;
+    }
+
+    private Random SamplerAt(long step) => new((int)((options.Seed * 1_000_003L + step) % int.MaxValue));
+
+    private void Save(BertForPreTraining model, optim.Optimizer optimizer, long step, List<PretrainingLog> logs, string dir, Text.WordPieceTokenizer tokenizer)
+    {
+        Directory.CreateDirectory(dir);
+        using var scope = NewDisposeScope();
+        var weights = model.state_dict();
+        safetensors.save(weights, Path.Combine(dir, BertCheckpoint.WeightsFile), new Dictionary<string, string> { ["format"] = "pt" });
+        File.WriteAllText(Path.Combine(dir, BertCheckpoint.ConfigFile), model.Bert.Config.ToJson());
+        File.WriteAllLines(Path.Combine(dir, BertCheckpoint.VocabFile), Enumerable.Range(0, tokenizer.VocabularySize).Select(i => tokenizer[i]));
+        var tensors = new Dictionary<string, Tensor>(optimizer.state_dict()) { ["rng_state"] = get_rng_state() };
+        safetensors.save(tensors, Path.Combine(dir, OptimizerFile));
+        string json = JsonSerializer.Serialize(new { Step = step, OptimizerSteps = optimizer.StepCount, Options = options, Logs = logs });
+        string temp = Path.Combine(dir, StateFile + ".tmp");
+        File.WriteAllText(temp, json);
+        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+    }
+
+    private (long Step, Random Rng) Restore(BertForPreTraining model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir, List<PretrainingLog> logs)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, StateFile)));
+        var root = doc.RootElement;
+        long step = root.GetProperty("Step").GetInt64();
+        logs.AddRange(root.GetProperty("Logs").Deserialize<List<PretrainingLog>>() ?? []);
+        using var scope = NewDisposeScope();
+        BertCheckpoint.LoadPretraining(model, dir);
+        var saved = safetensors.load(Path.Combine(dir, OptimizerFile));
+        set_rng_state(saved["rng_state"]);
+        saved.Remove("rng_state");
+        optimizer.load_state_dict(saved, root.GetProperty("OptimizerSteps").GetInt64());
+        for (long s = 0; s < step; s++) schedule.step();
+        return (step, SamplerAt(step));
+    }
+}
