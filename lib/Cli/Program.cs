@@ -48,6 +48,7 @@ static int Usage(string? error = null)
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
           bench threads      the thread configurations measured (how the default was chosen)
           bench bilstm-crf   BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference
+          bench bert         BERT token-classifier training tokens/s vs a PyTorch reference, and the share of matmul peak
         """);
     return error is null ? 0 : 2;
 }

@@ -8,6 +8,7 @@ internal static class BenchCommand
         "ops" => Bench.OpsBenchmark.Run(),
         "threads" => Bench.ThreadsBenchmark.Run(),
         "bilstm-crf" => Bench.BilstmCrfBenchmark.Run(),
-        _ => throw new ArgumentException("usage: lab bench ops|threads|bilstm-crf"),
+        "bert" => Bench.BertBenchmark.Run(),
+        _ => throw new ArgumentException("usage: lab bench ops|threads|bilstm-crf|bert"),
     };
 }

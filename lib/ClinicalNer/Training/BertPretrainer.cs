@@ -51,7 +51,13 @@ public sealed class BertPretrainer
     public event Action<long>? Stepped;
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="data"/>; checkpoints go to <paramref name="outputDir"/> (resumed from when it holds one and <paramref name="resume"/>).</summary>
-    public IReadOnlyList<PretrainingLog> Run(BertForPreTraining model, PretrainingData data, string? outputDir, bool resume = false)
+    /// <param name="model">The model (its weights are replaced by the checkpoint's on resume).</param>
+    /// <param name="data">Instances come from here.</param>
+    /// <param name="outputDir">Checkpoint folder, or null for none.</param>
+    /// <param name="resume">Continue from the checkpoint in <paramref name="outputDir"/> when there is one.</param>
+    /// <param name="stopAfter">Stop after this step as if interrupted (the schedule still ends at <see cref="PretrainerOptions.Steps"/>).</param>
+    /// <returns>Every log, those of a resumed run's earlier part included.</returns>
+    public IReadOnlyList<PretrainingLog> Run(BertForPreTraining model, PretrainingData data, string? outputDir, bool resume = false, long? stopAfter = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -86,7 +92,7 @@ public sealed class BertPretrainer
         var intervalClock = Stopwatch.StartNew();
         model.train();
         var instances = Endless(data, rng).GetEnumerator();
-        while (step < options.Steps)
+        while (step < Math.Min(options.Steps, stopAfter ?? long.MaxValue))
         {
             var batchInstances = new List<PretrainingInstance>(options.BatchSize);
             while (batchInstances.Count < options.BatchSize && instances.MoveNext()) batchInstances.Add(instances.Current);

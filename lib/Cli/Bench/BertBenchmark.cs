@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ClinicalNer.Models.Bert;
+using ClinicalNer.Text;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace Cli.Bench;
+
+/// <summary>
+/// <c>lab bench bert</c>: training tokens/s of a BERT token classifier (4 layers, hidden 256, 4 heads, batch
+/// 16 x 128, AdamW, dropout 0.1) on our stack and on the PyTorch reference (bert_peer.py) at its best thread
+/// setting, in the same run, plus the share of the machine's measured matmul peak that training reaches; one JSON line.
+/// </summary>
+internal static class BertBenchmark
+{
+    private const int Batch = 16, Length = 128, Labels = 11;
+    private const double Seconds = 9;
+
+    public static int Run()
+    {
+        var config = BertConfig.Small with { VocabSize = 21128 };
+        double ours = Ours(config);
+        double peak = MatmulPeakGflops();
+        int cores = Environment.ProcessorCount;
+        double peer = 0;
+        string peerConfig = "";
+        foreach (var (torchThreads, blasThreads) in new[] { (1, cores), (cores, 1), (cores, cores) }.Distinct())
+        {
+            double p = Peer(torchThreads, blasThreads);
+            if (p > peer) (peer, peerConfig) = (p, $"torch={torchThreads},blas={blasThreads}");
+        }
+        double flopsPerToken = 3 * ForwardFlopsPerToken(config);   // backward ≈ 2 x forward
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["bench"] = "bert",
+            ["shape"] = $"{config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads, inner {config.IntermediateSize}, batch {Batch} x {Length}, {Labels} labels",
+            ["ours_train_tokens_per_s"] = Math.Round(ours),
+            ["pytorch_train_tokens_per_s"] = Math.Round(peer),
+            ["train_ratio"] = Math.Round(ours / peer, 3),
+            ["matmul_peak_gflops"] = Math.Round(peak, 1),
+            ["ours_fraction_of_matmul_peak"] = Math.Round(ours * flopsPerToken / 1e9 / peak, 3),
+            ["pytorch_fraction_of_matmul_peak"] = Math.Round(peer * flopsPerToken / 1e9 / peak, 3),
+            ["ours_threads"] = $"torch={Threading.TorchThreads},blas={Threading.BlasThreads}",
+            ["pytorch_threads"] = peerConfig,
+        }));
+        return 0;
+    }
+
+    /// <summary>Multiply-adds x 2 of one token's forward pass: projections, attention scores and context, feed-forward.</summary>
+    internal static double ForwardFlopsPerToken(BertConfig c) =>
+        c.Layers * (2.0 * (4.0 * c.HiddenSize * c.HiddenSize + 2.0 * c.HiddenSize * c.IntermediateSize) + 4.0 * Length * c.HiddenSize)
+        + 2.0 * c.HiddenSize * Labels;
+
+    private static double Ours(BertConfig config)
+    {
+        manual_seed(0);
+        var labels = Enumerable.Range(0, 5).SelectMany(t => (string[])[$"B-T{t}", $"I-T{t}"]).Prepend("O").ToList();
+        using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax, HeadLearningRate: null));
+        using var keep = NewDisposeScope();
+        var ids = randint(1, config.VocabSize, [Batch, Length + 2]);
+        var attention = ones([Batch, Length + 2], ScalarType.Bool);
+        var gold = randint(0, Labels, [Batch, Length]);
+        var labelMask = ones([Batch, Length], ScalarType.Bool);
+        long[] lengths = Enumerable.Repeat((long)Length, Batch).ToArray();
+        var parameters = tagger.parameters().ToList();
+        using var optimizer = optim.AdamW(parameters, lr: 5e-5, weight_decay: 0.01);
+        tagger.train();
+        return PerSecond(() =>
+        {
+            using var step = NewDisposeScope();
+            var loss = tagger.Loss(ids, attention, lengths, gold, labelMask);
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(parameters, 1.0);
+            optimizer.step();
+        }, Batch * Length);
+    }
+
+    private static double MatmulPeakGflops()
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(1024, 1024);
+        var b = randn(1024, 1024);
+        return PerSecond(() => { using var s = NewDisposeScope(); a.matmul(b); }, 1, seconds: 3) * 2.0 * 1024 * 1024 * 1024 / 1e9;
+    }
+
+    private static double PerSecond(Action step, int units, double seconds = Seconds)
+    {
+        step();
+        step();
+        double best = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            int n = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < seconds / 3 || n < 2)
+            {
+                step();
+                n++;
+            }
+            best = Math.Max(best, n * units / clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
+    private static double Peer(int torchThreads, int blasThreads)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", "bert_peer.py"));
+        psi.ArgumentList.Add(torchThreads.ToString(CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add(Seconds.ToString(CultureInfo.InvariantCulture));
+        psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString(CultureInfo.InvariantCulture);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"PyTorch reference failed (python3-torch is installed by ./lab setup):\n{stderr}");
+        return JsonSerializer.Deserialize<Dictionary<string, double>>(stdout)!["train_tokens_per_s"];
+    }
+}
