@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
+using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Runs;
 using ClinicalNer.Text;
@@ -23,6 +24,9 @@ internal static class TrainCommand
                  [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
                  [--lexicon FILE ...] [--word-emb 50]   (word features from the entity-aware segmentation over these lexicons)
                  [--bigram-min-count N] [--bigram-emb 50] (character bigram embeddings for bigrams seen N+ times)
+               BERT taggers: --model bert-softmax|bert-crf|bert-bilstm-crf with
+                 --bert DIR (a pretraining checkpoint or Hugging Face folder: config.json, vocab.txt, model.safetensors)
+                 or --bert-size small|tiny|base --vocab vocab.txt (random initialisation); [--head-lr 0.001] [--lstm-hidden 128]
         """;
 
     public static int Run(string[] args)
@@ -32,29 +36,16 @@ internal static class TrainCommand
         var (train, dev, test, dataset) = CorpusArguments.Splits(args, maxLength);
         var scheme = Enum.Parse<TagScheme>(CliOptions.Get(args, "--scheme") ?? "bio", ignoreCase: true);
         string modelName = CliOptions.Get(args, "--model") ?? "bilstm-crf";
-        var lexiconFiles = args.Select((a, i) => (a, i)).Where(x => x.a == "--lexicon" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
-        var lexicon = lexiconFiles.Count == 0 ? null
-            : lexiconFiles.SelectMany(f => ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
-        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, minBigramCount: Int(args, "--bigram-min-count", 0));
-        if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
-        var config = ModelConfig(inputs, modelName, args);
         var options = new TrainerOptions(
             Epochs: Int(args, "--epochs", 30), BatchSize: Int(args, "--batch-size", 32), LearningRate: Dbl(args, "--lr", 1e-3),
             Optimizer: Enum.Parse<OptimizerKind>(CliOptions.Get(args, "--optimizer") ?? "adamw", ignoreCase: true),
             WeightDecay: Dbl(args, "--weight-decay", 0.01), ClipNorm: Dbl(args, "--clip", 5.0), Patience: Int(args, "--patience", 5),
             WarmupFraction: Dbl(args, "--warmup", 0.0), LinearDecay: CliOptions.Has(args, "--decay"),
             Seed: Int(args, "--seed", 1), OutputDir: outDir);
-
-        using var model = TaggerModel.Create(inputs, config, options.Seed);
-        if (CliOptions.Get(args, "--pretrained-chars") is { } vectors)
-        {
-            var w2v = ClinicalNer.Embeddings.Word2Vec.Load(vectors);
-            if (w2v.Dimension != config.CharEmbeddingDim) throw new ArgumentException($"{vectors} has {w2v.Dimension}-d vectors but --emb is {config.CharEmbeddingDim}");
-            var (matrix, found) = w2v.MatrixFor(inputs.Characters);
-            using (TorchBinding.torch.no_grad()) model.Tagger.CharEmbedding.weight.copy_(matrix);
-            Console.WriteLine($"pretrained character vectors: {found:N0} of {inputs.CharCount:N0} characters found in {vectors}");
-        }
-        Console.WriteLine($"{model.Kind}: {model.Tagger.parameters().Sum(p => p.numel()):N0} parameters; train {train.Count} / dev {dev.Count} pieces of ≤ {maxLength} characters; data {dataset}");
+        using INerModel model = modelName.StartsWith("bert-", StringComparison.OrdinalIgnoreCase)
+            ? BertModelFor(train, modelName, scheme, args, options.Seed)
+            : RecurrentModelFor(train, modelName, scheme, args, options.Seed);
+        Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {train.Count} / dev {dev.Count} pieces of ≤ {maxLength} characters; data {dataset}");
         var trainer = new Trainer(options);
         using var store = new RunStore(CliOptions.Get(args, "--store") ?? Path.Combine(outDir, "runs.db"));
         long runId = store.Track(trainer, model, CliOptions.Get(args, "--name") ?? modelName, dataset, options);
@@ -71,7 +62,7 @@ internal static class TrainCommand
             throw;
         }
         Console.WriteLine($"best dev F1 {result.BestDevF1 * 100:F2} at epoch {result.BestEpoch}{(result.StoppedEarly ? " (early stop)" : "")}; checkpoint {result.BestCheckpoint}");
-        using var best = TaggerModel.Load(result.BestCheckpoint!);
+        using var best = NerCheckpoint.Load(result.BestCheckpoint!);
         store.AddScores(runId, "dev", Trainer.Evaluate(best, dev));
         if (test is not null)
         {
@@ -83,6 +74,59 @@ internal static class TrainCommand
         store.FinishRun(runId, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
         Console.WriteLine($"run {runId} recorded in {store.DatabasePath}");
         return 0;
+    }
+
+    // The BiLSTM-CRF family: character inputs (plus word, bigram features), optional word2vec character vectors.
+    private static TaggerModel RecurrentModelFor(IReadOnlyList<Document> train, string modelName, TagScheme scheme, string[] args, int seed)
+    {
+        var lexiconFiles = args.Select((a, i) => (a, i)).Where(x => x.a == "--lexicon" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
+        var lexicon = lexiconFiles.Count == 0 ? null
+            : lexiconFiles.SelectMany(f => ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
+        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, minBigramCount: Int(args, "--bigram-min-count", 0));
+        if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
+        var config = ModelConfig(inputs, modelName, args);
+        var model = TaggerModel.Create(inputs, config, seed);
+        if (CliOptions.Get(args, "--pretrained-chars") is { } vectors)
+        {
+            var w2v = ClinicalNer.Embeddings.Word2Vec.Load(vectors);
+            if (w2v.Dimension != config.CharEmbeddingDim) throw new ArgumentException($"{vectors} has {w2v.Dimension}-d vectors but --emb is {config.CharEmbeddingDim}");
+            var (matrix, found) = w2v.MatrixFor(inputs.Characters);
+            using (TorchBinding.torch.no_grad()) model.Tagger.CharEmbedding.weight.copy_(matrix);
+            Console.WriteLine($"pretrained character vectors: {found:N0} of {inputs.CharCount:N0} characters found in {vectors}");
+        }
+        return model;
+    }
+
+    // BERT taggers: the encoder from a checkpoint folder (--bert) or random (--bert-size + --vocab).
+    private static BertTaggerModel BertModelFor(IReadOnlyList<Document> train, string modelName, TagScheme scheme, string[] args, int seed)
+    {
+        var head = modelName.ToLowerInvariant() switch
+        {
+            "bert-softmax" => BertHead.Softmax,
+            "bert-crf" => BertHead.Crf,
+            "bert-bilstm-crf" => BertHead.BiLstmCrf,
+            _ => throw new ArgumentException($"unknown model '{modelName}'\n" + Usage),
+        };
+        string? folder = CliOptions.Get(args, "--bert");
+        BertConfig bert;
+        WordPieceTokenizer tokenizer;
+        string? weights = null;
+        if (folder is not null)
+        {
+            bert = BertConfig.Load(Path.Combine(folder, BertCheckpoint.ConfigFile));
+            tokenizer = WordPieceTokenizer.FromFile(CliOptions.Get(args, "--vocab") ?? Path.Combine(folder, BertCheckpoint.VocabFile));
+            weights = folder;
+        }
+        else
+        {
+            string vocab = CliOptions.Get(args, "--vocab") ?? throw new ArgumentException("a BERT tagger needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
+            tokenizer = WordPieceTokenizer.FromFile(vocab);
+            bert = BertConfig.Preset(CliOptions.Get(args, "--bert-size") ?? "small");
+        }
+        var model = BertTaggerModel.Create(train, tokenizer, bert, weights, head, scheme,
+            c => c with { HeadLearningRate = Dbl(args, "--head-lr", 1e-3), LstmHidden = Int(args, "--lstm-hidden", 128), Dropout = Dbl(args, "--dropout", 0.1) }, seed);
+        Console.WriteLine(weights is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {weights}");
+        return model;
     }
 
     private static SequenceTaggerConfig ModelConfig(TaggerInputs inputs, string name, string[] args)
