@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClinicalNer.Models.Bert;
-using ClinicalNer.Text;
 using TorchBinding;
 using static TorchBinding.torch;
 
@@ -67,7 +65,7 @@ internal static class BertBenchmark
         var parameters = tagger.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, lr: 5e-5, weight_decay: 0.01);
         tagger.train();
-        return PerSecond(() =>
+        return Throughput.BestPerSecond(() =>
         {
             using var step = NewDisposeScope();
             var loss = tagger.Loss(ids, attention, lengths, gold, labelMask);
@@ -75,7 +73,7 @@ internal static class BertBenchmark
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, 1.0);
             optimizer.step();
-        }, Batch * Length);
+        }, Batch * Length, Seconds);
     }
 
     private static double MatmulPeakGflops()
@@ -83,39 +81,9 @@ internal static class BertBenchmark
         using var scope = NewDisposeScope();
         var a = randn(1024, 1024);
         var b = randn(1024, 1024);
-        return PerSecond(() => { using var s = NewDisposeScope(); a.matmul(b); }, 1, seconds: 3) * 2.0 * 1024 * 1024 * 1024 / 1e9;
+        return Throughput.BestPerSecond(() => { using var s = NewDisposeScope(); a.matmul(b); }, 1, 3) * 2.0 * 1024 * 1024 * 1024 / 1e9;
     }
 
-    private static double PerSecond(Action step, int units, double seconds = Seconds)
-    {
-        step();
-        step();
-        double best = 0;
-        for (int round = 0; round < 3; round++)
-        {
-            int n = 0;
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed.TotalSeconds < seconds / 3 || n < 2)
-            {
-                step();
-                n++;
-            }
-            best = Math.Max(best, n * units / clock.Elapsed.TotalSeconds);
-        }
-        return best;
-    }
-
-    private static double Peer(int torchThreads, int blasThreads)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", "bert_peer.py"));
-        psi.ArgumentList.Add(torchThreads.ToString(CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add(Seconds.ToString(CultureInfo.InvariantCulture));
-        psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString(CultureInfo.InvariantCulture);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
-        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"PyTorch reference failed (python3-torch is installed by ./lab setup):\n{stderr}");
-        return JsonSerializer.Deserialize<Dictionary<string, double>>(stdout)!["train_tokens_per_s"];
-    }
+    private static double Peer(int torchThreads, int blasThreads) =>
+        PyTorchPeer.Run("bert_peer.py", torchThreads, blasThreads, Seconds.ToString(CultureInfo.InvariantCulture))["train_tokens_per_s"];
 }

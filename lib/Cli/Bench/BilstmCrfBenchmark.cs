@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClinicalNer.Models.Tagging;
@@ -61,7 +60,7 @@ internal static class BilstmCrfBenchmark
         using var optimizer = optim.Adam(parameters, lr: 1e-3);
 
         model.train();
-        double train = PerSecond(() =>
+        double train = Throughput.BestPerSecond(() =>
         {
             using var step = NewDisposeScope();
             var loss = model.Loss(batch);
@@ -69,42 +68,12 @@ internal static class BilstmCrfBenchmark
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, 5.0);
             optimizer.step();
-        }, Batch * Length);
+        }, Batch * Length, Seconds);
         model.eval();
-        double decode = PerSecond(() => model.Decode(batch, withConfidence: false), Batch);   // paths only, as the reference
+        double decode = Throughput.BestPerSecond(() => model.Decode(batch, withConfidence: false), Batch, Seconds);   // paths only, as the reference
         return (train, decode);
     }
 
-    private static double PerSecond(Action step, int units)
-    {
-        step();
-        step();
-        double best = 0;
-        for (int round = 0; round < 3; round++)
-        {
-            int n = 0;
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed.TotalSeconds < Seconds / 3 || n < 2)
-            {
-                step();
-                n++;
-            }
-            best = Math.Max(best, n * units / clock.Elapsed.TotalSeconds);
-        }
-        return best;
-    }
-
-    private static Dictionary<string, double> Peer(int torchThreads, int blasThreads)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", "bilstm_crf_peer.py"));
-        psi.ArgumentList.Add(torchThreads.ToString(CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add(Seconds.ToString(CultureInfo.InvariantCulture));
-        psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString(CultureInfo.InvariantCulture);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
-        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"PyTorch reference failed (python3-torch is installed by ./lab setup):\n{stderr}");
-        return JsonSerializer.Deserialize<Dictionary<string, double>>(stdout)!;
-    }
+    private static Dictionary<string, double> Peer(int torchThreads, int blasThreads) =>
+        PyTorchPeer.Run("bilstm_crf_peer.py", torchThreads, blasThreads, Seconds.ToString(CultureInfo.InvariantCulture));
 }

@@ -8,11 +8,12 @@ Prints {"train_tokens_per_s": ...}."""
 import json
 import math
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from peer_timing import best_per_second
 
 torch.set_num_threads(int(sys.argv[1]))
 SECONDS = float(sys.argv[2])
@@ -71,13 +72,4 @@ def step():
 
 
 model.train()
-step()
-step()
-best = 0.0
-for _ in range(3):
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < SECONDS / 3 or n < 2:
-        step()
-        n += 1
-    best = max(best, n * BATCH * LENGTH / (time.perf_counter() - start))
-print(json.dumps({"train_tokens_per_s": best}))
+print(json.dumps({"train_tokens_per_s": best_per_second(step, BATCH * LENGTH, SECONDS)}))

@@ -6,10 +6,11 @@ Usage: python3 bilstm_crf_peer.py TORCH_THREADS SECONDS   (OPENBLAS_NUM_THREADS 
 Prints {"train_chars_per_s": ..., "decode_sentences_per_s": ...}."""
 import json
 import sys
-import time
 
 import torch
 import torch.nn as nn
+
+from peer_timing import best_per_second
 
 torch.set_num_threads(int(sys.argv[1]))
 SECONDS = float(sys.argv[2])
@@ -97,16 +98,7 @@ def decode_step():
 
 def per_second(fn, units, seconds):
     model.train(fn is train_step)
-    fn()
-    fn()
-    best = 0.0
-    for _ in range(3):
-        n, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds / 3 or n < 2:
-            fn()
-            n += 1
-        best = max(best, n * units / (time.perf_counter() - start))
-    return best
+    return best_per_second(fn, units, seconds)
 
 
 print(json.dumps({"train_chars_per_s": per_second(train_step, BATCH * LENGTH, SECONDS),
