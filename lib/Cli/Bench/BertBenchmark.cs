@@ -54,7 +54,7 @@ internal static class BertBenchmark
     private static double Ours(BertConfig config)
     {
         manual_seed(0);
-        var labels = Enumerable.Range(0, 5).SelectMany(t => (string[])[$"B-T{t}", $"I-T{t}"]).Prepend("O").ToList();
+        var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
         using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax, HeadLearningRate: null));
         using var keep = NewDisposeScope();
         var ids = randint(1, config.VocabSize, [Batch, Length + 2]);

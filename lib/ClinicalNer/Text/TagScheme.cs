@@ -41,6 +41,14 @@ public readonly record struct Tag(char Prefix, string? Type)
 /// <summary>Spans ↔ tag sequences for each <see cref="TagScheme"/>.</summary>
 public static class TagCodec
 {
+    /// <summary>The label set of a scheme over entity types: "O" first, then each type (ordinal order) with every prefix of the scheme.</summary>
+    public static List<string> Labels(IEnumerable<string> types, TagScheme scheme)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        string prefixes = scheme switch { TagScheme.BIO => "BI", TagScheme.BIOES => "BIES", _ => "BMES" };
+        return types.Distinct().Order(StringComparer.Ordinal).SelectMany(t => prefixes.Select(p => $"{p}-{t}")).Prepend("O").ToList();
+    }
+
     /// <summary>
     /// The tags of a document's spans. Tags hold flat spans only: where spans nest or overlap, the
     /// earliest-starting, longest one is kept and the others are returned in <paramref name="dropped"/>.

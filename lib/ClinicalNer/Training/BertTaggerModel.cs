@@ -42,9 +42,7 @@ public sealed class BertTaggerModel : INerModel
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        string prefixes = scheme switch { TagScheme.BIO => "BI", TagScheme.BIOES => "BIES", _ => "BMES" };
-        var labels = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal)
-            .SelectMany(t => prefixes.Select(p => $"{p}-{t}")).Prepend("O").ToList();
+        var labels = TagCodec.Labels(train.SelectMany(d => d.Entities).Select(e => e.Type), scheme);
         var config = new BertTaggerConfig(bert with { VocabSize = tokenizer.VocabularySize }, labels, scheme, head);
         config = customize?.Invoke(config) ?? config;
         manual_seed(seed);

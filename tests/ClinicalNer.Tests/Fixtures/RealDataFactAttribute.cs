@@ -10,6 +10,8 @@ public sealed class RealDataFactAttribute : FactAttribute
     public RealDataFactAttribute(string relativePath)
     {
         RelativePath = relativePath;
+        // Why a skip and not a failure: the corpora live outside the repository (../shared/data) and may not be
+        // lent to every machine; the sample-based tests cover the same code, and the skip names the missing path.
         if (DataPaths.Find(relativePath) is null)
             Skip = $"real corpus '{relativePath}' not found under $CNER_DATA, data/ or ../shared/data";
     }

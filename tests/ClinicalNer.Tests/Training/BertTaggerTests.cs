@@ -5,14 +5,7 @@ namespace ClinicalNer.Tests;
 
 public class BertTaggerTests : TempDirTest
 {
-    private static readonly List<Document> Tiny =
-    [
-        Document.Create("1", "头痛三天", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
-        Document.Create("2", "腹痛一周", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
-        Document.Create("3", "咳嗽三天", [new(0, 2, "SIGNS")], "t"),
-        Document.Create("4", "腹胀两天伴咳嗽", [new(0, 2, "SIGNS"), new(5, 7, "SIGNS")], "t"),
-        Document.Create("5", "查血常规示贫血", [new(1, 4, "CHECK"), new(5, 7, "DISEASE")], "t"),
-    ];
+    private static readonly List<Document> Tiny = TinyCorpus.Documents;
 
     private static readonly WordPieceTokenizer Tokenizer = new(
         new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "，", "。" }.Concat(Tiny.SelectMany(d => d.Chars).Distinct()));

@@ -5,14 +5,7 @@ namespace ClinicalNer.Tests;
 
 public class TrainerTests : TempDirTest
 {
-    private static readonly List<Document> Tiny =
-    [
-        Document.Create("1", "头痛三天", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
-        Document.Create("2", "腹痛一周", [new(0, 1, "BODY"), new(1, 2, "SIGNS")], "t"),
-        Document.Create("3", "咳嗽三天", [new(0, 2, "SIGNS")], "t"),
-        Document.Create("4", "腹胀两天伴咳嗽", [new(0, 2, "SIGNS"), new(5, 7, "SIGNS")], "t"),
-        Document.Create("5", "查血常规示贫血", [new(1, 4, "CHECK"), new(5, 7, "DISEASE")], "t"),
-    ];
+    private static readonly List<Document> Tiny = TinyCorpus.Documents;
 
     private static TaggerModel Small(TaggerInputs inputs, DecoderKind decoder = DecoderKind.Crf, EncoderKind encoder = EncoderKind.BiLstm, int heads = 0) =>
         TaggerModel.Create(inputs, inputs.ModelConfig(c => c with { CharEmbeddingDim = 16, HiddenSize = 16, Dropout = 0.1, Decoder = decoder, Encoder = encoder, AttentionHeads = heads }));

@@ -78,9 +78,7 @@ public sealed class TaggerInputs
     {
         ArgumentNullException.ThrowIfNull(train);
         var charVocab = Vocabulary.WithSpecials(train.SelectMany(d => d.Chars), minCharCount);
-        var types = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal);
-        string prefixes = scheme switch { TagScheme.BIO => "BI", TagScheme.BIOES => "BIES", _ => "BMES" };
-        var labelVocab = Vocabulary.Of(types.SelectMany(t => prefixes.Select(p => $"{p}-{t}")).Prepend("O"));
+        var labelVocab = Vocabulary.Of(TagCodec.Labels(train.SelectMany(d => d.Entities).Select(e => e.Type), scheme));
         Vocabulary? wordVocab = null;
         IReadOnlyCollection<string>? terms = null;
         if (segmentationLexicon is not null)
