@@ -50,6 +50,9 @@ public sealed class WordPieceTokenizer
     public int PadId => vocab["[PAD]"];
     /// <summary>The id of [MASK].</summary>
     public int MaskId => vocab["[MASK]"];
+    /// <summary>Writes the vocabulary as <c>vocab.txt</c> (one token per line, in id order), which <see cref="FromFile"/> reads back.</summary>
+    public void Save(string path) => File.WriteAllLines(path, tokens);
+
     /// <summary>The token of an id.</summary>
     public string this[int id] => tokens[id];
 

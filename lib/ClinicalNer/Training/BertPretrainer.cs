@@ -69,9 +69,7 @@ public sealed class BertPretrainer
             new(named.Where(p => NoDecay(p.name)).Select(p => p.parameter), options.LearningRate, 0.0),
         };
         using var optimizer = new TorchBinding.Modules.AdamW(groups, options.LearningRate, weight_decay: options.WeightDecay, eps: 1e-6);
-        var schedule = new optim.lr_scheduler.LambdaLR(optimizer, step =>
-            step < options.WarmupSteps ? (double)(step + 1) / (options.WarmupSteps + 1)
-            : Math.Max(0.0, (double)(options.Steps - step) / Math.Max(1, options.Steps - options.WarmupSteps)));
+        var schedule = new optim.lr_scheduler.LambdaLR(optimizer, TrainingState.WarmupThenLinearDecay(options.WarmupSteps, options.Steps));
 
         long step = 0;
         var logs = new List<PretrainingLog>();
@@ -153,13 +151,10 @@ public sealed class BertPretrainer
         var weights = model.state_dict();
         safetensors.save(weights, Path.Combine(dir, BertCheckpoint.WeightsFile), new Dictionary<string, string> { ["format"] = "pt" });
         File.WriteAllText(Path.Combine(dir, BertCheckpoint.ConfigFile), model.Bert.Config.ToJson());
-        File.WriteAllLines(Path.Combine(dir, BertCheckpoint.VocabFile), Enumerable.Range(0, tokenizer.VocabularySize).Select(i => tokenizer[i]));
-        var tensors = new Dictionary<string, Tensor>(optimizer.state_dict()) { ["rng_state"] = get_rng_state() };
-        safetensors.save(tensors, Path.Combine(dir, OptimizerFile));
-        string json = JsonSerializer.Serialize(new { Step = step, OptimizerSteps = optimizer.StepCount, Options = options, Logs = logs });
-        string temp = Path.Combine(dir, StateFile + ".tmp");
-        File.WriteAllText(temp, json);
-        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+        tokenizer.Save(Path.Combine(dir, BertCheckpoint.VocabFile));
+        TrainingState.SaveOptimizer(optimizer, Path.Combine(dir, OptimizerFile));
+        TrainingState.WriteAtomically(Path.Combine(dir, StateFile),
+            JsonSerializer.Serialize(new { Step = step, OptimizerSteps = optimizer.StepCount, Options = options, Logs = logs }));
     }
 
     private (long Step, Random Rng) Restore(BertForPreTraining model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir, List<PretrainingLog> logs)
@@ -170,11 +165,7 @@ public sealed class BertPretrainer
         logs.AddRange(root.GetProperty("Logs").Deserialize<List<PretrainingLog>>() ?? []);
         using var scope = NewDisposeScope();
         BertCheckpoint.LoadPretraining(model, dir);
-        var saved = safetensors.load(Path.Combine(dir, OptimizerFile));
-        set_rng_state(saved["rng_state"]);
-        saved.Remove("rng_state");
-        optimizer.load_state_dict(saved, root.GetProperty("OptimizerSteps").GetInt64());
-        for (long s = 0; s < step; s++) schedule.step();
+        TrainingState.RestoreOptimizer(optimizer, root.GetProperty("OptimizerSteps").GetInt64(), schedule, step, Path.Combine(dir, OptimizerFile));
         return (step, SamplerAt(step));
     }
 }

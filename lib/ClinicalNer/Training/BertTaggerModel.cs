@@ -123,7 +123,7 @@ public sealed class BertTaggerModel : INerModel
         Directory.CreateDirectory(directory);
         safetensors.save(Tagger.state_dict(), Path.Combine(directory, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["kind"] = Kind });
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
-        File.WriteAllLines(Path.Combine(directory, VocabFile), Enumerable.Range(0, Tokenizer.VocabularySize).Select(i => Tokenizer[i]));
+        Tokenizer.Save(Path.Combine(directory, VocabFile));
     }
 
     /// <summary>Whether <paramref name="directory"/> holds a BERT tagger checkpoint.</summary>

@@ -49,9 +49,7 @@ public sealed class Trainer
             _ => new TorchBinding.Modules.AdamW(groups, options.LearningRate, weight_decay: options.WeightDecay),
         };
         long warmup = (long)(options.WarmupFraction * totalSteps);
-        var schedule = new optim.lr_scheduler.LambdaLR(optimizer, step =>
-            step < warmup ? (double)(step + 1) / (warmup + 1)
-            : options.LinearDecay ? Math.Max(0.0, (double)(totalSteps - step) / Math.Max(1, totalSteps - warmup)) : 1.0);
+        var schedule = new optim.lr_scheduler.LambdaLR(optimizer, TrainingState.WarmupThenLinearDecay(warmup, totalSteps, options.LinearDecay));
 
         // 2. State, possibly resumed.
         var state = new RunState();
@@ -141,13 +139,9 @@ public sealed class Trainer
     private static void SaveLast(INerModel model, optim.Optimizer optimizer, RunState state, string dir)
     {
         model.Save(dir);
-        using var scope = NewDisposeScope();
-        var tensors = new Dictionary<string, Tensor>(optimizer.state_dict()) { ["rng_state"] = get_rng_state() };
-        safetensors.save(tensors, Path.Combine(dir, OptimizerFile));
-        var json = JsonSerializer.Serialize(new { state.Epoch, state.Step, state.BestF1, state.BestEpoch, state.SinceBest, state.History, OptimizerSteps = optimizer.StepCount });
-        string temp = Path.Combine(dir, StateFile + ".tmp");
-        File.WriteAllText(temp, json);
-        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+        TrainingState.SaveOptimizer(optimizer, Path.Combine(dir, OptimizerFile));
+        TrainingState.WriteAtomically(Path.Combine(dir, StateFile), JsonSerializer.Serialize(
+            new { state.Epoch, state.Step, state.BestF1, state.BestEpoch, state.SinceBest, state.History, OptimizerSteps = optimizer.StepCount }));
     }
 
     private static RunState Restore(INerModel model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir)
@@ -163,13 +157,8 @@ public sealed class Trainer
             SinceBest = root.GetProperty("SinceBest").GetInt32(),
             History = root.GetProperty("History").Deserialize<List<EpochRecord>>() ?? [],
         };
-        using var scope = NewDisposeScope();
         model.LoadWeights(dir);
-        var saved = safetensors.load(Path.Combine(dir, OptimizerFile));
-        set_rng_state(saved["rng_state"]);
-        saved.Remove("rng_state");
-        optimizer.load_state_dict(saved, root.GetProperty("OptimizerSteps").GetInt64());
-        for (long s = 0; s < state.Step; s++) schedule.step();
+        TrainingState.RestoreOptimizer(optimizer, root.GetProperty("OptimizerSteps").GetInt64(), schedule, state.Step, Path.Combine(dir, OptimizerFile));
         return state;
     }
 }
