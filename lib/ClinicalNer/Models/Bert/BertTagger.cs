@@ -133,17 +133,6 @@ public sealed class BertTagger : nn.Module
             var (best, probability) = crf.DecodeWithProbability(emissions, labelMask);
             return (best.Paths, probability);
         }
-        var (maxProb, argmax) = F.softmax(emissions, -1).max(-1);
-        long[] ids = argmax.to_type(ScalarType.Int64).data<long>().ToArray();
-        float[] probs = maxProb.to_type(ScalarType.Float32).data<float>().ToArray();
-        long width = emissions.size(1);
-        var paths = new List<int[]>();
-        var confidence = new double[lengths.Length];
-        for (int r = 0; r < lengths.Length; r++)
-        {
-            paths.Add(Enumerable.Range(0, (int)lengths[r]).Select(k => (int)ids[r * width + k]).ToArray());
-            confidence[r] = Enumerable.Range(0, (int)lengths[r]).Aggregate(1.0, (p, k) => p * probs[r * width + k]);
-        }
-        return (paths, confidence);
+        return Tagging.GreedyDecoding.Decode(emissions, labelMask, lengths);
     }
 }

@@ -110,11 +110,6 @@ public sealed class SequenceTagger : nn.Module
             var (best, probability) = crf.DecodeWithProbability(emissions, batch.Mask);
             return (best.Paths, probability);
         }
-        var (maxLogProb, argmax) = nn.functional.log_softmax(emissions, -1).max(-1);           // (B, L)
-        long width = emissions.size(1);
-        long[] ids = argmax.data<long>();
-        double[] logp = maxLogProb.masked_fill(batch.Mask.logical_not(), 0).sum(1).to_type(ScalarType.Float64).data<double>();
-        var paths = batch.Lengths.Select((len, b) => Enumerable.Range(0, (int)len).Select(t => (int)ids[b * width + t]).ToArray()).ToList();
-        return (paths, logp.Select(Math.Exp).ToArray());
+        return GreedyDecoding.Decode(emissions, batch.Mask, batch.Lengths);
     }
 }
