@@ -61,13 +61,7 @@ public sealed class BertPretrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        var named = model.named_parameters().ToList();
-        static bool NoDecay(string n) => n.EndsWith("bias", StringComparison.Ordinal) || n.Contains("LayerNorm", StringComparison.Ordinal);
-        var groups = new List<optim.ParamGroup>
-        {
-            new(named.Where(p => !NoDecay(p.name)).Select(p => p.parameter), options.LearningRate, options.WeightDecay),
-            new(named.Where(p => NoDecay(p.name)).Select(p => p.parameter), options.LearningRate, 0.0),
-        };
+        var groups = WeightDecayGroups.Split(model.named_parameters(), options.LearningRate, options.WeightDecay).ToList();
         using var optimizer = new TorchBinding.Modules.AdamW(groups, options.LearningRate, weight_decay: options.WeightDecay, eps: 1e-6);
         var schedule = new optim.lr_scheduler.LambdaLR(optimizer, TrainingState.WarmupThenLinearDecay(options.WarmupSteps, options.Steps));
 

@@ -105,16 +105,11 @@ public sealed class BertTaggerModel : INerModel
     /// <inheritdoc/>
     public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay)
     {
-        // BERT at the trainer's rate, the new head at its own; no weight decay on biases, LayerNorm and CRF transitions.
-        double headRate = Tagger.Config.HeadLearningRate ?? learningRate;
+        // BERT at the trainer's rate, the new head at its own.
         var named = Tagger.named_parameters().ToList();
-        static bool NoDecay(string n) => n.EndsWith("bias", StringComparison.Ordinal) || n.Contains("LayerNorm", StringComparison.Ordinal)
-            || n.StartsWith("crf.", StringComparison.Ordinal) || n.Contains("bias_", StringComparison.Ordinal);
         static bool IsBert(string n) => n.StartsWith("bert.", StringComparison.Ordinal);
-        yield return new optim.ParamGroup(named.Where(p => IsBert(p.name) && !NoDecay(p.name)).Select(p => p.parameter), learningRate, weightDecay);
-        yield return new optim.ParamGroup(named.Where(p => IsBert(p.name) && NoDecay(p.name)).Select(p => p.parameter), learningRate, 0.0);
-        yield return new optim.ParamGroup(named.Where(p => !IsBert(p.name) && !NoDecay(p.name)).Select(p => p.parameter), headRate, weightDecay);
-        yield return new optim.ParamGroup(named.Where(p => !IsBert(p.name) && NoDecay(p.name)).Select(p => p.parameter), headRate, 0.0);
+        return WeightDecayGroups.Split(named.Where(p => IsBert(p.name)), learningRate, weightDecay)
+            .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), Tagger.Config.HeadLearningRate ?? learningRate, weightDecay));
     }
 
     /// <inheritdoc/>

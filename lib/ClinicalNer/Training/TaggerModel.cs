@@ -73,15 +73,8 @@ public sealed class TaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay)
-    {
-        // No weight decay on biases, LayerNorm and the CRF's transition scores.
-        var named = Tagger.named_parameters().ToList();
-        bool NoDecay(string name) => name.EndsWith("bias", StringComparison.Ordinal) || name.Contains("norm.", StringComparison.Ordinal)
-            || name.StartsWith("crf.", StringComparison.Ordinal) || name.Contains("bias_", StringComparison.Ordinal);
-        yield return new optim.ParamGroup(named.Where(p => !NoDecay(p.name)).Select(p => p.parameter), learningRate, weightDecay);
-        yield return new optim.ParamGroup(named.Where(p => NoDecay(p.name)).Select(p => p.parameter), learningRate, 0.0);
-    }
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay) =>
+        WeightDecayGroups.Split(Tagger.named_parameters(), learningRate, weightDecay);
 
     /// <inheritdoc/>
     public void Save(string directory)

@@ -59,4 +59,20 @@ public class BertTaggerTests : TempDirTest
         var e = Assert.Throws<InvalidDataException>(() => BertTaggerModel.Create(Tiny, bigger, TinyBert, pretrained: path));
         Assert.Contains("word_embeddings", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parameter_groups_give_the_head_its_rate_and_exempt_biases_norms_and_transitions_from_decay()
+    {
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.BiLstmCrf, customize: c => c with { HeadLearningRate = 5e-3 });
+        var groups = model.ParameterGroups(1e-4, 0.01).ToList();
+        using var optimizer = new TorchBinding.Modules.AdamW(groups, 1e-4, weight_decay: 0.01);   // resolves each group's settings
+        Assert.Equal([(1e-4, 0.01), (1e-4, 0.0), (5e-3, 0.01), (5e-3, 0.0)], optimizer.ParamGroups.Select(g => (g.LearningRate, g.WeightDecay)));
+        var named = model.Tagger.named_parameters().ToDictionary(p => p.parameter, p => p.name);
+        Assert.Equal(named.Count, groups.Sum(g => g.Parameters.Count));
+        Assert.Contains("bert.embeddings.LayerNorm.weight", groups[1].Parameters.Select(p => named[p]));
+        Assert.Contains("bert.encoder.layer.0.attention.self.query.weight", groups[0].Parameters.Select(p => named[p]));
+        Assert.Contains("crf.transitions", groups[3].Parameters.Select(p => named[p]).Select(n => n.ToLowerInvariant()));
+        Assert.Contains("classifier.weight", groups[2].Parameters.Select(p => named[p]));
+        Assert.All(groups[3].Parameters.Select(p => named[p]), n => Assert.True(WeightDecayGroups.IsExempt(n), n));
+    }
 }

@@ -1,0 +1,26 @@
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Training;
+
+/// <summary>The convention every model here follows for weight decay: none on biases, normalisation layers and CRF transitions.</summary>
+public static class WeightDecayGroups
+{
+    /// <summary>Whether a parameter of this dotted name is exempt from weight decay.</summary>
+    public static bool IsExempt(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.EndsWith("bias", StringComparison.Ordinal) || name.Contains("bias_", StringComparison.Ordinal)
+            || name.Contains("norm.", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal)
+            || name.StartsWith("crf.", StringComparison.Ordinal);
+    }
+
+    /// <summary>Two groups at one learning rate: decayed parameters, and the exempt ones with decay 0.</summary>
+    public static IEnumerable<optim.ParamGroup> Split(IEnumerable<(string name, nn.Parameter parameter)> named, double learningRate, double weightDecay)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        var list = named.ToList();
+        yield return new optim.ParamGroup(list.Where(p => !IsExempt(p.name)).Select(p => p.parameter), learningRate, weightDecay);
+        yield return new optim.ParamGroup(list.Where(p => IsExempt(p.name)).Select(p => p.parameter), learningRate, 0.0);
+    }
+}
