@@ -30,4 +30,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_Autograd_is_grad_enabled();
     [LibraryImport(Lib)] internal static partial void TS_Autograd_set_grad_enabled(int enabled);
     [LibraryImport(Lib)] internal static partial int TS_Autograd_clip_grad_norm_(IntPtr[] parameters, int n, double maxNorm, double normType, out double totalNorm);
+
+    [LibraryImport(Lib)] internal static partial int TS_Optim_adam_fusable(TensorHandle param, TensorHandle grad, TensorHandle expAvg, TensorHandle expAvgSq);
+    [LibraryImport(Lib)] internal static partial int TS_Optim_adam_step(IntPtr[] parameters, IntPtr[] grads, IntPtr[] expAvgs, IntPtr[] expAvgSqs, int n,
+        double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled, double biasCorrection1, double biasCorrection2);
 }

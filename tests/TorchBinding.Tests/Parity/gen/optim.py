@@ -5,7 +5,7 @@ import torch
 def run(i):
     o = {}
     steps = int(i["steps"].item())
-    grads = i["grads"]  # (steps, 2, 3, 4): per step, gradients of the two parameters
+    grads = i["grads"]  # (steps, 2, *shape): per step, gradients of the two parameters
     configs = {
         "adam": lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1),
         "adamw": lambda ps: torch.optim.AdamW([{"params": [ps[0]]}, {"params": [ps[1]], "weight_decay": 0.0, "lr": 0.05}],
