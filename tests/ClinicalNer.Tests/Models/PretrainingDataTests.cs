@@ -78,6 +78,29 @@ public class PretrainingDataTests
     }
 
     [Fact]
+    public void A_pass_interleaves_the_instances_of_a_long_document_with_the_rest()
+    {
+        // One long document written in characters 0-99 and 40 short ones in characters 100-199; the long
+        // one yields about half of all instances. Segment A always comes from the instance's own document.
+        var rng = new Random(9);
+        string Sentence(int from) => new string(Enumerable.Range(0, 20).Select(_ => (char)('\u4e00' + from + rng.Next(100))).ToArray()) + "。";
+        var texts = new[] { string.Concat(Enumerable.Range(0, 400).Select(_ => Sentence(0))) }
+            .Concat(Enumerable.Range(0, 40).Select(_ => string.Concat(Enumerable.Range(0, 10).Select(_ => Sentence(100)))));
+        var data = PretrainingData.FromTexts(texts, Tokenizer, new PretrainingOptions(MaxLength: 64));
+        int firstLowId = Tokenizer.IdOf("\u4e00")!.Value, firstHighId = firstLowId + 100;
+        bool FromLong(PretrainingInstance i) =>
+            i.Tokens.Zip(i.Segments).Count(t => t.Second == 0 && t.First >= firstLowId && t.First < firstHighId)
+            > i.Tokens.Zip(i.Segments).Count(t => t.Second == 0 && t.First >= firstHighId);
+        var fromLong = data.Pass(new Random(4)).Select(FromLong).ToList();
+        Assert.InRange((double)fromLong.Count(x => x) / fromLong.Count, 0.35, 0.65);
+        // Longest run of consecutive instances from the long document: ~log2(n) for a fair mix, all ~200 of
+        // them when only the document order is shuffled.
+        int longest = 0, run = 0;
+        foreach (bool x in fromLong) longest = Math.Max(longest, run = x ? run + 1 : 0);
+        Assert.InRange(longest, 1, 20);
+    }
+
+    [Fact]
     public void Batches_pad_tokens_and_predictions()
     {
         var data = Data();
