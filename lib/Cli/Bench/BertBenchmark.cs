@@ -57,11 +57,12 @@ internal static class BertBenchmark
         var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
         using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax, HeadLearningRate: null));
         using var keep = NewDisposeScope();
-        var ids = randint(1, config.VocabSize, [Batch, Length + 2]);
-        var attention = ones([Batch, Length + 2], ScalarType.Bool);
-        var gold = randint(0, Labels, [Batch, Length]);
-        var labelMask = ones([Batch, Length], ScalarType.Bool);
-        long[] lengths = Enumerable.Repeat((long)Length, Batch).ToArray();
+        // The same 128 positions per sequence as the peer: [CLS], 126 labelled pieces, [SEP].
+        var ids = randint(1, config.VocabSize, [Batch, Length]);
+        var attention = ones([Batch, Length], ScalarType.Bool);
+        var gold = randint(0, Labels, [Batch, Length - 2]);
+        var labelMask = ones([Batch, Length - 2], ScalarType.Bool);
+        long[] lengths = Enumerable.Repeat((long)Length - 2, Batch).ToArray();
         var parameters = tagger.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, lr: 5e-5, weight_decay: 0.01);
         tagger.train();
