@@ -43,10 +43,24 @@ public sealed class Table
     public static Table From<T>(IEnumerable<T> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        PropertyInfo[] props = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetIndexParameters().Length == 0).ToArray();
-        if (props.Length == 0) throw new ArgumentException($"{typeof(T).Name} has no public properties to make columns of", nameof(records));
-        return new Table(props.Select(p => p.Name), records.Select(r => props.Select(p => p.GetValue(r))));
+        return From(records, typeof(T));
+    }
+
+    /// <summary>One column per public property of <paramref name="type"/>, one row per record (each of that type).</summary>
+    public static Table From(System.Collections.IEnumerable records, Type type)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(type);
+        PropertyInfo[] props = RecordProperties(type);
+        if (props.Length == 0) throw new ArgumentException($"{type.Name} has no public properties to make columns of", nameof(type));
+        return new Table(props.Select(p => p.Name), records.Cast<object?>().Select(r => props.Select(p => p.GetValue(r))));
+    }
+
+    /// <summary>The public, non-indexed instance properties that make a record's columns.</summary>
+    public static PropertyInfo[] RecordProperties(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
     }
 
     /// <summary>How a value becomes a cell: doubles and floats with up to 4 decimals, invariant culture.</summary>

@@ -1,8 +1,7 @@
 using System.Collections;
 using System.Globalization;
-using System.Net;
 using System.Reflection;
-using System.Text;
+using ClinicalNer.Evaluation;
 
 namespace NotebookHost.Display;
 
@@ -34,38 +33,19 @@ public static class MimeBundle
         return new Dictionary<string, object> { [Text] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" };
     }
 
-    // Records (objects with public properties) as a table; null when the items are not all of one such type.
+    // Records (objects with public properties) as a table, rendered as every table in the project is
+    // (ClinicalNer.Evaluation.Table); null when the items are not all of one such type.
     private static (string Text, string Html)? TableOf(IEnumerable items)
     {
-        var rows = items.Cast<object?>().Take(1001).ToList();
+        const int MaxRows = 1000;
+        var rows = items.Cast<object?>().Take(MaxRows + 1).ToList();
         if (rows.Count == 0 || rows.Any(r => r is null)) return null;
         Type type = rows[0]!.GetType();
         if (type.IsPrimitive || type == typeof(string) || rows.Any(r => r!.GetType() != type)) return null;
-        var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
-        if (props.Length == 0) return null;
-        bool more = rows.Count > 1000;
-        if (more) rows.RemoveAt(1000);
-        string Cell(object? v) => v switch
-        {
-            double d => d.ToString("0.####", CultureInfo.InvariantCulture),
-            float f => f.ToString("0.####", CultureInfo.InvariantCulture),
-            _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
-        };
-        var cells = rows.Select(r => props.Select(p => Cell(p.GetValue(r))).ToArray()).ToList();
-        var html = new StringBuilder("<table><thead><tr>");
-        foreach (var p in props) html.Append("<th>").Append(WebUtility.HtmlEncode(p.Name)).Append("</th>");
-        html.Append("</tr></thead><tbody>");
-        foreach (var r in cells)
-        {
-            html.Append("<tr>");
-            foreach (string c in r) html.Append("<td>").Append(WebUtility.HtmlEncode(c)).Append("</td>");
-            html.Append("</tr>");
-        }
-        html.Append("</tbody></table>");
-        if (more) html.Append("<p>(first 1000 rows)</p>");
-        int[] widths = props.Select((p, k) => Math.Max(p.Name.Length, cells.Max(r => r[k].Length))).ToArray();
-        var text = new StringBuilder(string.Join("  ", props.Select((p, k) => p.Name.PadRight(widths[k]))).TrimEnd()).Append('\n');
-        foreach (var r in cells) text.Append(string.Join("  ", r.Select((c, k) => c.PadRight(widths[k]))).TrimEnd()).Append('\n');
-        return (text.ToString(), html.ToString());
+        if (Table.RecordProperties(type).Length == 0) return null;
+        bool more = rows.Count > MaxRows;
+        var table = Table.From(rows.Take(MaxRows), type);
+        if (more) table = new Table(table.Columns, table.Rows) { Note = $"(first {MaxRows} rows)" };
+        return (table.ToText(), table.ToHtml());
     }
 }
