@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClinicalNer.Data.Readers;
 using ClinicalNer.Models.Bert;
+using ClinicalNer.Plots;
 using ClinicalNer.Runs;
 using ClinicalNer.Text;
 using ClinicalNer.Training;
@@ -58,9 +59,10 @@ internal static class PretrainCommand
             store.AddMetric(runId, log.Step, "nsp_accuracy", log.NspAccuracy);
             store.AddMetric(runId, log.Step, "tokens_per_second", log.TokensPerSecond);
         };
+        IReadOnlyList<PretrainingLog> logs;
         try
         {
-            pretrainer.Run(model, data, outDir, resume: CliOptions.Has(args, "--resume"));
+            logs = pretrainer.Run(model, data, outDir, resume: CliOptions.Has(args, "--resume"));
         }
         catch
         {
@@ -69,6 +71,12 @@ internal static class PretrainCommand
         }
         store.FinishRun(runId, "finished", outDir);
         Console.WriteLine($"checkpoint (model.safetensors, config.json, vocab.txt): {Path.GetFullPath(outDir)}");
+        if (logs.Count > 0)
+        {
+            string curve = Path.Combine(outDir, "pretraining-curve.html");
+            PretrainingCurve.Of(logs, $"BERT-{Path.GetFileNameWithoutExtension(size)} pretraining").SaveHtml(curve);
+            Console.WriteLine($"learning curve: {Path.GetFullPath(curve)}");
+        }
         return 0;
     }
 }
