@@ -36,15 +36,17 @@ void adam_update(float* __restrict p, const float* __restrict g, float* __restri
 
 bool fusable(const at::Tensor& t) { return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous(); }
 
+// Param, grad and both moments: all fusable and of one size.
+bool fusable(const at::Tensor& p, const at::Tensor& g, const at::Tensor& m, const at::Tensor& v) {
+  return fusable(p) && fusable(g) && fusable(m) && fusable(v) && g.numel() == p.numel() && m.numel() == p.numel() && v.numel() == p.numel();
+}
+
 }  // namespace
 
 // 1 when param, grad and both moment tensors can take the fused step (CPU, float32, contiguous, same size).
 TS_EXPORT int32_t TS_Optim_adam_fusable(TSTensor param, TSTensor grad, TSTensor exp_avg, TSTensor exp_avg_sq) {
   try {
-    return fusable(*param) && fusable(*grad) && fusable(*exp_avg) && fusable(*exp_avg_sq) && grad->numel() == param->numel() &&
-                   exp_avg->numel() == param->numel() && exp_avg_sq->numel() == param->numel()
-               ? 1
-               : 0;
+    return fusable(*param, *grad, *exp_avg, *exp_avg_sq) ? 1 : 0;
   }
   TS_CATCH(return -1)
 }
@@ -70,9 +72,7 @@ TS_EXPORT int32_t TS_Optim_adam_step(const TSTensor* params, const TSTensor* gra
       const at::Tensor& g = *grads[k];
       const at::Tensor& m = *exp_avgs[k];
       const at::Tensor& v = *exp_avg_sqs[k];
-      TORCH_CHECK(fusable(p) && fusable(g) && fusable(m) && fusable(v) && g.numel() == p.numel() && m.numel() == p.numel() &&
-                      v.numel() == p.numel(),
-                  "fused Adam step: parameter ", k, " and its gradient and state must be contiguous CPU float32 tensors of one size");
+      TORCH_CHECK(fusable(p, g, m, v), "fused Adam step: parameter ", k, " and its gradient and state must be contiguous CPU float32 tensors of one size");
       float* pp = p.data_ptr<float>();
       const float* gp = g.data_ptr<float>();
       float* mp = m.data_ptr<float>();
