@@ -15,7 +15,7 @@ namespace ClinicalNer.Training;
 public sealed class BertTaggerModel : INerModel
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
-    public const string WeightsFile = "model.safetensors";
+    public const string WeightsFile = NerCheckpoint.WeightsFile;
     /// <summary>Config file in a checkpoint directory.</summary>
     public const string ConfigFile = "bert-tagger.json";
     /// <summary>Vocabulary file in a checkpoint directory.</summary>
@@ -115,8 +115,7 @@ public sealed class BertTaggerModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        Directory.CreateDirectory(directory);
-        safetensors.save(Tagger.state_dict(), Path.Combine(directory, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["kind"] = Kind });
+        NerCheckpoint.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Tokenizer.Save(Path.Combine(directory, VocabFile));
     }
@@ -128,9 +127,7 @@ public sealed class BertTaggerModel : INerModel
     /// <exception cref="FileNotFoundException">When a checkpoint file is missing (named).</exception>
     public static BertTaggerModel Load(string directory)
     {
-        foreach (string f in new[] { WeightsFile, ConfigFile, VocabFile })
-            if (!File.Exists(Path.Combine(directory, f)))
-                throw new FileNotFoundException($"checkpoint {directory} lacks {f}", Path.Combine(directory, f));
+        NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, VocabFile);
         var config = BertTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
         var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
         model.LoadWeights(directory);
@@ -138,11 +135,7 @@ public sealed class BertTaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public void LoadWeights(string directory)
-    {
-        using var scope = NewDisposeScope();
-        Tagger.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
-    }
+    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Tagger, directory);
 
     /// <inheritdoc/>
     public void Dispose() => Tagger.Dispose();

@@ -1,8 +1,17 @@
+using TorchBinding;
+using static TorchBinding.torch;
+
 namespace ClinicalNer.Training;
 
-/// <summary>Opens any tagger checkpoint the trainer writes, whatever the model family.</summary>
+/// <summary>
+/// Tagger checkpoints the trainer writes: opening any of them whatever the model family, and the file
+/// mechanics the families share (one safetensors weights file, required files named when missing).
+/// </summary>
 public static class NerCheckpoint
 {
+    /// <summary>Weights file in a checkpoint directory.</summary>
+    public const string WeightsFile = "model.safetensors";
+
     /// <summary>Loads a BERT tagger (bert-tagger.json) or a BiLSTM-CRF-family tagger (tagger.json).</summary>
     /// <exception cref="DirectoryNotFoundException">When the folder does not exist.</exception>
     public static INerModel Load(string directory)
@@ -10,5 +19,27 @@ public static class NerCheckpoint
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint folder {directory} does not exist");
         return BertTaggerModel.IsCheckpoint(directory) ? BertTaggerModel.Load(directory) : TaggerModel.Load(directory);
+    }
+
+    /// <summary>Creates <paramref name="directory"/> and writes the module's state as <see cref="WeightsFile"/>, tagged with the model kind.</summary>
+    public static void SaveWeights(nn.Module module, string directory, string kind)
+    {
+        Directory.CreateDirectory(directory);
+        safetensors.save(module.state_dict(), Path.Combine(directory, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["kind"] = kind });
+    }
+
+    /// <summary>Loads <see cref="WeightsFile"/> into the module (strict key and shape check).</summary>
+    public static void LoadWeights(nn.Module module, string directory)
+    {
+        using var scope = NewDisposeScope();
+        module.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
+    }
+
+    /// <exception cref="FileNotFoundException">When one of <paramref name="files"/> is not in <paramref name="directory"/> (named).</exception>
+    public static void RequireFiles(string directory, params string[] files)
+    {
+        foreach (string f in files)
+            if (!File.Exists(Path.Combine(directory, f)))
+                throw new FileNotFoundException($"checkpoint {directory} lacks {f}", Path.Combine(directory, f));
     }
 }

@@ -9,7 +9,7 @@ namespace ClinicalNer.Training;
 public sealed class TaggerModel : INerModel
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
-    public const string WeightsFile = "model.safetensors";
+    public const string WeightsFile = NerCheckpoint.WeightsFile;
     /// <summary>Model config file in a checkpoint directory.</summary>
     public const string ConfigFile = "tagger.json";
     /// <summary>Vocabularies file in a checkpoint directory.</summary>
@@ -79,8 +79,7 @@ public sealed class TaggerModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        Directory.CreateDirectory(directory);
-        safetensors.save(Tagger.state_dict(), Path.Combine(directory, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["kind"] = Kind });
+        NerCheckpoint.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Inputs.Save(Path.Combine(directory, InputsFile));
     }
@@ -90,9 +89,7 @@ public sealed class TaggerModel : INerModel
     /// <exception cref="InvalidDataException">When the weights do not fit the config (keys and shapes named).</exception>
     public static TaggerModel Load(string directory)
     {
-        foreach (string f in new[] { WeightsFile, ConfigFile, InputsFile })
-            if (!File.Exists(Path.Combine(directory, f)))
-                throw new FileNotFoundException($"checkpoint {directory} lacks {f}", Path.Combine(directory, f));
+        NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, InputsFile);
         var config = SequenceTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)));
         var model = new TaggerModel(new SequenceTagger(config), TaggerInputs.Load(Path.Combine(directory, InputsFile)));
         model.LoadWeights(directory);
@@ -100,11 +97,7 @@ public sealed class TaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public void LoadWeights(string directory)
-    {
-        using var scope = NewDisposeScope();
-        Tagger.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
-    }
+    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Tagger, directory);
 
     /// <inheritdoc/>
     public void Dispose() => Tagger.Dispose();

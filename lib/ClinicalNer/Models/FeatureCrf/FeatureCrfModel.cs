@@ -17,7 +17,7 @@ namespace ClinicalNer.Models.FeatureCrf;
 /// </summary>
 public sealed class FeatureCrfModel : INerModel
 {
-    private const string WeightsFile = "model.safetensors";
+    private const string WeightsFile = NerCheckpoint.WeightsFile;
     private const string StateFile = "feature_crf.json";
     private readonly Vocabulary features;
     private readonly Vocabulary labels;
@@ -169,11 +169,7 @@ public sealed class FeatureCrfModel : INerModel
     }
 
     /// <inheritdoc/>
-    public void LoadWeights(string directory)
-    {
-        using var scope = NewDisposeScope();
-        network.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
-    }
+    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(network, directory);
 
     private sealed record Saved(List<string> Features, List<string> Labels, Dictionary<string, List<string>>? Lexicons);
 
