@@ -70,7 +70,7 @@ public sealed class BertTaggerModel : INerModel
     /// <inheritdoc/>
     public Tensor Loss(IReadOnlyList<Document> batch)
     {
-        var encoded = Encode(Windows(batch).Select(w => w.Piece).ToList(), withLabels: true);
+        var encoded = Encode(Windows(batch).Select(w => w.Window.Piece).ToList(), withLabels: true);
         return Tagger.Loss(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.Labels!, encoded.LabelMask);
     }
 
@@ -82,7 +82,7 @@ public sealed class BertTaggerModel : INerModel
     public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var windows = documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxPieces).Select(w => (Doc: i, Window: w))).ToList();
+        var windows = Windows(documents);
         var spans = documents.Select(_ => new List<EntitySpan>()).ToList();
         var confidence = Enumerable.Repeat(1.0, documents.Count).ToArray();
         var order = Enumerable.Range(0, windows.Count).OrderBy(k => windows[k].Window.Piece.Length).ToArray();
@@ -140,9 +140,10 @@ public sealed class BertTaggerModel : INerModel
     /// <inheritdoc/>
     public void Dispose() => Tagger.Dispose();
 
-    // Training documents longer than the window are cut like predictions are.
-    private List<Window> Windows(IReadOnlyList<Document> documents) =>
-        documents.SelectMany(d => SentenceSplitter.Split(d, MaxPieces)).ToList();
+    // Documents longer than the encoder's window cut at sentence ends, each piece with its document's index;
+    // training and prediction cut alike.
+    private List<(int Doc, Window Window)> Windows(IReadOnlyList<Document> documents) =>
+        documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxPieces).Select(w => (i, w))).ToList();
 
     /// <summary>Word pieces of a document with the character range [Start, End) each covers.</summary>
     private List<(int Id, int Start, int End)> PiecesOf(Document document)
