@@ -10,10 +10,11 @@ public sealed class RealDataFactAttribute : FactAttribute
     public RealDataFactAttribute(string relativePath)
     {
         RelativePath = relativePath;
-        // Why a skip and not a failure: the corpora live outside the repository (../shared/data) and may not be
-        // lent to every machine; the sample-based tests cover the same code, and the skip names the missing path.
+        // The skip message itself states why this is a skip and not a failure.
         if (DataPaths.Find(relativePath) is null)
-            Skip = $"real corpus '{relativePath}' not found under $CNER_DATA, data/ or ../shared/data";
+            Skip = $"real corpus '{relativePath}' not found under $CNER_DATA, data/ or ../shared/data: the corpora are read " +
+                   "from outside the repository and never committed, so a machine without them skips these checks " +
+                   "(the bundled-sample tests cover the same code)";
     }
 
     public string RelativePath { get; }
