@@ -30,6 +30,9 @@ public static class Threading
     /// <summary>OpenBLAS threads in force, or -1 when the BLAS is not OpenBLAS.</summary>
     public static int BlasThreads { get; private set; }
 
+    /// <summary>"torch=1,blas=2,timeout=4": the thread counts in force and OpenBLAS's worker spin time (<see cref="torch.blas.thread_timeout"/>).</summary>
+    public static string Description => $"torch={TorchThreads},blas={BlasThreads},timeout={torch.blas.thread_timeout()}";
+
     /// <summary>Where the configuration came from: "default", "environment" or "explicit".</summary>
     public static string Source { get; private set; } = "default";
 

@@ -102,6 +102,16 @@ public static partial class torch
         /// <summary>OpenBLAS's thread count, or -1 when the BLAS is not OpenBLAS.</summary>
         public static int get_num_threads() => TS_blas_get_num_threads();
 
+        /// <summary>
+        /// How long idle OpenBLAS workers spin before sleeping, as OpenBLAS read it from <c>OPENBLAS_THREAD_TIMEOUT</c>
+        /// at load (2^value cycles; 0 means its default, 2^28); -1 when the BLAS is not OpenBLAS. The binding sets 4
+        /// unless the user did (see <see cref="Interop.BlasEnvironment"/>).
+        /// </summary>
+        public static int thread_timeout() => TS_blas_thread_timeout();
+
+        /// <summary>The <c>OPENBLAS_THREAD_TIMEOUT</c> the binding sets when the user has not (why: <see cref="Interop.BlasEnvironment"/>).</summary>
+        public const string DefaultThreadTimeout = "4";
+
         /// <summary>Sets OpenBLAS's thread count; returns false when the BLAS is not OpenBLAS.</summary>
         public static bool set_num_threads(int threads) => TS_blas_set_num_threads(threads) == 0;
     }

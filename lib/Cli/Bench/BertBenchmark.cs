@@ -24,10 +24,10 @@ internal static class BertBenchmark
         int cores = Environment.ProcessorCount;
         double peer = 0;
         string peerConfig = "";
-        foreach (var (torchThreads, blasThreads) in new[] { (1, cores), (cores, 1), (cores, cores) }.Distinct())
+        foreach (var candidate in PeerConfiguration.All(cores).Where(c => c.TorchThreads > 1 || c.BlasThreads > 1))   // one thread is never best for BERT
         {
-            double p = Peer(torchThreads, blasThreads);
-            if (p > peer) (peer, peerConfig) = (p, $"torch={torchThreads},blas={blasThreads}");
+            double p = Peer(candidate);
+            if (p > peer) (peer, peerConfig) = (p, candidate.ToString());
         }
         double flopsPerToken = 3 * ForwardFlopsPerToken(config);   // backward ≈ 2 x forward
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -40,7 +40,7 @@ internal static class BertBenchmark
             ["matmul_peak_gflops"] = Math.Round(peak, 1),
             ["ours_fraction_of_matmul_peak"] = Math.Round(ours * flopsPerToken / 1e9 / peak, 3),
             ["pytorch_fraction_of_matmul_peak"] = Math.Round(peer * flopsPerToken / 1e9 / peak, 3),
-            ["ours_threads"] = $"torch={Threading.TorchThreads},blas={Threading.BlasThreads}",
+            ["ours_threads"] = Threading.Description,
             ["pytorch_threads"] = peerConfig,
         }));
         return 0;
@@ -85,6 +85,6 @@ internal static class BertBenchmark
         return Throughput.BestPerSecond(() => { using var s = NewDisposeScope(); a.matmul(b); }, 1, 3) * 2.0 * 1024 * 1024 * 1024 / 1e9;
     }
 
-    private static double Peer(int torchThreads, int blasThreads) =>
-        PyTorchPeer.Run("bert_peer.py", torchThreads, blasThreads, Seconds.ToString(CultureInfo.InvariantCulture))["train_tokens_per_s"];
+    private static double Peer(PeerConfiguration config) =>
+        PyTorchPeer.Run("bert_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture))["train_tokens_per_s"];
 }

@@ -9,7 +9,7 @@ namespace Cli.Bench;
 /// <summary>
 /// <c>lab bench bilstm-crf</c>: training chars/s and decoding sentences/s of a BiLSTM-CRF (emb 100,
 /// hidden 128 per direction, 11 tags, dropout 0.5, batch 32 x 100) on our stack and on the PyTorch
-/// reference (bilstm_crf_peer.py) at its best thread setting, in the same run; one JSON line.
+/// reference (bilstm_crf_peer.py) at its best thread setting (<see cref="PeerConfiguration.All"/>), in the same run; one JSON line.
 /// </summary>
 internal static class BilstmCrfBenchmark
 {
@@ -23,11 +23,11 @@ internal static class BilstmCrfBenchmark
         int cores = Environment.ProcessorCount;
         double peerTrain = 0, peerDecode = 0;
         string trainConfig = "", decodeConfig = "";
-        foreach (var (torchThreads, blasThreads) in new[] { (1, cores), (cores, 1), (1, 1), (cores, cores) }.Distinct())
+        foreach (var candidate in PeerConfiguration.All(cores))
         {
-            var peer = Peer(torchThreads, blasThreads);
-            if (peer["train_chars_per_s"] > peerTrain) { peerTrain = peer["train_chars_per_s"]; trainConfig = $"torch={torchThreads},blas={blasThreads}"; }
-            if (peer["decode_sentences_per_s"] > peerDecode) { peerDecode = peer["decode_sentences_per_s"]; decodeConfig = $"torch={torchThreads},blas={blasThreads}"; }
+            var peer = Peer(candidate);
+            if (peer["train_chars_per_s"] > peerTrain) (peerTrain, trainConfig) = (peer["train_chars_per_s"], candidate.ToString());
+            if (peer["decode_sentences_per_s"] > peerDecode) (peerDecode, decodeConfig) = (peer["decode_sentences_per_s"], candidate.ToString());
         }
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -39,7 +39,7 @@ internal static class BilstmCrfBenchmark
             ["ours_decode_sentences_per_s"] = Math.Round(ours.Decode),
             ["pytorch_decode_sentences_per_s"] = Math.Round(peerDecode),
             ["decode_ratio"] = Math.Round(ours.Decode / peerDecode, 3),
-            ["ours_threads"] = $"torch={Threading.TorchThreads},blas={Threading.BlasThreads}",
+            ["ours_threads"] = Threading.Description,
             ["pytorch_threads"] = new { train = trainConfig, decode = decodeConfig },
         }));
         return 0;
@@ -74,6 +74,6 @@ internal static class BilstmCrfBenchmark
         return (train, decode);
     }
 
-    private static Dictionary<string, double> Peer(int torchThreads, int blasThreads) =>
-        PyTorchPeer.Run("bilstm_crf_peer.py", torchThreads, blasThreads, Seconds.ToString(CultureInfo.InvariantCulture));
+    private static Dictionary<string, double> Peer(PeerConfiguration config) =>
+        PyTorchPeer.Run("bilstm_crf_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture));
 }

@@ -14,15 +14,15 @@ internal static class OpsBenchmark
         Dictionary<string, double> ours = OurCases.Run();
         int cores = Environment.ProcessorCount;
         var best = new Dictionary<string, (double us, string config)>();
-        foreach (var (torchThreads, blasThreads) in new[] { (1, 1), (cores, 1), (1, cores), (cores, cores) }.Distinct())
+        foreach (var peerConfig in PeerConfiguration.All(cores))
         {
-            foreach (var (name, us) in PyTorchPeer.Run(torchThreads, blasThreads))
-                if (!best.TryGetValue(name, out var b) || us < b.us) best[name] = (us, $"torch={torchThreads},blas={blasThreads}");
+            foreach (var (name, us) in PyTorchPeer.Run(peerConfig))
+                if (!best.TryGetValue(name, out var b) || us < b.us) best[name] = (us, peerConfig.ToString());
         }
         var line = new Dictionary<string, object>
         {
             ["bench"] = "ops",
-            ["ours_threads"] = $"torch={Threading.TorchThreads},blas={Threading.BlasThreads}",
+            ["ours_threads"] = Threading.Description,
         };
         foreach (var (name, us) in ours)
         {

@@ -4,23 +4,42 @@ using System.Text.Json;
 
 namespace Cli.Bench;
 
+/// <summary>
+/// One thread setting for the PyTorch peer: libtorch intra-op threads, OpenBLAS threads, and OpenBLAS's
+/// worker spin time (<c>OPENBLAS_THREAD_TIMEOUT</c>; null = OpenBLAS's default, 2^28 cycles). Our binding
+/// sets the timeout to 4 (<c>TorchBinding.Interop.BlasEnvironment</c>), so the peer is offered both.
+/// </summary>
+internal readonly record struct PeerConfiguration(int TorchThreads, int BlasThreads, string? BlasThreadTimeout = null)
+{
+    /// <summary>Every thread split of the cores, each with OpenBLAS's default timeout and with ours.</summary>
+    public static IReadOnlyList<PeerConfiguration> All(int cores) =>
+        new[] { (1, cores), (cores, 1), (1, 1), (cores, cores) }.Distinct()
+            .SelectMany(t => new[] { new PeerConfiguration(t.Item1, t.Item2), new PeerConfiguration(t.Item1, t.Item2, TorchBinding.torch.blas.DefaultThreadTimeout) })
+            .ToList();
+
+    /// <summary>"torch=1,blas=2" plus ",timeout=4" when the timeout is set.</summary>
+    public override string ToString() => $"torch={TorchThreads},blas={BlasThreads}" + (BlasThreadTimeout is null ? "" : $",timeout={BlasThreadTimeout}");
+}
+
 /// <summary>Runs a peer script from Bench/ with PyTorch from /usr/bin/python3 under a given thread configuration.</summary>
 internal static class PyTorchPeer
 {
     /// <summary>ops_peer.py: microsecond timings of the small ops.</summary>
-    public static Dictionary<string, double> Run(int torchThreads, int blasThreads) => Run("ops_peer.py", torchThreads, blasThreads);
+    public static Dictionary<string, double> Run(PeerConfiguration config) => Run("ops_peer.py", config);
 
     /// <summary>
-    /// Runs <c>python3 Bench/SCRIPT TORCH_THREADS [ARGS...]</c> with <c>OPENBLAS_NUM_THREADS</c> set and
-    /// returns the JSON object it prints.
+    /// Runs <c>python3 Bench/SCRIPT TORCH_THREADS [ARGS...]</c> with <c>OPENBLAS_NUM_THREADS</c> (and
+    /// <c>OPENBLAS_THREAD_TIMEOUT</c>, or none) set and returns the JSON object it prints.
     /// </summary>
-    public static Dictionary<string, double> Run(string script, int torchThreads, int blasThreads, params string[] arguments)
+    public static Dictionary<string, double> Run(string script, PeerConfiguration config, params string[] arguments)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", script));
-        psi.ArgumentList.Add(torchThreads.ToString(CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add(config.TorchThreads.ToString(CultureInfo.InvariantCulture));
         foreach (string a in arguments) psi.ArgumentList.Add(a);
-        psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads.ToString(CultureInfo.InvariantCulture);
+        psi.Environment["OPENBLAS_NUM_THREADS"] = config.BlasThreads.ToString(CultureInfo.InvariantCulture);
+        if (config.BlasThreadTimeout is null) psi.Environment.Remove("OPENBLAS_THREAD_TIMEOUT");
+        else psi.Environment["OPENBLAS_THREAD_TIMEOUT"] = config.BlasThreadTimeout;
         using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
         string stdout = p.StandardOutput.ReadToEnd();
         string stderr = p.StandardError.ReadToEnd();

@@ -16,7 +16,7 @@ internal static class ThreadsBenchmark
         {
             Threading.Configure(torchThreads, blasThreads);
             Dictionary<string, double> ours = OurCases.Run();
-            Dictionary<string, double> peer = PyTorchPeer.Run(torchThreads, blasThreads);
+            Dictionary<string, double> peer = PyTorchPeer.Run(new PeerConfiguration(torchThreads, blasThreads, torch.blas.DefaultThreadTimeout));
             var line = new Dictionary<string, object> { ["torch_threads"] = torchThreads, ["blas_threads"] = blasThreads };
             foreach (var (name, us) in ours)
                 line[name] = new { ours_us = Math.Round(us, 1), pytorch_us = Math.Round(peer[name], 1) };

@@ -16,6 +16,7 @@ internal static class InfoCommand
             ["blas"] = blas.config(),
             ["blas_library"] = blas.library_path(),
             ["blas_threads"] = blas.get_num_threads(),
+            ["blas_thread_timeout"] = blas.thread_timeout(),
             ["torch_threads"] = get_num_threads(),
             ["interop_threads"] = get_num_interop_threads(),
             ["mkldnn"] = has_mkldnn(),

@@ -24,6 +24,7 @@ internal static class TrainCommand
                  [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
                  [--lexicon FILE ...] [--word-emb 50]   (word features from the entity-aware segmentation over these lexicons)
                  [--bigram-min-count N] [--bigram-emb 50] (character bigram embeddings for bigrams seen N+ times)
+                 [--pretrained-bigrams vec.txt] (from lab word2vec --bigrams; --bigram-emb must match their dimension)
                BERT taggers: --model bert-softmax|bert-crf|bert-bilstm-crf with
                  --bert DIR (a pretraining checkpoint or Hugging Face folder: config.json, vocab.txt, model.safetensors)
                  or --bert-size small|tiny|base --vocab vocab.txt (random initialisation); [--head-lr 0.001] [--lstm-hidden 128]
@@ -86,15 +87,23 @@ internal static class TrainCommand
         if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
         var config = ModelConfig(inputs, modelName, args);
         var model = TaggerModel.Create(inputs, config, seed);
-        if (CliOptions.Get(args, "--pretrained-chars") is { } vectors)
-        {
-            var w2v = ClinicalNer.Embeddings.Word2Vec.Load(vectors);
-            if (w2v.Dimension != config.CharEmbeddingDim) throw new ArgumentException($"{vectors} has {w2v.Dimension}-d vectors but --emb is {config.CharEmbeddingDim}");
-            var (matrix, found) = w2v.MatrixFor(inputs.Characters);
-            using (TorchBinding.torch.no_grad()) model.Tagger.CharEmbedding.weight.copy_(matrix);
-            Console.WriteLine($"pretrained character vectors: {found:N0} of {inputs.CharCount:N0} characters found in {vectors}");
-        }
+        if (CliOptions.Get(args, "--pretrained-chars") is { } charVectors)
+            LoadVectors(charVectors, model.Tagger.CharEmbedding, inputs.Characters, "--emb", "character");
+        if (CliOptions.Get(args, "--pretrained-bigrams") is { } bigramVectors)
+            LoadVectors(bigramVectors, model.Tagger.BigramEmbedding ?? throw new ArgumentException("--pretrained-bigrams needs bigram features: add --bigram-min-count N"),
+                inputs.Bigrams!, "--bigram-emb", "bigram");
         return model;
+    }
+
+    // Copies word2vec vectors into an embedding table, row by vocabulary entry.
+    private static void LoadVectors(string path, TorchBinding.Modules.Embedding table, ClinicalNer.Data.Vocabulary vocabulary, string dimensionOption, string what)
+    {
+        var w2v = ClinicalNer.Embeddings.Word2Vec.Load(path);
+        long dimension = table.weight.shape[1];
+        if (w2v.Dimension != dimension) throw new ArgumentException($"{path} has {w2v.Dimension}-d vectors but {dimensionOption} is {dimension}");
+        var (matrix, found) = w2v.MatrixFor(vocabulary);
+        using (TorchBinding.torch.no_grad()) table.weight.copy_(matrix);
+        Console.WriteLine($"pretrained {what} vectors: {found:N0} of {vocabulary.Count:N0} {what}s found in {path}");
     }
 
     // BERT taggers: the encoder from a checkpoint folder (--bert) or random (--bert-size + --vocab).

@@ -28,6 +28,10 @@ internal static partial class NativeMethods
         out IntPtr output, out IntPtr hN, out IntPtr cN);
 
     [LibraryImport(Lib)]
+    internal static partial int TS_NN_lstm_fused_gathered(IntPtr[] ids, int nInputs, IntPtr[] tables, long[]? lengths, IntPtr[] wHh, int bidirectional,
+        out IntPtr output, out IntPtr hN, out IntPtr cN);
+
+    [LibraryImport(Lib)]
     internal static partial int TS_NN_gru(TensorHandle input, IntPtr h0, IntPtr[] parameters, int nparams, int hasBiases,
         long numLayers, double dropout, int train, int bidirectional, int batchFirst, long[]? lengths, long hiddenSize,
         out IntPtr output, out IntPtr hN);

@@ -6,6 +6,9 @@ internal static partial class NativeMethods
 {
     internal const string Lib = "ts_native";
 
+    // Runs before the first call into the shim, i.e. before libtorch and OpenBLAS load.
+    static NativeMethods() => BlasEnvironment.Prepare();
+
     [LibraryImport(Lib)] internal static partial IntPtr TS_last_error();
     [LibraryImport(Lib)] internal static partial void TS_free_error(IntPtr message);
 
@@ -19,6 +22,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_get_num_interop_threads();
     [LibraryImport(Lib)] internal static partial int TS_blas_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int TS_blas_get_num_threads();
+    [LibraryImport(Lib)] internal static partial int TS_blas_thread_timeout();
     [LibraryImport(Lib)] internal static partial IntPtr TS_blas_config();
     [LibraryImport(Lib)] internal static partial IntPtr TS_blas_library_path();
     [LibraryImport(Lib)] internal static partial int TS_cuda_is_available();

@@ -27,6 +27,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_Tensor_requires_grad(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_set_requires_grad(TensorHandle t, int on);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_is_leaf(TensorHandle t);
+    [LibraryImport(Lib)] internal static partial long TS_Tensor_version(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_retain_grad(TensorHandle t);
     [LibraryImport(Lib)] internal static partial IntPtr TS_Tensor_grad_fn_name(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_grad(TensorHandle t, out IntPtr grad);

@@ -46,15 +46,22 @@ namespace TorchBinding.Modules
         /// </summary>
         public static bool UseFusedKernel { get; set; } = true;
 
-        // Layer by layer on the fused kernel, with nn.LSTM's dropout between layers in training.
         private (Tensor output, Tensor h_n, Tensor c_n) FusedForward(Tensor input, long[]? lengths)
+        {
+            var (x, h, c) = FusedLayers(BatchFirst ? input : input.transpose(0, 1), lengths, 0, null, null);
+            return (BatchFirst ? x : x.transpose(0, 1), h, c);
+        }
+
+        // Layers from `from` on, on the fused kernel, with nn.LSTM's dropout between layers in training; x is (B, T, I),
+        // the result batch-first too. h/c: the final states of the layers before `from`, if any.
+        private (Tensor output, Tensor h_n, Tensor c_n) FusedLayers(Tensor x, long[]? lengths, int from, Tensor? h0, Tensor? c0)
         {
             IntPtr[] all = FlatWeights();
             int perLayer = (Bidirectional ? 2 : 1) * 4;
-            Tensor x = BatchFirst ? input : input.transpose(0, 1);                       // (B, T, I)
             var hs = new List<Tensor>();
             var cs = new List<Tensor>();
-            for (int layer = 0; layer < NumLayers; layer++)
+            if (h0 is not null && c0 is not null) { hs.Add(h0); cs.Add(c0); }
+            for (int layer = from; layer < NumLayers; layer++)
             {
                 if (layer > 0 && training && DropoutP > 0) x = functional.dropout(x, DropoutP, training: true);
                 int status = TS_NN_lstm_fused(x.Handle, lengths, all[(layer * perLayer)..((layer + 1) * perLayer)], Bidirectional ? 1 : 0,
@@ -65,9 +72,79 @@ namespace TorchBinding.Modules
                 hs.Add(new Tensor(hN));
                 cs.Add(new Tensor(cN));
             }
-            Tensor h = hs.Count == 1 ? hs[0] : cat(hs, 0), c = cs.Count == 1 ? cs[0] : cat(cs, 0);
+            return (x, hs.Count == 1 ? hs[0] : cat(hs, 0), cs.Count == 1 ? cs[0] : cat(cs, 0));
+        }
+
+        /// <summary>
+        /// Input-gate tables for a first layer whose input is a concatenation of embedding lookups
+        /// [E₁[i₁]; E₂[i₂]; ...] (the tables' widths summing to <see cref="RecurrentBase.InputSize"/>): per direction
+        /// d and input k, Eₖ·W_ih,d[:, columns of k]ᵀ, both biases added to k = 0's, so that
+        /// W_ih·[E₁[i₁]; ...] + b = Σₖ tableₖ[iₖ]. Once computed, every step's input projection is a row lookup
+        /// (<see cref="forward_embedded"/>): for inference with fixed weights. The result is direction-major and owned
+        /// by the caller (detached from any dispose scope).
+        /// </summary>
+        public Tensor[] input_gate_tables(IReadOnlyList<Tensor> embedding_weights)
+        {
+            ArgumentNullException.ThrowIfNull(embedding_weights);
+            long width = embedding_weights.Sum(w => w.ndim == 2 ? w.size(1) : throw new ArgumentException($"{Name}: embedding weights must be 2-D, got [{string.Join(", ", w.shape)}]"));
+            if (width != InputSize) throw new ArgumentException($"{Name}: the embeddings are {width} wide together, the first layer takes {InputSize}");
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var tables = new List<Tensor>();
+            var named = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (string suffix in FirstLayerSuffixes)
+            {
+                Tensor w_ih = named["weight_ih" + suffix];
+                long column = 0;
+                for (int k = 0; k < embedding_weights.Count; k++)
+                {
+                    long e = embedding_weights[k].size(1);
+                    Tensor table = matmul(embedding_weights[k], w_ih.narrow(1, column, e).t());   // (V_k, 4H)
+                    if (k == 0 && Bias) table = table + named["bias_ih" + suffix] + named["bias_hh" + suffix];
+                    tables.Add(table.contiguous());
+                    column += e;
+                }
+            }
+            foreach (var t in tables) t.DetachFromDisposeScope();
+            return tables.ToArray();
+        }
+
+        /// <summary>
+        /// Runs the LSTM on embedding ids with tables from <see cref="input_gate_tables"/> (CPU float32, zero initial
+        /// states; inference only: no gradient flows to the tables or the weights). Same results as <see cref="forward"/>
+        /// on the concatenated embeddings, to float rounding; layers after the first run as in <see cref="forward"/>.
+        /// </summary>
+        /// <param name="ids">One (B, T) int64 id tensor per embedding, in the order the tables were made.</param>
+        /// <param name="tables">The tables from <see cref="input_gate_tables"/>.</param>
+        /// <param name="lengths">Per-sequence lengths (B), each in [1, T]; null when all are T.</param>
+        /// <returns>As <see cref="forward"/>.</returns>
+        public (Tensor output, Tensor h_n, Tensor c_n) forward_embedded(IReadOnlyList<Tensor> ids, Tensor[] tables, long[]? lengths = null)
+        {
+            ArgumentNullException.ThrowIfNull(ids);
+            ArgumentNullException.ThrowIfNull(tables);
+            int directions = Bidirectional ? 2 : 1;
+            if (ids.Count == 0 || tables.Length != ids.Count * directions)
+                throw new ArgumentException($"{Name}: {tables.Length} tables for {ids.Count} id tensors and {directions} direction(s)");
+            if (ids[0].ndim != 2) throw new ArgumentException($"{Name}: ids must be (batch, time), got [{string.Join(", ", ids[0].shape)}]", nameof(ids));
+            long batch = ids[0].size(0);
+            if (lengths is not null && lengths.Length != batch) throw new ArgumentException($"{Name}: {lengths.Length} lengths for a batch of {batch}", nameof(lengths));
+            var named = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            IntPtr[] w_hh = FirstLayerSuffixes.Select(suffix => named["weight_hh" + suffix].Pointer).ToArray();
+            int status = TS_NN_lstm_fused_gathered(ids.Select(t => t.Pointer).ToArray(), ids.Count, tables.Select(t => t.Pointer).ToArray(), lengths,
+                w_hh, Bidirectional ? 1 : 0, out IntPtr output, out IntPtr hN, out IntPtr cN);
+            GC.KeepAlive(ids);
+            GC.KeepAlive(tables);
+            KeepWeightsAlive();
+            NativeError.Check(status);
+            Tensor x = new(output), h = new(hN), c = new(cN);                                 // layer 0; x is (B, T, dirs*H)
+            if (NumLayers > 1) (x, h, c) = FusedLayers(x, lengths, 1, h, c);
             return (BatchFirst ? x : x.transpose(0, 1), h, c);
         }
+
+        private static readonly string[] OneDirection = ["_l0"], BothDirections = ["_l0", "_l0_reverse"];
+
+        // Parameter-name suffixes of the first layer's directions.
+        private string[] FirstLayerSuffixes => Bidirectional ? BothDirections : OneDirection;
 
         /// <summary>Runs <see cref="forward"/>.</summary>
         public (Tensor output, Tensor h_n, Tensor c_n) call(Tensor input, (Tensor h0, Tensor c0)? h0_c0 = null, long[]? lengths = null) =>

@@ -130,6 +130,15 @@ public static partial class torch
         /// <summary>Whether this tensor is a leaf of the autograd graph.</summary>
         public bool is_leaf => TS_Tensor_is_leaf(Handle) != 0;
 
+        /// <summary>
+        /// The version counter (PyTorch's <c>_version</c>): every in-place change bumps it, so a cache derived
+        /// from this tensor (e.g. folded input projections) knows when it is stale. -1 for tensors without one.
+        /// </summary>
+        public long _version => TS_Tensor_version(Handle);
+
+        /// <summary>Address of the first element (PyTorch's <c>data_ptr()</c>), on whichever device holds it: an identity for the storage, not for dereferencing.</summary>
+        public long data_ptr() => (long)TS_Tensor_data_ptr(Handle);
+
         /// <summary>Name of the autograd node that produced this tensor, or null.</summary>
         public string? grad_fn
         {

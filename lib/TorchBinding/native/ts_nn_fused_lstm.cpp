@@ -115,15 +115,14 @@ struct DirectionForward {
   at::Tensor out, gates, cs, hs, tcs;
 };
 
-// x: (T, B, I) time-major. Runs the recurrence; no autograd inside.
-DirectionForward run_forward(const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh, const at::Tensor& b_ih,
-                             const at::Tensor& b_hh, const std::vector<uint8_t>& active_by_step) {
+// The recurrence over input gates (T, B, 4H) (input projections and both biases, overwritten with
+// the activations); no autograd inside.
+DirectionForward run_recurrence(at::Tensor gates, const at::Tensor& w_hh, const std::vector<uint8_t>& active_by_step) {
   c10::AutoGradMode no_grad(false);
-  const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
-  auto opts = x.options();
+  const int64_t T = gates.size(0), B = gates.size(1), H = w_hh.size(1);
+  auto opts = gates.options();
   DirectionForward d;
-  // Input projections of every step at once: (T, B, 4H).
-  d.gates = at::addmm(b_ih + b_hh, x.reshape({T * B, I}), w_ih.t()).view({T, B, 4 * H});
+  d.gates = std::move(gates);
   d.hs = at::zeros({T + 1, B, H}, opts);
   d.cs = at::zeros({T + 1, B, H}, opts);
   d.tcs = at::empty({T, B, H}, opts);
@@ -137,6 +136,41 @@ DirectionForward run_forward(const at::Tensor& x, const at::Tensor& w_ih, const 
                  d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
   }
   return d;
+}
+
+// x: (T, B, I) time-major: the input projections of every step as one product, then the recurrence.
+DirectionForward run_forward(const at::Tensor& x, const at::Tensor& w_ih, const at::Tensor& w_hh, const at::Tensor& b_ih,
+                             const at::Tensor& b_hh, const std::vector<uint8_t>& active_by_step) {
+  c10::AutoGradMode no_grad(false);
+  const int64_t T = x.size(0), B = x.size(1), I = x.size(2), H = w_hh.size(1);
+  return run_recurrence(at::addmm(b_ih + b_hh, x.reshape({T * B, I}), w_ih.t()).view({T, B, 4 * H}), w_hh, active_by_step);
+}
+
+// Input gates (T, B, 4H) as sums of table rows: gates[t][b] = sum_k tables[k][ids[k][b][source(t, b)]], where
+// source(t, b) is t, or for the reverse direction the position t steps back from the end of sequence b.
+// Used when the input is a concatenation of embedding lookups: W_ih [e_1; e_2; ...] = sum_k (E_k W_ih,k^T)[id_k].
+__attribute__((target_clones("avx2", "default")))
+void sum_rows(float* __restrict dst, const float* __restrict src, int64_t n, bool first) {
+  if (first) std::memcpy(dst, src, n * sizeof(float));
+  else
+    for (int64_t j = 0; j < n; ++j) dst[j] += src[j];
+}
+
+at::Tensor gathered_gates(const std::vector<at::Tensor>& ids, const std::vector<at::Tensor>& tables, const std::vector<int64_t>& len,
+                          int64_t T, bool reverse) {
+  const int64_t B = static_cast<int64_t>(len.size()), G = tables[0].size(1);
+  at::Tensor gates = at::empty({T, B, G}, tables[0].options());
+  float* out = gates.data_ptr<float>();
+  for (size_t k = 0; k < tables.size(); ++k) {
+    const int64_t* id = ids[k].data_ptr<int64_t>();
+    const float* table = tables[k].data_ptr<float>();
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t b = 0; b < B; ++b) {
+        int64_t source = reverse && t < len[b] ? len[b] - 1 - t : t;
+        sum_rows(out + (t * B + b) * G, table + id[b * T + source] * G, G, k == 0);
+      }
+  }
+  return gates;
 }
 
 // Gradients of one direction: dx, dW_ih, dW_hh, db.
@@ -279,6 +313,17 @@ at::Tensor reversal_index(int64_t T, int64_t B, const std::vector<int64_t>& len)
   return idx;
 }
 
+// Per-sequence lengths (all T when null), each checked to lie in [1, T].
+std::vector<int64_t> checked_lengths(const int64_t* lengths, int64_t B, int64_t T) {
+  std::vector<int64_t> len(static_cast<size_t>(B), T);
+  if (lengths)
+    for (int64_t b = 0; b < B; ++b) {
+      TORCH_CHECK(lengths[b] >= 1 && lengths[b] <= T, "fused lstm: length ", lengths[b], " outside [1, ", T, "]");
+      len[b] = lengths[b];
+    }
+  return len;
+}
+
 }  // namespace
 
 // One layer, batch-first input (B, T, I), CPU float32, zero initial state. params: w_ih, w_hh, b_ih,
@@ -291,12 +336,7 @@ TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const
     TORCH_CHECK(in.dim() == 3, "fused lstm: expected a 3-D (batch, time, features) input, got ", in.dim(), "-D");
     TORCH_CHECK(in.device().is_cpu() && in.scalar_type() == at::kFloat, "fused lstm: CPU float32 only");
     const int64_t B = in.size(0), T = in.size(1), I = in.size(2);
-    std::vector<int64_t> len(static_cast<size_t>(B), T);
-    if (lengths)
-      for (int64_t b = 0; b < B; ++b) {
-        TORCH_CHECK(lengths[b] >= 1 && lengths[b] <= T, "fused lstm: length ", lengths[b], " outside [1, ", T, "]");
-        len[b] = lengths[b];
-      }
+    std::vector<int64_t> len = checked_lengths(lengths, B, T);
     at::Tensor len_t = at::tensor(len, at::kLong);
     at::Tensor xt = in.transpose(0, 1).contiguous();  // (T, B, I)
     if (!bidirectional) {
@@ -315,5 +355,56 @@ TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const
     *output = ts_new(at::cat({both[0], out_b}, 2).transpose(0, 1));
     *h_n = ts_new(at::stack({both[1], both[4]}));
     *c_n = ts_new(at::stack({both[2], both[5]}));
+  })
+}
+
+// Inference only (no gradient flows): a one-layer LSTM whose input is a concatenation of embedding
+// lookups, with the input projection folded into the tables. ids: n_inputs (B, T) int64 tensors;
+// tables: n_inputs (V_k, 4H) float32 tables per direction (forward direction's first, both biases
+// included once per direction); w_hh: one (4H, H) per direction. Outputs as TS_NN_lstm_fused.
+TS_EXPORT int32_t TS_NN_lstm_fused_gathered(const TSTensor* ids, int32_t n_inputs, const TSTensor* tables, const int64_t* lengths,
+                                            const TSTensor* w_hh, int32_t bidirectional, TSTensor* output, TSTensor* h_n, TSTensor* c_n) {
+  TS_STATUS({
+    TORCH_CHECK(n_inputs >= 1, "fused lstm (gathered): no inputs");
+    const int dirs = bidirectional ? 2 : 1;
+    const at::Tensor& first = *ids[0];
+    TORCH_CHECK(first.dim() == 2, "fused lstm (gathered): ids must be (batch, time), got ", first.dim(), "-D");
+    const int64_t B = first.size(0), T = first.size(1), H = w_hh[0]->size(1);
+    std::vector<at::Tensor> id_list;
+    for (int32_t k = 0; k < n_inputs; ++k) {
+      at::Tensor id = ids[k]->contiguous();
+      TORCH_CHECK(id.scalar_type() == at::kLong && id.device().is_cpu(), "fused lstm (gathered): ids ", k, " must be CPU int64");
+      TORCH_CHECK(id.size(0) == B && id.size(1) == T, "fused lstm (gathered): ids ", k, " are ", id.sizes(), ", expected [", B, ", ", T, "]");
+      const int64_t lo = id.numel() ? id.min().item<int64_t>() : 0, hi = id.numel() ? id.max().item<int64_t>() : 0;
+      for (int d = 0; d < dirs; ++d) {
+        const at::Tensor& table = *tables[d * n_inputs + k];
+        TORCH_CHECK(table.dim() == 2 && table.size(1) == 4 * H && table.is_contiguous() && table.scalar_type() == at::kFloat && table.device().is_cpu(),
+                    "fused lstm (gathered): table ", k, " must be a contiguous CPU float32 (vocabulary, ", 4 * H, ")");
+        TORCH_CHECK(lo >= 0 && hi < table.size(0), "fused lstm (gathered): ids ", k, " hold values in [", lo, ", ", hi, "], outside the table's [0, ",
+                    table.size(0), ")");
+      }
+      id_list.push_back(id);
+    }
+    std::vector<int64_t> len = checked_lengths(lengths, B, T);
+    c10::AutoGradMode no_grad(false);
+    auto active = active_mask(at::tensor(len, at::kLong), T);
+    auto direction = [&](int d) {
+      return run_recurrence(gathered_gates(id_list, ts_list(tables + d * n_inputs, n_inputs), len, T, d == 1), *w_hh[d], active);
+    };
+    DirectionForward f, b;
+    if (!bidirectional) {
+      SingleThreadedBlas blas;
+      f = direction(0);
+      *output = ts_new(f.out.transpose(0, 1));
+      *h_n = ts_new(f.hs.select(0, T).unsqueeze(0));
+      *c_n = ts_new(f.cs.select(0, T).unsqueeze(0));
+      return 0;
+    }
+    in_parallel([&] { f = direction(0); }, [&] { b = direction(1); });
+    at::Tensor rev = reversal_index(T, B, len);
+    at::Tensor out_b = b.out.gather(0, rev.unsqueeze(2).expand({T, B, H}));
+    *output = ts_new(at::cat({f.out, out_b}, 2).transpose(0, 1));
+    *h_n = ts_new(at::stack({f.hs.select(0, T), b.hs.select(0, T)}));
+    *c_n = ts_new(at::stack({f.cs.select(0, T), b.cs.select(0, T)}));
   })
 }

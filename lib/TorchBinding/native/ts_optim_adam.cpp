@@ -78,6 +78,9 @@ TS_EXPORT int32_t TS_Optim_adam_step(const TSTensor* params, const TSTensor* gra
       float* mp = m.data_ptr<float>();
       float* vp = v.data_ptr<float>();
       at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t begin, int64_t end) { adam_update(pp, gp, mp, vp, begin, end, s); });
+      // Written through raw pointers, so count the in-place change as libtorch's own in-place ops do: autograd's
+      // saved-tensor checks and caches keyed on the version (the tagger's folded tables) rely on it.
+      for (const at::Tensor* t : {&p, &m, &v}) t->unsafeGetTensorImpl()->bump_version();
     }
   })
 }

@@ -45,6 +45,12 @@ TS_EXPORT int32_t TS_blas_get_num_threads() {
   return get ? get() : -1;
 }
 
+// The worker-thread spin time OpenBLAS read from OPENBLAS_THREAD_TIMEOUT at load (0: its default), -1 when not OpenBLAS.
+TS_EXPORT int32_t TS_blas_thread_timeout() {
+  auto timeout = blas_symbol<int (*)()>("openblas_thread_timeout");
+  return timeout ? timeout() : -1;
+}
+
 namespace {
 // Path of the shared library that provides sgemm_ (whatever libblas.so.3 resolved to), or "".
 const char* loaded_blas_path() {

@@ -54,6 +54,14 @@ TS_EXPORT int32_t TS_Tensor_set_data(TSTensor t, TSTensor data) { TS_STATUS(t->s
 TS_EXPORT int32_t TS_Tensor_requires_grad(TSTensor t) { return t->requires_grad() ? 1 : 0; }
 TS_EXPORT int32_t TS_Tensor_set_requires_grad(TSTensor t, int32_t on) { TS_STATUS(t->set_requires_grad(on != 0)) }
 TS_EXPORT int32_t TS_Tensor_is_leaf(TSTensor t) { return t->is_leaf() ? 1 : 0; }
+// The version counter: bumped by every in-place change (optimizer steps, copy_), so derived caches can tell stale from fresh.
+TS_EXPORT int64_t TS_Tensor_version(TSTensor t) {
+  try {
+    return static_cast<int64_t>(t->_version());
+  } catch (...) {
+    return -1;  // inference tensors have no version counter
+  }
+}
 TS_EXPORT int32_t TS_Tensor_retain_grad(TSTensor t) { TS_STATUS(t->retain_grad()) }
 TS_EXPORT const char* TS_Tensor_grad_fn_name(TSTensor t) {
   static thread_local std::string name;

@@ -23,6 +23,7 @@ public sealed class SequenceTagger : nn.Module
     private readonly Dropout dropout;
     private readonly Linear projection;
     private readonly ConditionalRandomField? crf;
+    private readonly FoldedInputProjection folded = new();
 
     /// <summary>Builds the model from its config.</summary>
     public SequenceTagger(SequenceTaggerConfig config) : base(nameof(SequenceTagger))
@@ -59,26 +60,60 @@ public sealed class SequenceTagger : nn.Module
     /// <summary>Character embedding table (for loading pretrained vectors).</summary>
     public Embedding CharEmbedding => char_embedding;
 
+    /// <summary>Bigram embedding table (for loading pretrained vectors), or null.</summary>
+    public Embedding? BigramEmbedding => bigram_embedding;
+
     /// <summary>The CRF, when the decoder is one.</summary>
     public ConditionalRandomField? Crf => crf;
+
+    /// <summary>
+    /// Whether inference (eval mode, no grad) on CPU float32 runs the BiLSTM from folded input-gate tables
+    /// (<see cref="LSTM.input_gate_tables"/>, cached until a weight changes) instead of multiplying each
+    /// embedding by W_ih. Same tags, scores equal to float rounding; on by default, off to compare.
+    /// </summary>
+    public static bool FoldInputProjection { get; set; } = true;
+
+    // Folded tables larger than this (all inputs, both directions) are not worth their memory.
+    private const long MaxFoldedBytes = 256L << 20;
 
     /// <summary>Tag scores (B, L, tags) for a batch.</summary>
     public Tensor Emissions(TaggerBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var parts = new List<Tensor> { char_embedding.call(batch.Chars) };                     // (B, L, Ec)
-        if (word_embedding is not null)
-            parts.Add(word_embedding.call(batch.Words ?? throw new ArgumentException("this tagger needs word ids (Words) in its batches")));
-        if (bigram_embedding is not null)
-            parts.Add(bigram_embedding.call(batch.Bigrams ?? throw new ArgumentException("this tagger needs bigram ids in its batches")));
-        if (dictionary_embedding is not null)
-            parts.Add(dictionary_embedding.call(batch.Dictionary ?? throw new ArgumentException("this tagger needs dictionary features in its batches")));
-        var x = dropout.call(parts.Count == 1 ? parts[0] : cat(parts, 2));                  // (B, L, E)
-        if (encoder is LSTM lstm) x = lstm.call(x, lengths: batch.Lengths).output;            // (B, L, 2H)
-        else if (encoder is GRU gru) x = gru.call(x, lengths: batch.Lengths).output;
+        var inputs = EmbeddingInputs(batch);
+        Tensor x;
+        if (encoder is LSTM folding && CanFold(folding, inputs))
+            x = folding.forward_embedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
+                batch.Lengths).output;                                                        // (B, L, 2H)
+        else
+        {
+            var parts = inputs.Select(i => i.Table.call(i.Ids)).ToList();                     // (B, L, E_k)
+            x = dropout.call(parts.Count == 1 ? parts[0] : cat(parts, 2));                   // (B, L, E)
+            if (encoder is LSTM lstm) x = lstm.call(x, lengths: batch.Lengths).output;        // (B, L, 2H)
+            else if (encoder is GRU gru) x = gru.call(x, lengths: batch.Lengths).output;
+        }
         if (attention is not null) x = attention.forward(x, batch.Mask);
         return projection.call(dropout.call(x));                                              // (B, L, tags)
     }
+
+    // The embedding lookups whose concatenation feeds the encoder, in order.
+    private List<(Embedding Table, Tensor Ids)> EmbeddingInputs(TaggerBatch batch)
+    {
+        var inputs = new List<(Embedding, Tensor)> { (char_embedding, batch.Chars) };
+        if (word_embedding is not null)
+            inputs.Add((word_embedding, batch.Words ?? throw new ArgumentException("this tagger needs word ids (Words) in its batches")));
+        if (bigram_embedding is not null)
+            inputs.Add((bigram_embedding, batch.Bigrams ?? throw new ArgumentException("this tagger needs bigram ids in its batches")));
+        if (dictionary_embedding is not null)
+            inputs.Add((dictionary_embedding, batch.Dictionary ?? throw new ArgumentException("this tagger needs dictionary features in its batches")));
+        return inputs;
+    }
+
+    // Inference with no dropout and no gradient, on the fused kernel's device and type, with tables of a sensible size.
+    private bool CanFold(LSTM lstm, List<(Embedding Table, Tensor Ids)> inputs) =>
+        FoldInputProjection && LSTM.UseFusedKernel && !training && !is_grad_enabled()
+        && inputs.All(i => i.Table.weight.device_type == DeviceType.CPU && i.Table.weight.dtype == ScalarType.Float32 && i.Ids.device_type == DeviceType.CPU)
+        && inputs.Sum(i => i.Table.weight.size(0)) * 4 * lstm.HiddenSize * (lstm.Bidirectional ? 2 : 1) * sizeof(float) <= MaxFoldedBytes;
 
     /// <summary>Training loss: CRF negative log-likelihood, or token cross-entropy for softmax.</summary>
     public Tensor Loss(TaggerBatch batch)
@@ -111,5 +146,12 @@ public sealed class SequenceTagger : nn.Module
             return (best.Paths, probability);
         }
         return GreedyDecoding.Decode(emissions, batch.Mask, batch.Lengths);
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) folded.Dispose();
+        base.Dispose(disposing);
     }
 }

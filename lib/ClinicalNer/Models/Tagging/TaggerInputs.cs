@@ -64,6 +64,9 @@ public sealed class TaggerInputs
     /// <summary>The character vocabulary (id ↔ character).</summary>
     public Vocabulary Characters => chars;
 
+    /// <summary>The bigram vocabulary (id ↔ bigram), or null without bigrams.</summary>
+    public Vocabulary? Bigrams => bigrams;
+
     /// <summary>The word vocabulary, or null.</summary>
     public Vocabulary? Words => words;
 
@@ -123,8 +126,7 @@ public sealed class TaggerInputs
     /// <summary>The spans of predicted tag ids (decoded leniently: an orphan I- starts an entity).</summary>
     public List<EntitySpan> Spans(IReadOnlyList<int> tagIds) => TagCodec.Decode(tagIds.Select(i => labels[i]).ToArray());
 
-    // The bigram starting at each character (the last one pairs with an end marker).
-    private static IEnumerable<string> BigramsOf(Document d) => d.Chars.Select((c, k) => c + (k + 1 < d.Length ? d.Chars[k + 1] : "</s>"));
+    private static IEnumerable<string> BigramsOf(Document d) => CharacterBigrams.Of(d.Chars);
 
     private long[] TagIds(Document d)
     {
