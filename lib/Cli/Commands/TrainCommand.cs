@@ -25,6 +25,7 @@ internal static class TrainCommand
                  [--lexicon FILE ...] [--word-emb 50]   (word features from the entity-aware segmentation over these lexicons)
                  [--bigram-min-count N] [--bigram-emb 50] (character bigram embeddings for bigrams seen N+ times)
                  [--pretrained-bigrams vec.txt] (from lab word2vec --bigrams; --bigram-emb must match their dimension)
+                 [--dictionary TYPE=FILE ...] [--dict-emb 50] (dictionary features: B-/I-TYPE of the longest lexicon match)
                BERT taggers: --model bert-softmax|bert-crf|bert-bilstm-crf with
                  --bert DIR (a pretraining checkpoint or Hugging Face folder: config.json, vocab.txt, model.safetensors)
                  or --bert-size small|tiny|base --vocab vocab.txt (random initialisation); [--head-lr 0.001] [--lstm-hidden 128]
@@ -83,7 +84,11 @@ internal static class TrainCommand
         var lexiconFiles = args.Select((a, i) => (a, i)).Where(x => x.a == "--lexicon" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
         var lexicon = lexiconFiles.Count == 0 ? null
             : lexiconFiles.SelectMany(f => ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
-        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, minBigramCount: Int(args, "--bigram-min-count", 0));
+        var dictionaries = DictionaryLexicons(args);
+        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries,
+            minBigramCount: Int(args, "--bigram-min-count", 0));
+        if (dictionaries is not null)
+            Console.WriteLine($"dictionary features: {string.Join(", ", dictionaries.Select(kv => $"{kv.Key} {kv.Value.Count():N0} terms"))}");
         if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
         var config = ModelConfig(inputs, modelName, args);
         var model = TaggerModel.Create(inputs, config, seed);
@@ -93,6 +98,21 @@ internal static class TrainCommand
             LoadVectors(bigramVectors, model.Tagger.BigramEmbedding ?? throw new ArgumentException("--pretrained-bigrams needs bigram features: add --bigram-min-count N"),
                 inputs.Bigrams!, "--bigram-emb", "bigram");
         return model;
+    }
+
+    // --dictionary TYPE=FILE (repeatable): typed lexicons for dictionary features (B-/I-TYPE of the longest match), or null.
+    private static Dictionary<string, IEnumerable<string>>? DictionaryLexicons(string[] args)
+    {
+        var byType = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (string spec in args.Select((a, i) => (a, i)).Where(x => x.a == "--dictionary" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
+        {
+            int eq = spec.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == spec.Length - 1) throw new ArgumentException($"--dictionary expects TYPE=FILE, got '{spec}'");
+            string type = spec[..eq];
+            if (!byType.TryGetValue(type, out var terms)) byType[type] = terms = [];
+            terms.AddRange(ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(spec[(eq + 1)..]).Keys);
+        }
+        return byType.Count == 0 ? null : byType.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value, StringComparer.Ordinal);
     }
 
     // Copies word2vec vectors into an embedding table, row by vocabulary entry.
@@ -154,6 +174,7 @@ internal static class TrainCommand
             Encoder = encoder, Decoder = decoder, AttentionHeads = heads,
             CharEmbeddingDim = Int(args, "--emb", 100), HiddenSize = Int(args, "--hidden", 128), Layers = Int(args, "--layers", 1),
             Dropout = Dbl(args, "--dropout", 0.5), WordEmbeddingDim = Int(args, "--word-emb", 50), BigramEmbeddingDim = Int(args, "--bigram-emb", 50),
+            DictionaryEmbeddingDim = Int(args, "--dict-emb", 50),
         });
     }
 

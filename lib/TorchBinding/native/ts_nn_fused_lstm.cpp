@@ -4,6 +4,7 @@
 // nn.LSTM over packed sequences: each sequence runs to its own length, padded outputs are zero,
 // h_n/c_n are the states at each sequence's last real step, the reverse direction starts there.
 #include "ts_api.h"
+#include "ts_small_gemm.h"
 
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <exception>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -35,7 +37,7 @@ inline float fast_exp(float x) {
   return p * scale;
 }
 
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void sigmoid_inplace(float* __restrict x, int64_t n) {
   for (int64_t k = 0; k < n; ++k) x[k] = 1.f / (1.f + fast_exp(-x[k]));
 }
@@ -43,7 +45,7 @@ void sigmoid_inplace(float* __restrict x, int64_t n) {
 // One time step of the gate arithmetic for `batch` rows. g: pre-activations [i|f|g|o] (rows x 4H),
 // overwritten with the activations; writes c, tanh(c), h and the (zero when inactive) output.
 // tanh(x) = 2 sigmoid(2x) - 1, so every activation is one vectorised sigmoid pass.
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void cell_forward(int64_t batch, int64_t H, float* __restrict g, const float* __restrict c_prev, const float* __restrict h_prev,
                   float* __restrict c, float* __restrict tc, float* __restrict h, float* __restrict out, const uint8_t* active) {
   for (int64_t b = 0; b < batch; ++b) {
@@ -81,7 +83,7 @@ void cell_forward(int64_t batch, int64_t H, float* __restrict g, const float* __
 // Backward through one step's gate arithmetic: from dh (incoming), dc_next and the saved
 // activations, the pre-activation gradients dG and the new dc_next (in place). Inactive rows pass
 // their state gradients through and get dG = 0.
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void cell_backward(int64_t batch, int64_t H, const float* __restrict act, const float* __restrict c_prev, const float* __restrict tc,
                    const float* __restrict dh_next, const float* __restrict dout, float* __restrict dc_next, float* __restrict dG,
                    const uint8_t* active) {
@@ -128,9 +130,14 @@ DirectionForward run_recurrence(at::Tensor gates, const at::Tensor& w_hh, const 
   d.tcs = at::empty({T, B, H}, opts);
   d.out = at::empty({T, B, H}, opts);
   at::Tensor w_hh_t = w_hh.t();
+  at::Tensor w = w_hh.contiguous();
+  // W_hh^T packed once for all steps (element (k, j) = W_hh[j][k]), when the CPU and the shape allow.
+  std::optional<ts::PackedGemm> packed;
+  if (ts::PackedGemm::available() && (4 * H) % 32 == 0) packed.emplace(w.data_ptr<float>(), H, 4 * H, 1, H);
   for (int64_t t = 0; t < T; ++t) {
     at::Tensor g = d.gates.select(0, t);
-    g.addmm_(d.hs.select(0, t), w_hh_t);  // (B, 4H) += h_{t-1} W_hh^T
+    if (packed) packed->multiply(B, d.hs.select(0, t).data_ptr<float>(), H, g.data_ptr<float>(), 4 * H, true);
+    else g.addmm_(d.hs.select(0, t), w_hh_t);  // (B, 4H) += h_{t-1} W_hh^T
     cell_forward(B, H, g.data_ptr<float>(), d.cs.select(0, t).data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
                  d.cs.select(0, t + 1).data_ptr<float>(), d.tcs.select(0, t).data_ptr<float>(), d.hs.select(0, t + 1).data_ptr<float>(),
                  d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
@@ -149,7 +156,7 @@ DirectionForward run_forward(const at::Tensor& x, const at::Tensor& w_ih, const 
 // Input gates (T, B, 4H) as sums of table rows: gates[t][b] = sum_k tables[k][ids[k][b][source(t, b)]], where
 // source(t, b) is t, or for the reverse direction the position t steps back from the end of sequence b.
 // Used when the input is a concatenation of embedding lookups: W_ih [e_1; e_2; ...] = sum_k (E_k W_ih,k^T)[id_k].
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void sum_rows(float* __restrict dst, const float* __restrict src, int64_t n, bool first) {
   if (first) std::memcpy(dst, src, n * sizeof(float));
   else
@@ -185,12 +192,19 @@ std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_
   at::Tensor dc_next = dcn_in.defined() ? dcn_in.clone().contiguous() : at::zeros({B, H}, opts);
   at::Tensor dG = at::empty({T, B, 4 * H}, opts);
   float* dhn = dh_next.data_ptr<float>();
+  at::Tensor w = w_hh.contiguous();
+  // W_hh packed once for all steps (element (k, j) = W_hh[k][j]), when the CPU and the shape allow.
+  std::optional<ts::PackedGemm> packed;
+  if (ts::PackedGemm::available() && H % 32 == 0) packed.emplace(w.data_ptr<float>(), 4 * H, H, H, 1);
+  at::Tensor dh_rec = at::empty({B, H}, opts);
   for (int64_t t = T - 1; t >= 0; --t) {
     const uint8_t* active = active_by_step.data() + t * B;
     at::Tensor dg = dG.select(0, t);
     cell_backward(B, H, gates.select(0, t).data_ptr<float>(), cs.select(0, t).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), dhn,
                   dout.select(0, t).data_ptr<float>(), dc_next.data_ptr<float>(), dg.data_ptr<float>(), active);
-    at::Tensor dh_rec = at::mm(dg, w_hh);  // (B, H): gradient reaching h_{t-1} through the recurrence
+    // (B, H): the gradient reaching h_{t-1} through the recurrence, dG_t W_hh
+    if (packed) packed->multiply(B, dg.data_ptr<float>(), 4 * H, dh_rec.data_ptr<float>(), H, false);
+    else at::mm_out(dh_rec, dg, w_hh);
     const float* rec = dh_rec.data_ptr<float>();
     for (int64_t b = 0; b < B; ++b)
       if (active[b]) std::memcpy(dhn + b * H, rec + b * H, H * sizeof(float));
