@@ -5,42 +5,18 @@
 // h_n/c_n are the states at each sequence's last real step, the reverse direction starts there.
 #include "ts_api.h"
 #include "ts_small_gemm.h"
+#include "ts_fused_recurrent.h"
 
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <array>
 #include <cstring>
-#include <dlfcn.h>
-#include <exception>
 #include <optional>
-#include <thread>
 
 namespace {
 
-// exp for |x| <= 87: x = n ln2 + r with |r| <= ln2/2, e^r by its degree-6 Taylor polynomial
-// (relative error < 2e-7, below float precision), 2^n through the exponent bits. n is rounded by
-// adding 1.5 * 2^23 (the integer lands in the low mantissa bits), so there is no floor() call and no
-// branch: the loops below vectorise (this file is compiled with -fno-trapping-math for that).
-inline float fast_exp(float x) {
-  x = x < -87.f ? -87.f : x;
-  x = x > 87.f ? 87.f : x;
-  const float shift = 12582912.f;
-  float t = x * 1.44269504088896341f + shift;
-  float n = t - shift;
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;  // ln2 split in two for accuracy
-  float p = 1.f + r * (1.f + r * (0.5f + r * (1.f / 6 + r * (1.f / 24 + r * (1.f / 120 + r * (1.f / 720))))));
-  int32_t ti;
-  std::memcpy(&ti, &t, sizeof ti);
-  int32_t bits = (ti - 0x4B400000 + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
+using namespace ts::recurrent;
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void sigmoid_inplace(float* __restrict x, int64_t n) {
-  for (int64_t k = 0; k < n; ++k) x[k] = 1.f / (1.f + fast_exp(-x[k]));
-}
 
 // One time step of the gate arithmetic for `batch` rows. g: pre-activations [i|f|g|o] (rows x 4H),
 // overwritten with the activations; writes c, tanh(c), h and the (zero when inactive) output.
@@ -214,65 +190,7 @@ std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_
           dG2.sum(0)};
 }
 
-std::vector<uint8_t> active_mask(const at::Tensor& lengths, int64_t T) {
-  const int64_t B = lengths.size(0);
-  const int64_t* len = lengths.data_ptr<int64_t>();
-  std::vector<uint8_t> active(static_cast<size_t>(T * B));
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t b = 0; b < B; ++b) active[t * B + b] = t < len[b];
-  return active;
-}
 
-// OpenBLAS at one thread while alive: the recurrence's products are small (B x H by H x 4H), and
-// measured here waking BLAS worker threads for each of them costs more than it gains (a unidirectional
-// step ran ~1.6x slower with 2 BLAS threads than with 1).
-class SingleThreadedBlas {
- public:
-  SingleThreadedBlas()
-      : get_(reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"))),
-        set_(reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))),
-        saved_(get_ ? get_() : 1) {
-    if (set_ && saved_ != 1) set_(1);
-  }
-  ~SingleThreadedBlas() {
-    if (set_ && saved_ != 1) set_(saved_);
-  }
-  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-
- private:
-  int (*get_)();
-  void (*set_)(int);
-  int saved_;
-};
-
-// Runs `first` here and `second` on a second thread when the machine has two cores or more: the
-// two directions of a BiLSTM are independent and each keeps one core busy.
-template <typename F1, typename F2>
-void in_parallel(F1 first, F2 second) {
-  SingleThreadedBlas blas;
-  if (std::thread::hardware_concurrency() < 2) {
-    first();
-    second();
-    return;
-  }
-  std::exception_ptr error;
-  std::thread worker([&] {
-    try {
-      second();
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  try {
-    first();
-  } catch (...) {
-    worker.join();
-    throw;
-  }
-  worker.join();
-  if (error) std::rethrow_exception(error);
-}
 
 // Both directions of one layer. xf: (T, B, I); xb: the same with each sequence reversed within its
 // length. Outputs: out_f, hn_f, cn_f, out_b (in reversed order), hn_b, cn_b.
@@ -318,25 +236,7 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
   }
 };
 
-// (T, B) index that reverses each sequence within its length (positions past it stay put).
-at::Tensor reversal_index(int64_t T, int64_t B, const std::vector<int64_t>& len) {
-  at::Tensor idx = at::empty({T, B}, at::kLong);
-  int64_t* p = idx.data_ptr<int64_t>();
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t b = 0; b < B; ++b) p[t * B + b] = t < len[b] ? len[b] - 1 - t : t;
-  return idx;
-}
 
-// Per-sequence lengths (all T when null), each checked to lie in [1, T].
-std::vector<int64_t> checked_lengths(const int64_t* lengths, int64_t B, int64_t T) {
-  std::vector<int64_t> len(static_cast<size_t>(B), T);
-  if (lengths)
-    for (int64_t b = 0; b < B; ++b) {
-      TORCH_CHECK(lengths[b] >= 1 && lengths[b] <= T, "fused lstm: length ", lengths[b], " outside [1, ", T, "]");
-      len[b] = lengths[b];
-    }
-  return len;
-}
 
 }  // namespace
 
@@ -401,7 +301,7 @@ TS_EXPORT int32_t TS_NN_lstm_fused_gathered(const TSTensor* ids, int32_t n_input
     }
     std::vector<int64_t> len = checked_lengths(lengths, B, T);
     c10::AutoGradMode no_grad(false);
-    auto active = active_mask(at::tensor(len, at::kLong), T);
+    auto active = active_mask(len, T);
     auto direction = [&](int d) {
       return run_recurrence(gathered_gates(id_list, ts_list(tables + d * n_inputs, n_inputs), len, T, d == 1), *w_hh[d], active);
     };
