@@ -12,9 +12,10 @@ namespace TorchBinding.Interop;
 /// (sched_yield) for 2^timeout cycles before they sleep; the default, 2^28 cycles, is ~0.1 s. On 2 cores
 /// a spinning worker takes a core away from whatever runs next: the fused BiLSTM's two directions (one
 /// per core) ran 2.2x slower after the projection's 2-thread product (decoding 32 x 100: 20.3 ms per
-/// batch, 8.9 ms with the timeout at 4; training: 53k → 77k chars/s). The price: libtorch's own GRU, a
-/// chain of small products, trains ~30% slower (it benefited from warm workers); the 1024² matmul and
-/// BERT are unchanged within noise. Measured with <c>./lab bench bilstm-crf</c> and <c>./lab bench ops</c>;
+/// batch, 8.9 ms with the timeout at 4; training: 53k → 77k chars/s). The price: libtorch's own LSTM/GRU,
+/// chains of small products, run ~30% slower (they benefited from warm workers); they now serve only initial
+/// states and non-CPU tensors, the fused kernels the rest. The 1024² matmul and BERT are unchanged within
+/// noise. Measured with <c>./lab bench bilstm-crf</c>, <c>./lab bench ops</c> and <c>./lab bench bert</c>;
 /// numbers in environment.md.
 /// </remarks>
 internal static partial class BlasEnvironment

@@ -32,6 +32,9 @@ internal static partial class NativeMethods
         out IntPtr output, out IntPtr hN, out IntPtr cN);
 
     [LibraryImport(Lib)]
+    internal static partial int TS_NN_gru_fused(TensorHandle input, long[]? lengths, IntPtr[] parameters, int bidirectional, out IntPtr output, out IntPtr hN);
+
+    [LibraryImport(Lib)]
     internal static partial int TS_NN_gru(TensorHandle input, IntPtr h0, IntPtr[] parameters, int nparams, int hasBiases,
         long numLayers, double dropout, int train, int bidirectional, int batchFirst, long[]? lengths, long hiddenSize,
         out IntPtr output, out IntPtr hN);

@@ -5,7 +5,10 @@ using static TorchBinding.torch;
 
 namespace TorchBinding.Modules
 {
-    /// <summary>Multi-layer (bi)GRU over libtorch's fused kernel; <c>lengths</c> as for <see cref="LSTM"/>.</summary>
+    /// <summary>
+    /// Multi-layer (bi)GRU: on CPU float32 without initial states it runs the shim's fused kernel
+    /// (<see cref="UseFusedKernel"/>), otherwise libtorch's own; <c>lengths</c> as for <see cref="LSTM"/>.
+    /// </summary>
     public sealed class GRU : RecurrentBase
     {
         /// <summary>Creates the layer.</summary>
@@ -21,6 +24,16 @@ namespace TorchBinding.Modules
         public (Tensor output, Tensor h_n) forward(Tensor input, Tensor? h0 = null, long[]? lengths = null)
         {
             long[]? checkedLengths = CheckLengths(input, lengths);
+            if (UseFusedKernel && h0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
+            {
+                var (x, states) = FusedLayers(BatchFirst ? input : input.transpose(0, 1), 0, (layerInput, layerWeights) =>
+                {
+                    int fusedStatus = TS_NN_gru_fused(layerInput.Handle, checkedLengths, layerWeights, Bidirectional ? 1 : 0, out IntPtr output, out IntPtr hN);
+                    NativeError.Check(fusedStatus);
+                    return (new Tensor(output), [new Tensor(hN)]);
+                });
+                return (BatchFirst ? x : x.transpose(0, 1), states[0]);
+            }
             IntPtr[] weights = FlatWeights();
             int status = TS_NN_gru(input.Handle, h0?.Pointer ?? IntPtr.Zero, weights, weights.Length, Bias ? 1 : 0, NumLayers, DropoutP,
                 training ? 1 : 0, Bidirectional ? 1 : 0, BatchFirst ? 1 : 0, checkedLengths, HiddenSize, out IntPtr output, out IntPtr hN);
@@ -29,6 +42,13 @@ namespace TorchBinding.Modules
             NativeError.Check(status);
             return (new Tensor(output), new Tensor(hN));
         }
+
+        /// <summary>
+        /// Whether CPU float32 GRUs without initial states run on the shim's fused kernel (one matrix product and
+        /// one vectorised gate loop per step, its own backward) instead of libtorch's per-step graph. Same results
+        /// to float rounding; on by default, off to compare with libtorch.
+        /// </summary>
+        public static bool UseFusedKernel { get; set; } = true;
 
         /// <summary>Runs <see cref="forward"/>.</summary>
         public (Tensor output, Tensor h_n) call(Tensor input, Tensor? h0 = null, long[]? lengths = null) => forward(input, h0, lengths);

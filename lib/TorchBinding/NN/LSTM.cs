@@ -48,31 +48,16 @@ namespace TorchBinding.Modules
 
         private (Tensor output, Tensor h_n, Tensor c_n) FusedForward(Tensor input, long[]? lengths)
         {
-            var (x, h, c) = FusedLayers(BatchFirst ? input : input.transpose(0, 1), lengths, 0, null, null);
-            return (BatchFirst ? x : x.transpose(0, 1), h, c);
+            var (x, states) = FusedLayers(BatchFirst ? input : input.transpose(0, 1), 0, (layerInput, weights) => FusedLayer(layerInput, weights, lengths));
+            return (BatchFirst ? x : x.transpose(0, 1), states[0], states[1]);
         }
 
-        // Layers from `from` on, on the fused kernel, with nn.LSTM's dropout between layers in training; x is (B, T, I),
-        // the result batch-first too. h/c: the final states of the layers before `from`, if any.
-        private (Tensor output, Tensor h_n, Tensor c_n) FusedLayers(Tensor x, long[]? lengths, int from, Tensor? h0, Tensor? c0)
+        // One layer on the fused kernel: output (B, T, dirs*H) and [h_n, c_n].
+        private (Tensor output, Tensor[] states) FusedLayer(Tensor x, IntPtr[] weights, long[]? lengths)
         {
-            IntPtr[] all = FlatWeights();
-            int perLayer = (Bidirectional ? 2 : 1) * 4;
-            var hs = new List<Tensor>();
-            var cs = new List<Tensor>();
-            if (h0 is not null && c0 is not null) { hs.Add(h0); cs.Add(c0); }
-            for (int layer = from; layer < NumLayers; layer++)
-            {
-                if (layer > 0 && training && DropoutP > 0) x = functional.dropout(x, DropoutP, training: true);
-                int status = TS_NN_lstm_fused(x.Handle, lengths, all[(layer * perLayer)..((layer + 1) * perLayer)], Bidirectional ? 1 : 0,
-                    out IntPtr output, out IntPtr hN, out IntPtr cN);
-                KeepWeightsAlive();
-                NativeError.Check(status);
-                x = new Tensor(output);                                                      // (B, T, dirs*H)
-                hs.Add(new Tensor(hN));
-                cs.Add(new Tensor(cN));
-            }
-            return (x, hs.Count == 1 ? hs[0] : cat(hs, 0), cs.Count == 1 ? cs[0] : cat(cs, 0));
+            int status = TS_NN_lstm_fused(x.Handle, lengths, weights, Bidirectional ? 1 : 0, out IntPtr output, out IntPtr hN, out IntPtr cN);
+            NativeError.Check(status);
+            return (new Tensor(output), [new Tensor(hN), new Tensor(cN)]);
         }
 
         /// <summary>
@@ -137,7 +122,11 @@ namespace TorchBinding.Modules
             KeepWeightsAlive();
             NativeError.Check(status);
             Tensor x = new(output), h = new(hN), c = new(cN);                                 // layer 0; x is (B, T, dirs*H)
-            if (NumLayers > 1) (x, h, c) = FusedLayers(x, lengths, 1, h, c);
+            if (NumLayers > 1)
+            {
+                var (rest, states) = FusedLayers(x, 1, (layerInput, weights) => FusedLayer(layerInput, weights, lengths), [h, c]);
+                (x, h, c) = (rest, states[0], states[1]);
+            }
             return (BatchFirst ? x : x.transpose(0, 1), h, c);
         }
 

@@ -83,6 +83,33 @@ namespace TorchBinding.Modules
             return lengths;
         }
 
+        /// <summary>
+        /// Layers from <paramref name="from"/> on, each through <paramref name="runLayer"/> (one fused native call on
+        /// batch-first input and that layer's flat weights, returning the output and its final states), with dropout
+        /// between layers in training as nn.LSTM/nn.GRU do. x is (B, T, I), the output batch-first too. Each kind of
+        /// final state (h; or h and c) comes back concatenated over layers, after <paramref name="earlier"/> ones.
+        /// </summary>
+        internal (Tensor output, Tensor[] states) FusedLayers(Tensor x, int from, Func<Tensor, IntPtr[], (Tensor output, Tensor[] states)> runLayer,
+            Tensor[]? earlier = null)
+        {
+            IntPtr[] all = FlatWeights();
+            int perLayer = all.Length / (int)NumLayers;
+            var states = new List<List<Tensor>>();
+            for (int layer = from; layer < NumLayers; layer++)
+            {
+                if (layer > 0 && training && DropoutP > 0) x = functional.dropout(x, DropoutP, training: true);
+                var (output, final) = runLayer(x, all[(layer * perLayer)..((layer + 1) * perLayer)]);
+                KeepWeightsAlive();
+                x = output;                                                                    // (B, T, dirs*H)
+                for (int k = 0; k < final.Length; k++)
+                {
+                    if (states.Count == k) states.Add(earlier is null ? [] : [earlier[k]]);
+                    states[k].Add(final[k]);
+                }
+            }
+            return (x, states.Select(list => list.Count == 1 ? list[0] : cat(list, 0)).ToArray());
+        }
+
         /// <inheritdoc/>
         protected override string ExtraRepr() =>
             $"{InputSize}, {HiddenSize}" + (NumLayers != 1 ? $", num_layers={NumLayers}" : "") + (BatchFirst ? ", batch_first=True" : "") +

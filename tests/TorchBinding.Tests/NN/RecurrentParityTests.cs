@@ -11,12 +11,20 @@ public class RecurrentParityTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Lstm_and_gru_with_lengths_match_pytorch_packed_sequences(bool fusedLstm)
+    public void Lstm_and_gru_with_lengths_match_pytorch_packed_sequences(bool fused)
     {
-        bool previous = Modules.LSTM.UseFusedKernel;
-        Modules.LSTM.UseFusedKernel = fusedLstm;
-        try { Compare(); }
-        finally { Modules.LSTM.UseFusedKernel = previous; }
+        using var kernels = new FusedKernels(fused);
+        Compare();
+    }
+
+    // Turns the shim's fused LSTM and GRU on or off for a test, then restores them.
+    private sealed class FusedKernels : IDisposable
+    {
+        private readonly bool lstm = Modules.LSTM.UseFusedKernel, gru = Modules.GRU.UseFusedKernel;
+
+        public FusedKernels(bool on) => (Modules.LSTM.UseFusedKernel, Modules.GRU.UseFusedKernel) = (on, on);
+
+        public void Dispose() => (Modules.LSTM.UseFusedKernel, Modules.GRU.UseFusedKernel) = (lstm, gru);
     }
 
     private static void Compare()
@@ -54,36 +62,34 @@ public class RecurrentParityTests
         Assert.Equal(0f, lout[2, 1..].abs().sum().item<float>());
     }
 
-    [Fact]
-    public void Fused_lstm_at_a_packed_gemm_shape_matches_libtorch_and_its_gradients()
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void Fused_kernels_at_a_packed_gemm_shape_match_libtorch_and_its_gradients(string kind)
     {
-        // H = 32 (4H and H multiples of 32): the recurrence runs on the packed AVX-512 products where the CPU has them;
-        // 11 sequences leave a partial 8-row block. libtorch's own LSTM (checked against PyTorch above) is the reference.
+        // H = 32 (4H, 3H and H multiples of 32): the recurrence runs on the packed AVX-512 products where the CPU has them;
+        // 11 sequences leave a partial 8-row block. libtorch's own LSTM/GRU (checked against PyTorch above) is the reference.
         using var scope = NewDisposeScope();
         manual_seed(21);
         long[] lengths = [9, 3, 12, 1, 12, 7, 5, 12, 2, 11, 6];
-        using var lstm = nn.LSTM(20, 32, batch_first: true, bidirectional: true);
+        using nn.Module rnn = kind == "lstm" ? nn.LSTM(20, 32, batch_first: true, bidirectional: true) : nn.GRU(20, 32, batch_first: true, bidirectional: true);
         var x = randn(11, 12, 20);
         var probe = randn(11, 12, 64);
-        (Tensor Out, Tensor H, Tensor C, Tensor[] Grads) Run(bool fused)
+        (Tensor[] Outputs, Tensor[] Grads) Run(bool fused)
         {
-            bool previous = Modules.LSTM.UseFusedKernel;
-            Modules.LSTM.UseFusedKernel = fused;
-            try
-            {
-                lstm.zero_grad();
-                var xi = x.detach().requires_grad_();
-                var (o, h, c) = lstm.call(xi, lengths: lengths);
-                ((o * probe).sum() + (h * h).sum() + c.sum()).backward();
-                return (o, h, c, lstm.parameters().Select(p => p.grad!.clone()).Prepend(xi.grad!).ToArray());
-            }
-            finally { Modules.LSTM.UseFusedKernel = previous; }
+            using var kernels = new FusedKernels(fused);
+            rnn.zero_grad();
+            var xi = x.detach().requires_grad_();
+            Tensor[] outputs = rnn is Modules.LSTM lstm
+                ? lstm.call(xi, lengths: lengths) is var (o, h, c) ? [o, h, c] : []
+                : ((Modules.GRU)rnn).call(xi, lengths: lengths) is var (go, gh) ? [go, gh] : [];
+            ((outputs[0] * probe).sum() + outputs.Skip(1).Select(s => (s * s).sum()).Aggregate((a, b) => a + b)).backward();
+            return (outputs, rnn.parameters().Select(p => p.grad!.clone()).Prepend(xi.grad!).ToArray());
         }
         var a = Run(fused: true);
         var b = Run(fused: false);
-        Assert.True(a.Out.allclose(b.Out, 1e-4, 1e-5), "outputs differ");
-        Assert.True(a.H.allclose(b.H, 1e-4, 1e-5), "h_n differs");
-        Assert.True(a.C.allclose(b.C, 1e-4, 1e-5), "c_n differs");
+        for (int k = 0; k < a.Outputs.Length; k++)
+            Assert.True(a.Outputs[k].allclose(b.Outputs[k], 1e-4, 1e-5), $"output {k} differs");
         for (int k = 0; k < a.Grads.Length; k++)
             Assert.True(a.Grads[k].allclose(b.Grads[k], 1e-4, 1e-4), $"gradient {k} differs by up to {(a.Grads[k] - b.Grads[k]).abs().max().item<float>()}");
     }
