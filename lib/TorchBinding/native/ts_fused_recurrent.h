@@ -5,10 +5,13 @@
 
 #include <ATen/ATen.h>
 
+#include "ts_small_gemm.h"
+
 #include <dlfcn.h>
 
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -35,6 +38,18 @@ inline at::Tensor reversal_index(int64_t T, int64_t B, const std::vector<int64_t
   return idx;
 }
 
+// (T, B, F) with each sequence's first len[b] steps in reverse order (positions past it stay put); its own inverse.
+inline at::Tensor reversed_in_length(const at::Tensor& x, const std::vector<int64_t>& len) {
+  const int64_t T = x.size(0), B = x.size(1);
+  return x.gather(0, reversal_index(T, B, len).unsqueeze(2).expand({T, B, x.size(2)}));
+}
+
+// A bidirectional layer's batch-first output (B, T, 2H) from the forward direction's (T, B, H) and the
+// reverse direction's, which ran on the reversed sequences.
+inline at::Tensor bidirectional_output(const at::Tensor& out_f, const at::Tensor& out_b_reversed, const std::vector<int64_t>& len) {
+  return at::cat({out_f, reversed_in_length(out_b_reversed, len)}, 2).transpose(0, 1);
+}
+
 // Per-sequence lengths (all T when null), each checked to lie in [1, T].
 inline std::vector<int64_t> checked_lengths(const int64_t* lengths, int64_t B, int64_t T) {
   std::vector<int64_t> len(static_cast<size_t>(B), T);
@@ -44,6 +59,52 @@ inline std::vector<int64_t> checked_lengths(const int64_t* lengths, int64_t B, i
       len[b] = lengths[b];
     }
   return len;
+}
+
+// The per-step product with W_hh (G x H, G = 3H or 4H) over one call: forward, gates (B x G) += h (B x H) W_hh^T;
+// backward, dh (B x H) = dG (B x G) W_hh. W_hh is packed once for the packed AVX-512 product when the CPU and
+// the shape allow (the result's width a multiple of 32), else each step is an ATen product.
+class StepProduct {
+ public:
+  static StepProduct to_gates(const at::Tensor& w_hh) { return StepProduct(w_hh, true); }
+  static StepProduct to_hidden(const at::Tensor& w_hh) { return StepProduct(w_hh, false); }
+
+  // c = (accumulate ? c : 0) + a . (W_hh^T or W_hh); a and c contiguous rows.
+  void apply(const at::Tensor& a, at::Tensor c, bool accumulate) const {
+    if (packed_) packed_->multiply(a.size(0), a.data_ptr<float>(), a.size(1), c.data_ptr<float>(), c.size(1), accumulate);
+    else if (accumulate) c.addmm_(a, matrix_);
+    else at::mm_out(c, a, matrix_);
+  }
+
+ private:
+  StepProduct(const at::Tensor& w_hh, bool to_gates) : w_(w_hh.contiguous()), matrix_(to_gates ? w_.t() : w_) {
+    const int64_t G = w_.size(0), H = w_.size(1), N = to_gates ? G : H;
+    if (ts::PackedGemm::available() && N % 32 == 0) {
+      // element (k, j): W_hh[j][k] for the gates, W_hh[k][j] for the hidden state
+      if (to_gates) packed_.emplace(w_.data_ptr<float>(), H, G, 1, H);
+      else packed_.emplace(w_.data_ptr<float>(), G, H, H, 1);
+    }
+  }
+
+  at::Tensor w_, matrix_;
+  std::optional<ts::PackedGemm> packed_;
+};
+
+// A fused layer's input: batch-first (B, T, I) CPU float32 made time-major, with its checked lengths.
+struct LayerInput {
+  at::Tensor x;  // (T, B, I)
+  std::vector<int64_t> len;
+  at::Tensor len_t;  // the lengths as a (B) int64 tensor, for autograd functions to save
+};
+
+inline LayerInput layer_input(const at::Tensor& in, const int64_t* lengths, const char* kernel) {
+  TORCH_CHECK(in.dim() == 3, kernel, ": expected a 3-D (batch, time, features) input, got ", in.dim(), "-D");
+  TORCH_CHECK(in.device().is_cpu() && in.scalar_type() == at::kFloat, kernel, ": CPU float32 only");
+  LayerInput li;
+  li.len = checked_lengths(lengths, in.size(0), in.size(1));
+  li.len_t = at::tensor(li.len, at::kLong);
+  li.x = in.transpose(0, 1).contiguous();
+  return li;
 }
 
 // OpenBLAS at one thread while alive: the recurrence's products are small (B x H by H x 4H or 3H), and

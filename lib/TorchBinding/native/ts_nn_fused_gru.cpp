@@ -8,13 +8,11 @@
 // are zero, h_n is the state at each sequence's last real step, the reverse direction starts there.
 #include "ts_api.h"
 #include "ts_fused_recurrent.h"
-#include "ts_small_gemm.h"
 
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <array>
 #include <cstring>
-#include <optional>
 
 namespace {
 
@@ -105,15 +103,10 @@ GruForward gru_forward(const at::Tensor& x, const at::Tensor& w_ih, const at::Te
   d.gh = b_hh.expand({T, B, 3 * H}).contiguous();
   d.hs = at::zeros({T + 1, B, H}, opts);
   d.out = at::empty({T, B, H}, opts);
-  at::Tensor w = w_hh.contiguous();
-  // W_hh^T packed once for all steps (element (k, j) = W_hh[j][k]), when the CPU and the shape allow.
-  std::optional<ts::PackedGemm> packed;
-  if (ts::PackedGemm::available() && (3 * H) % 32 == 0) packed.emplace(w.data_ptr<float>(), H, 3 * H, 1, H);
-  at::Tensor w_t = w_hh.t();
+  const StepProduct recurrence = StepProduct::to_gates(w_hh);
   for (int64_t t = 0; t < T; ++t) {
     at::Tensor gh = d.gh.select(0, t);
-    if (packed) packed->multiply(B, d.hs.select(0, t).data_ptr<float>(), H, gh.data_ptr<float>(), 3 * H, true);
-    else gh.addmm_(d.hs.select(0, t), w_t);  // (B, 3H) = b_hh + h_{t-1} W_hh^T
+    recurrence.apply(d.hs.select(0, t), gh, true);  // (B, 3H) = b_hh + h_{t-1} W_hh^T
     gru_cell_forward(B, H, d.act.select(0, t).data_ptr<float>(), gh.data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
                      d.hs.select(0, t + 1).data_ptr<float>(), d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
   }
@@ -131,10 +124,7 @@ std::array<at::Tensor, 5> gru_backward(const at::Tensor& x, const at::Tensor& w_
   at::Tensor dh_next = dhn_in.defined() ? dhn_in.clone().contiguous() : at::zeros({B, H}, opts);
   at::Tensor dGI = at::empty({T, B, 3 * H}, opts), dGH = at::empty({T, B, 3 * H}, opts);
   float* dhn = dh_next.data_ptr<float>();
-  at::Tensor w = w_hh.contiguous();
-  // W_hh packed once for all steps (element (k, j) = W_hh[k][j]), when the CPU and the shape allow.
-  std::optional<ts::PackedGemm> packed;
-  if (ts::PackedGemm::available() && H % 32 == 0) packed.emplace(w.data_ptr<float>(), 3 * H, H, H, 1);
+  const StepProduct recurrence = StepProduct::to_hidden(w_hh);
   at::Tensor dh_rec = at::empty({B, H}, opts);
   for (int64_t t = T - 1; t >= 0; --t) {
     const uint8_t* active = active_by_step.data() + t * B;
@@ -142,8 +132,7 @@ std::array<at::Tensor, 5> gru_backward(const at::Tensor& x, const at::Tensor& w_
     gru_cell_backward(B, H, act.select(0, t).data_ptr<float>(), gh.select(0, t).data_ptr<float>(), hs.select(0, t).data_ptr<float>(),
                       dout.select(0, t).data_ptr<float>(), dhn, dGI.select(0, t).data_ptr<float>(), dgh.data_ptr<float>(), active);
     // (B, H): the gradient reaching h_{t-1} through the hidden products, dgh W_hh
-    if (packed) packed->multiply(B, dgh.data_ptr<float>(), 3 * H, dh_rec.data_ptr<float>(), H, false);
-    else at::mm_out(dh_rec, dgh, w_hh);
+    recurrence.apply(dgh, dh_rec, false);
     const float* rec = dh_rec.data_ptr<float>();
     for (int64_t b = 0; b < B; ++b)
       if (active[b])
@@ -205,26 +194,16 @@ struct FusedGruFunction : public torch::autograd::Function<FusedGruFunction> {
 TS_EXPORT int32_t TS_NN_gru_fused(TSTensor input, const int64_t* lengths, const TSTensor* params, int32_t bidirectional, TSTensor* output,
                                   TSTensor* h_n) {
   TS_STATUS({
-    const at::Tensor& in = *input;
-    TORCH_CHECK(in.dim() == 3, "fused gru: expected a 3-D (batch, time, features) input, got ", in.dim(), "-D");
-    TORCH_CHECK(in.device().is_cpu() && in.scalar_type() == at::kFloat, "fused gru: CPU float32 only");
-    const int64_t B = in.size(0), T = in.size(1), I = in.size(2);
-    std::vector<int64_t> len = checked_lengths(lengths, B, T);
-    at::Tensor len_t = at::tensor(len, at::kLong);
-    at::Tensor xt = in.transpose(0, 1).contiguous();  // (T, B, I)
+    LayerInput in = layer_input(*input, lengths, "fused gru");
     if (!bidirectional) {
-      auto fwd = FusedGruFunction::apply(xt, *params[0], *params[1], *params[2], *params[3], len_t);
+      auto fwd = FusedGruFunction::apply(in.x, *params[0], *params[1], *params[2], *params[3], in.len_t);
       *output = ts_new(fwd[0].transpose(0, 1));
       *h_n = ts_new(fwd[1].unsqueeze(0));
       return 0;
     }
-    const int64_t H = params[5]->size(1);
-    at::Tensor rev = reversal_index(T, B, len);
-    at::Tensor x_rev = xt.gather(0, rev.unsqueeze(2).expand({T, B, I}));
-    auto both = FusedBiGruFunction::apply(xt, x_rev, *params[0], *params[1], *params[2], *params[3], *params[4], *params[5], *params[6],
-                                          *params[7], len_t);
-    at::Tensor out_b = both[2].gather(0, rev.unsqueeze(2).expand({T, B, H}));  // the reversal is its own inverse
-    *output = ts_new(at::cat({both[0], out_b}, 2).transpose(0, 1));
+    auto both = FusedBiGruFunction::apply(in.x, reversed_in_length(in.x, in.len), *params[0], *params[1], *params[2], *params[3], *params[4],
+                                          *params[5], *params[6], *params[7], in.len_t);
+    *output = ts_new(bidirectional_output(both[0], both[2], in.len));
     *h_n = ts_new(at::stack({both[1], both[3]}));
   })
 }

@@ -4,14 +4,12 @@
 // nn.LSTM over packed sequences: each sequence runs to its own length, padded outputs are zero,
 // h_n/c_n are the states at each sequence's last real step, the reverse direction starts there.
 #include "ts_api.h"
-#include "ts_small_gemm.h"
 #include "ts_fused_recurrent.h"
 
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <array>
 #include <cstring>
-#include <optional>
 
 namespace {
 
@@ -105,15 +103,10 @@ DirectionForward run_recurrence(at::Tensor gates, const at::Tensor& w_hh, const 
   d.cs = at::zeros({T + 1, B, H}, opts);
   d.tcs = at::empty({T, B, H}, opts);
   d.out = at::empty({T, B, H}, opts);
-  at::Tensor w_hh_t = w_hh.t();
-  at::Tensor w = w_hh.contiguous();
-  // W_hh^T packed once for all steps (element (k, j) = W_hh[j][k]), when the CPU and the shape allow.
-  std::optional<ts::PackedGemm> packed;
-  if (ts::PackedGemm::available() && (4 * H) % 32 == 0) packed.emplace(w.data_ptr<float>(), H, 4 * H, 1, H);
+  const StepProduct recurrence = StepProduct::to_gates(w_hh);
   for (int64_t t = 0; t < T; ++t) {
     at::Tensor g = d.gates.select(0, t);
-    if (packed) packed->multiply(B, d.hs.select(0, t).data_ptr<float>(), H, g.data_ptr<float>(), 4 * H, true);
-    else g.addmm_(d.hs.select(0, t), w_hh_t);  // (B, 4H) += h_{t-1} W_hh^T
+    recurrence.apply(d.hs.select(0, t), g, true);  // (B, 4H) += h_{t-1} W_hh^T
     cell_forward(B, H, g.data_ptr<float>(), d.cs.select(0, t).data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
                  d.cs.select(0, t + 1).data_ptr<float>(), d.tcs.select(0, t).data_ptr<float>(), d.hs.select(0, t + 1).data_ptr<float>(),
                  d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
@@ -168,10 +161,7 @@ std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_
   at::Tensor dc_next = dcn_in.defined() ? dcn_in.clone().contiguous() : at::zeros({B, H}, opts);
   at::Tensor dG = at::empty({T, B, 4 * H}, opts);
   float* dhn = dh_next.data_ptr<float>();
-  at::Tensor w = w_hh.contiguous();
-  // W_hh packed once for all steps (element (k, j) = W_hh[k][j]), when the CPU and the shape allow.
-  std::optional<ts::PackedGemm> packed;
-  if (ts::PackedGemm::available() && H % 32 == 0) packed.emplace(w.data_ptr<float>(), 4 * H, H, H, 1);
+  const StepProduct recurrence = StepProduct::to_hidden(w_hh);
   at::Tensor dh_rec = at::empty({B, H}, opts);
   for (int64_t t = T - 1; t >= 0; --t) {
     const uint8_t* active = active_by_step.data() + t * B;
@@ -179,8 +169,7 @@ std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_
     cell_backward(B, H, gates.select(0, t).data_ptr<float>(), cs.select(0, t).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), dhn,
                   dout.select(0, t).data_ptr<float>(), dc_next.data_ptr<float>(), dg.data_ptr<float>(), active);
     // (B, H): the gradient reaching h_{t-1} through the recurrence, dG_t W_hh
-    if (packed) packed->multiply(B, dg.data_ptr<float>(), 4 * H, dh_rec.data_ptr<float>(), H, false);
-    else at::mm_out(dh_rec, dg, w_hh);
+    recurrence.apply(dg, dh_rec, false);
     const float* rec = dh_rec.data_ptr<float>();
     for (int64_t b = 0; b < B; ++b)
       if (active[b]) std::memcpy(dhn + b * H, rec + b * H, H * sizeof(float));
@@ -246,27 +235,17 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
 TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const TSTensor* params, int32_t bidirectional, TSTensor* output,
                                    TSTensor* h_n, TSTensor* c_n) {
   TS_STATUS({
-    const at::Tensor& in = *input;
-    TORCH_CHECK(in.dim() == 3, "fused lstm: expected a 3-D (batch, time, features) input, got ", in.dim(), "-D");
-    TORCH_CHECK(in.device().is_cpu() && in.scalar_type() == at::kFloat, "fused lstm: CPU float32 only");
-    const int64_t B = in.size(0), T = in.size(1), I = in.size(2);
-    std::vector<int64_t> len = checked_lengths(lengths, B, T);
-    at::Tensor len_t = at::tensor(len, at::kLong);
-    at::Tensor xt = in.transpose(0, 1).contiguous();  // (T, B, I)
+    LayerInput in = layer_input(*input, lengths, "fused lstm");
     if (!bidirectional) {
-      auto fwd = FusedLstmFunction::apply(xt, *params[0], *params[1], *params[2], *params[3], len_t);
+      auto fwd = FusedLstmFunction::apply(in.x, *params[0], *params[1], *params[2], *params[3], in.len_t);
       *output = ts_new(fwd[0].transpose(0, 1));
       *h_n = ts_new(fwd[1].unsqueeze(0));
       *c_n = ts_new(fwd[2].unsqueeze(0));
       return 0;
     }
-    const int64_t H = params[5]->size(1);
-    at::Tensor rev = reversal_index(T, B, len);
-    at::Tensor x_rev = xt.gather(0, rev.unsqueeze(2).expand({T, B, I}));
-    auto both = FusedBiLstmFunction::apply(xt, x_rev, *params[0], *params[1], *params[2], *params[3], *params[4], *params[5], *params[6],
-                                           *params[7], len_t);
-    at::Tensor out_b = both[3].gather(0, rev.unsqueeze(2).expand({T, B, H}));  // the reversal is its own inverse
-    *output = ts_new(at::cat({both[0], out_b}, 2).transpose(0, 1));
+    auto both = FusedBiLstmFunction::apply(in.x, reversed_in_length(in.x, in.len), *params[0], *params[1], *params[2], *params[3], *params[4],
+                                           *params[5], *params[6], *params[7], in.len_t);
+    *output = ts_new(bidirectional_output(both[0], both[3], in.len));
     *h_n = ts_new(at::stack({both[1], both[4]}));
     *c_n = ts_new(at::stack({both[2], both[5]}));
   })
@@ -315,9 +294,7 @@ TS_EXPORT int32_t TS_NN_lstm_fused_gathered(const TSTensor* ids, int32_t n_input
       return 0;
     }
     in_parallel([&] { f = direction(0); }, [&] { b = direction(1); });
-    at::Tensor rev = reversal_index(T, B, len);
-    at::Tensor out_b = b.out.gather(0, rev.unsqueeze(2).expand({T, B, H}));
-    *output = ts_new(at::cat({f.out, out_b}, 2).transpose(0, 1));
+    *output = ts_new(bidirectional_output(f.out, b.out, len));
     *h_n = ts_new(at::stack({f.hs.select(0, T), b.hs.select(0, T)}));
     *c_n = ts_new(at::stack({f.cs.select(0, T), b.cs.select(0, T)}));
   })
