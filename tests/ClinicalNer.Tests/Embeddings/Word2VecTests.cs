@@ -32,6 +32,19 @@ public class Word2VecTests : TempDirTest
     }
 
     [Fact]
+    public void Bigram_vectors_cover_the_taggers_bigram_vocabulary()
+    {
+        // lab word2vec --bigrams and the tagger's bigram features must cut text the same way, or pretrained rows go unused.
+        Assert.Equal(["头痛", "痛</s>"], CharacterBigrams.Of(["头", "痛"]));
+        var docs = new[] { Document.Create("a", "左下肢水肿", [], "t"), Document.Create("b", "头痛头晕", [], "t"), Document.Create("c", "肿", [], "t") };
+        var inputs = ClinicalNer.Models.Tagging.TaggerInputs.Build(docs, minBigramCount: 1);
+        var w2v = Word2Vec.Train(docs.Select(d => (IReadOnlyList<string>)CharacterBigrams.Of(d.Chars).ToList()).ToList(),
+            new Word2VecOptions(Dimension: 4, Epochs: 1, MinCount: 1));
+        var (_, found) = w2v.MatrixFor(inputs.Bigrams!);
+        Assert.Equal(inputs.BigramCount - 2, found);   // every bigram but <pad> and <unk>
+    }
+
+    [Fact]
     public void Text_format_round_trip_and_errors()
     {
         var w2v = Word2Vec.Train(Corpus(2), new Word2VecOptions(Dimension: 8, Epochs: 1, MinCount: 1));
