@@ -19,6 +19,10 @@ namespace TorchBinding;
 /// <c>Environment.SetEnvironmentVariable</c> is not seen by native code on Linux, which is why the
 /// choice is applied through <c>openblas_set_num_threads</c> and <c>at::set_num_threads</c>.
 /// </para>
+/// <para>
+/// OpenBLAS's worker spin time, which it reads only from the environment at load, is set before load by
+/// <see cref="Interop.BlasEnvironment"/> (<c>OPENBLAS_THREAD_TIMEOUT=4</c>; <see cref="Description"/> shows it).
+/// </para>
 /// </remarks>
 public static class Threading
 {
