@@ -1,6 +1,7 @@
 // Pieces shared by the fused recurrent kernels (ts_nn_fused_lstm.cpp, ts_nn_fused_gru.cpp): the
-// vectorised sigmoid, per-step activity masks for padded batches, sequence reversal, and running the
-// two directions of a bidirectional layer on two threads with OpenBLAS at one thread.
+// vectorised sigmoid, per-step activity masks for padded batches, sequence reversal and the
+// bidirectional output, the per-step W_hh product (packed or ATen), the checked layer input, and running
+// the two directions of a bidirectional layer on two threads with OpenBLAS at one thread.
 #pragma once
 
 #include <ATen/ATen.h>
