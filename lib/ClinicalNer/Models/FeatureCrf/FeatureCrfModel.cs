@@ -17,7 +17,6 @@ namespace ClinicalNer.Models.FeatureCrf;
 /// </summary>
 public sealed class FeatureCrfModel : INerModel
 {
-    private const string WeightsFile = NerCheckpoint.WeightsFile;
     private const string StateFile = "feature_crf.json";
     private readonly Vocabulary features;
     private readonly Vocabulary labels;
@@ -152,8 +151,7 @@ public sealed class FeatureCrfModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        Directory.CreateDirectory(directory);
-        safetensors.save(network.state_dict(), Path.Combine(directory, WeightsFile));
+        NerCheckpoint.SaveWeights(network, directory, Kind);
         File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(new Saved(
             Enumerable.Range(0, features.Count).Select(k => features[k]).ToList(), Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList(), lexicons)));
     }
