@@ -10,8 +10,10 @@ public sealed class RealDataFactAttribute : FactAttribute
     public RealDataFactAttribute(string relativePath)
     {
         RelativePath = relativePath;
-        // The skip message itself states why this is a skip and not a failure.
         if (DataPaths.Find(relativePath) is null)
+            // Skip reason: the real corpora live outside the repository and may never be committed, so a machine
+            // without them (CI) cannot run these checks; the bundled-sample tests cover the same code. The
+            // message says so too.
             Skip = $"real corpus '{relativePath}' not found under $CNER_DATA, data/ or ../shared/data: the corpora are read " +
                    "from outside the repository and never committed, so a machine without them skips these checks " +
                    "(the bundled-sample tests cover the same code)";
