@@ -30,12 +30,15 @@ inline std::vector<uint8_t> active_mask(const at::Tensor& lengths, int64_t T) {
   return active_mask(std::vector<int64_t>(p, p + lengths.size(0)), T);
 }
 
+// The step a sequence of `length` reads at step t when reversed within its length (steps past it stay put).
+inline int64_t reversed_step(int64_t t, int64_t length) { return t < length ? length - 1 - t : t; }
+
 // (T, B) index that reverses each sequence within its length (positions past it stay put).
 inline at::Tensor reversal_index(int64_t T, int64_t B, const std::vector<int64_t>& len) {
   at::Tensor idx = at::empty({T, B}, at::kLong);
   int64_t* p = idx.data_ptr<int64_t>();
   for (int64_t t = 0; t < T; ++t)
-    for (int64_t b = 0; b < B; ++b) p[t * B + b] = t < len[b] ? len[b] - 1 - t : t;
+    for (int64_t b = 0; b < B; ++b) p[t * B + b] = reversed_step(t, len[b]);
   return idx;
 }
 

@@ -15,7 +15,6 @@ namespace {
 
 using namespace ts::recurrent;
 
-
 // One time step of the gate arithmetic for `batch` rows. g: pre-activations [i|f|g|o] (rows x 4H),
 // overwritten with the activations; writes c, tanh(c), h and the (zero when inactive) output.
 // tanh(x) = 2 sigmoid(2x) - 1, so every activation is one vectorised sigmoid pass.
@@ -142,7 +141,7 @@ at::Tensor gathered_gates(const std::vector<at::Tensor>& ids, const std::vector<
     const float* table = tables[k].data_ptr<float>();
     for (int64_t t = 0; t < T; ++t)
       for (int64_t b = 0; b < B; ++b) {
-        int64_t source = reverse && t < len[b] ? len[b] - 1 - t : t;
+        int64_t source = reverse ? reversed_step(t, len[b]) : t;
         sum_rows(out + (t * B + b) * G, table + id[b * T + source] * G, G, k == 0);
       }
   }
@@ -178,8 +177,6 @@ std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_
   return {at::mm(dG2, w_ih).view({T, B, I}), at::mm(dG2.t(), x.reshape({T * B, I})), at::mm(dG2.t(), hs.narrow(0, 0, T).reshape({T * B, H})),
           dG2.sum(0)};
 }
-
-
 
 // Both directions of one layer. xf: (T, B, I); xb: the same with each sequence reversed within its
 // length. Outputs: out_f, hn_f, cn_f, out_b (in reversed order), hn_b, cn_b.
@@ -224,8 +221,6 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
     return {g[0], g[1], g[2], g[3], g[3].clone(), at::Tensor()};
   }
 };
-
-
 
 }  // namespace
 
