@@ -36,14 +36,14 @@ static int Usage(string? error = null)
         usage: ./lab <command>
           setup              install what is missing and build
           test               setup + the whole test suite
-          demo               setup + a short BiLSTM training run on the bundled sample
+          demo               setup + the quickstart notebook (a short BiLSTM-CRF run on the bundled sample) through the kernel
           data stats PATH    statistics table of a corpus (CoNLL, K-BERT TSV, CCKS2017, JSON lines)
           train ...          train a BiLSTM-CRF-family tagger (lab train --help)
           eval ...           per-type table of a checkpoint on data
           predict ...        entities of raw text as JSON lines
           word2vec ...       character vectors from unlabeled text (word2vec text format)
           pretrain ...       MLM + NSP pretraining of a BERT on unlabeled text (Hugging Face-layout checkpoints)
-          run NB.ipynb ...   execute a notebook headless (-p name=value, -o OUT.ipynb)
+          run NB.ipynb ...   execute a notebook through the .NET Interactive kernel (-p name=value, -o OUT.ipynb, --timeout S)
           info               libtorch, BLAS, threads and devices as one JSON object
           bench ops          dispatch overhead and kernels vs PyTorch (one JSON line)
           bench threads      the thread configurations measured (how the default was chosen)

@@ -1,8 +1,9 @@
 namespace Cli.Commands;
 
 /// <summary>
-/// <c>lab demo [-p name=value ...]</c>: runs notebooks/00-quickstart.ipynb headless on the bundled sample (a short
-/// real BiLSTM-CRF training run), then prints where the executed notebook and the exported figures are.
+/// <c>lab demo [-p name=value ...]</c>: runs notebooks/00-quickstart.ipynb through the .NET Interactive kernel on the
+/// bundled sample (a short real BiLSTM-CRF training run), then prints where the executed notebook, the exported
+/// figures and the tables are.
 /// </summary>
 internal static class DemoCommand
 {

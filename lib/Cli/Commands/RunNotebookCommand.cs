@@ -1,43 +1,28 @@
-using NotebookHost.Execution;
-using NotebookHost.Notebook;
+using System.Diagnostics;
 
 namespace Cli.Commands;
 
 /// <summary>
-/// <c>lab run NOTEBOOK.ipynb [-p name=value ...] [-o OUT.ipynb]</c>: executes the notebook headless and
-/// writes it with its outputs (default out/NAME.ipynb); a failing cell stops the run, is named, and the
-/// command exits non-zero after saving what ran.
+/// <c>lab run NOTEBOOK.ipynb [-p name=value ...] [-o OUT.ipynb] [--timeout S]</c>: executes the notebook through the
+/// .NET Interactive Jupyter kernel (the one VS Code and JupyterLab use) with headless/lab_run.py (nbclient), which
+/// writes the executed notebook (default out/NAME.ipynb), names a failing cell and saves what ran.
 /// </summary>
 internal static class RunNotebookCommand
 {
+    /// <summary>The Python that has Debian's nbclient (not a pyenv or venv one found first on PATH).</summary>
+    private const string Python = "/usr/bin/python3";
+
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0].StartsWith('-')) throw new ArgumentException("usage: lab run NOTEBOOK.ipynb [-p name=value ...] [-o OUT.ipynb]");
-        string path = args[0];
-        var parameters = new Dictionary<string, string>();
-        for (int i = 1; i < args.Length; i++)
-        {
-            if (args[i] is "-p" or "--parameter" && i + 1 < args.Length)
-            {
-                string[] kv = args[++i].Split('=', 2);
-                if (kv.Length != 2) throw new ArgumentException($"parameter '{args[i]}' is not name=value");
-                parameters[kv[0]] = kv[1];
-            }
-        }
-        string output = CliOptions.Get(args, "-o") ?? Path.Combine("out", Path.GetFileName(path));
-        var notebook = NotebookDocument.Load(path);
-        var runner = new NotebookRunner();
-        runner.Log += line => Console.Error.WriteLine(line);
-        var result = runner.RunAsync(notebook, RunOptions.ForProject(parameters)).GetAwaiter().GetResult();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        notebook.Save(output);
-        if (!result.Success)
-        {
-            Console.Error.WriteLine($"{path}: cell {result.FailedCell} ({result.FailedCellId}) failed: {result.Error}");
-            Console.Error.WriteLine($"partial notebook written to {Path.GetFullPath(output)}");
-            return 1;
-        }
-        Console.WriteLine($"executed {path} in {result.Seconds:F1}s → {Path.GetFullPath(output)}");
-        return 0;
+        string driver = Path.Combine(AppContext.BaseDirectory, "lab_run.py");
+        if (!File.Exists(Python)) throw new FileNotFoundException($"{Python} not found: ./lab setup installs python3-nbclient");
+        var psi = new ProcessStartInfo(Python) { UseShellExecute = false };
+        psi.ArgumentList.Add(driver);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        // Ctrl-C reaches the driver too (same process group): it interrupts the kernel and saves what ran; wait for it.
+        Console.CancelKeyPress += (_, e) => e.Cancel = true;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {Python}");
+        process.WaitForExit();
+        return process.ExitCode;
     }
 }

@@ -19,7 +19,8 @@ public static class DataPaths
     /// <summary>The repository root: the nearest folder upwards holding Notebooks.sln (from the working directory, then the program).</summary>
     public static string? RepositoryRoot()
     {
-        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        // The working directory, then the host (the CLI), then this library's own folder (a notebook kernel's host is elsewhere).
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Path.GetDirectoryName(typeof(DataPaths).Assembly.Location) ?? "." })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
         return null;

@@ -34,31 +34,31 @@ public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType)
     public IReadOnlyDictionary<string, double>? Reference { get; init; }
 
     /// <summary>
-    /// The per-type table in percentages (type, P, R, F1, support, and "paper F1" when
-    /// <see cref="Reference"/> is set), the micro row last and the macro-F1 as its note; export it with
-    /// <see cref="Table.SaveCsv"/> or <see cref="Table.SaveMarkdown"/>.
+    /// The per-type table in percentages rounded to 2 decimals (type, P, R, F1, support, and "paper F1" when
+    /// <see cref="Reference"/> is set): one row per type, then "micro", then "macro" (its F1 only); export it with
+    /// <see cref="DataFrames.SaveCsvFile"/> or <see cref="DataFrames.SaveMarkdown"/>.
     /// </summary>
-    public Table ToTable()
+    public Microsoft.Data.Analysis.DataFrame ToTable()
     {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        var columns = new List<string> { "type", "P", "R", "F1", "support" };
-        if (Reference is not null) columns.Add("paper F1");
-        var rows = PerType.Append(Micro).Select(s =>
+        var scores = PerType.Append(Micro).ToList();
+        double? P(double fraction) => Math.Round(fraction * 100, 2);
+        var columns = new List<Microsoft.Data.Analysis.DataFrameColumn>
         {
-            var row = new List<object?> { s.Type, Percent(s.Precision), Percent(s.Recall), Percent(s.F1), s.Support };
-            if (Reference is not null) row.Add(Reference.TryGetValue(s.Type, out double p) ? p.ToString("F2", inv) : "-");
-            return row;
-        });
-        return new Table(columns, rows) { Note = $"macro-F1 {Percent(MacroF1)}" };
+            new Microsoft.Data.Analysis.StringDataFrameColumn("type", scores.Select(s => s.Type).Append("macro")),
+            new Microsoft.Data.Analysis.DoubleDataFrameColumn("P", scores.Select(s => P(s.Precision)).Append(null)),
+            new Microsoft.Data.Analysis.DoubleDataFrameColumn("R", scores.Select(s => P(s.Recall)).Append(null)),
+            new Microsoft.Data.Analysis.DoubleDataFrameColumn("F1", scores.Select(s => P(s.F1)).Append(P(MacroF1))),
+            new Microsoft.Data.Analysis.Int64DataFrameColumn("support", scores.Select(s => (long?)s.Support).Append(null)),
+        };
+        if (Reference is not null)
+            columns.Add(new Microsoft.Data.Analysis.DoubleDataFrameColumn("paper F1",
+                scores.Select(s => s.Type).Append("macro").Select(t => Reference.TryGetValue(t, out double p) ? p : (double?)null)));
+        return new Microsoft.Data.Analysis.DataFrame(columns);
     }
-
-    /// <summary>The per-type table for notebooks (HTML and text).</summary>
-    public IReadOnlyDictionary<string, object> ToMimeBundle() => ToTable().ToMimeBundle();
 
     /// <inheritdoc/>
     public override string ToString() => ToTable().ToText();
 
-    private static string Percent(double fraction) => (fraction * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>How predictions went wrong (each gold and each prediction counted once).</summary>

@@ -24,10 +24,7 @@ public sealed class EntityView
     /// <summary>Documents shown.</summary>
     public int Count => items.Count;
 
-    /// <summary>HTML (one block per document: the predicted entities in the text, then the misses) and a text summary.</summary>
-    public IReadOnlyDictionary<string, object> ToMimeBundle() => new Dictionary<string, object> { ["text/html"] = ToHtml(), ["text/plain"] = ToText() };
-
-    /// <summary>The HTML rendering.</summary>
+    /// <summary>The HTML rendering: one block per document, the predicted entities in the text, then the misses.</summary>
     public string ToHtml()
     {
         var types = items.SelectMany(i => i.Gold.Concat(i.Predicted)).Select(s => s.Type).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -66,7 +63,8 @@ public sealed class EntityView
         return sb.Append("</div>").ToString();
     }
 
-    private string ToText()
+    /// <summary>A text summary: per document, its predicted entities and misses.</summary>
+    public string ToText()
     {
         var sb = new StringBuilder();
         foreach (var (doc, gold, predicted) in items)

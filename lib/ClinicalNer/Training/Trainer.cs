@@ -27,6 +27,9 @@ public sealed class Trainer
     /// <summary>Creates a trainer with the given options.</summary>
     public Trainer(TrainerOptions options) => this.options = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>The options this trainer runs with (progress displays read the epoch count from them).</summary>
+    public TrainerOptions Options => options;
+
     /// <summary>Called with every step and epoch event (progress bars, live curves, the run store).</summary>
     public event Action<TrainingEvent>? Progress;
 

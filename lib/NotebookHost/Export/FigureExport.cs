@@ -6,8 +6,8 @@ using System.Text.Json.Nodes;
 namespace NotebookHost.Export;
 
 /// <summary>
-/// Static PNG and SVG files of Plotly figures, drawn by Debian's Chromium in headless mode with a local
-/// plotly.js (no network, never a downloaded browser). PNG is Chromium's screenshot of the page; SVG is
+/// Static PNG and SVG files of Plotly figures, drawn by Debian's Chromium in headless mode with the plotly.js
+/// embedded in Plotly.NET (no network, never a downloaded browser). PNG is Chromium's screenshot of the page; SVG is
 /// plotly.js's own <c>toImage</c> output, read back from the page's DOM.
 /// </summary>
 /// <remarks>
@@ -28,23 +28,23 @@ public static class FigureExport
 
     /// <summary>Writes the figure as .png or .svg (by the extension of <paramref name="output"/>).</summary>
     /// <param name="figure">The plotly figure: {data, layout, config}.</param>
-    /// <param name="plotlyJsPath">plotly.min.js on disk.</param>
     /// <param name="output">Target file, .png or .svg.</param>
     /// <param name="width">Pixels.</param>
     /// <param name="height">Pixels.</param>
-    /// <exception cref="FileNotFoundException">When Chromium or plotly.js is missing (with what to install).</exception>
+    /// <exception cref="FileNotFoundException">When Chromium is missing (with what to install).</exception>
     /// <exception cref="InvalidOperationException">When Chromium fails or draws nothing.</exception>
-    public static void Save(JsonObject figure, string plotlyJsPath, string output, int width, int height)
+    public static void Save(JsonObject figure, string output, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(figure);
         if (!File.Exists(ChromiumPath)) throw new FileNotFoundException($"Chromium not found at {ChromiumPath}: ./lab setup installs Debian's chromium (or set CNER_CHROMIUM)", ChromiumPath);
-        if (!File.Exists(plotlyJsPath)) throw new FileNotFoundException($"plotly.js not found at {plotlyJsPath}: ./lab setup installs it", plotlyJsPath);
         string ext = Path.GetExtension(output).ToLowerInvariant();
         if (ext is not (".png" or ".svg")) throw new ArgumentException($"export to .png or .svg, not '{ext}'", nameof(output));
         string work = Directory.CreateTempSubdirectory("figure-export").FullName;
         try
         {
             string page = Path.Combine(work, "figure.html");
+            string plotlyJsPath = Path.Combine(work, "plotly.min.js");
+            File.WriteAllText(plotlyJsPath, ClinicalNer.Plots.ChartHtml.PlotlySource());
             var fig = (JsonObject)figure.DeepClone();
             var config = (JsonObject)(fig["config"] ??= new JsonObject());
             config["staticPlot"] = true;

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClinicalNer.Plots;
+using ClinicalNer.Training;
+
+namespace NotebookHost.Display;
+
+/// <summary>
+/// Live view of a training run in a notebook: one progress line replaced in place (epoch, step, loss, chars/s,
+/// ETA; at most twice a second) and, from the first epoch on, a loss / dev-F1 curve replaced after every epoch.
+/// Headless runs keep the last state of both in the executed notebook.
+/// </summary>
+public sealed class TrainingMonitor
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.5);
+    private readonly string name;
+    private readonly int epochs;
+    private readonly DisplayHandle progress;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly List<(int Epoch, double Loss, double DevF1)> history = [];
+    private DisplayHandle? curve;
+    private TimeSpan lastShown = -Interval;
+    private long steps;
+
+    private TrainingMonitor(string name, int epochs)
+    {
+        this.name = name;
+        this.epochs = epochs;
+        progress = NotebookDisplay.Show(new ProgressLine($"{name}: starting..."));
+    }
+
+    /// <summary>Shows the progress of <paramref name="trainer"/>'s next runs under <paramref name="name"/>.</summary>
+    public static TrainingMonitor Attach(Trainer trainer, string name)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        var monitor = new TrainingMonitor(name, trainer.Options.Epochs);
+        trainer.Progress += monitor.OnProgress;
+        return monitor;
+    }
+
+    /// <summary>The last progress line shown.</summary>
+    public string LastLine { get; private set; } = "";
+
+    /// <summary>Replaces the progress line with a final message (e.g. the test score).</summary>
+    public void Finish(string message) => Show(message);
+
+    private void OnProgress(TrainingEvent e)
+    {
+        if (!e.IsEpochEnd)
+        {
+            steps++;
+            if (clock.Elapsed - lastShown < Interval) return;
+            long total = (long)e.EpochSteps * epochs;
+            long left = Math.Max(0, total - e.Step);
+            double eta = steps == 0 ? 0 : clock.Elapsed.TotalSeconds / steps * left;
+            Show(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: epoch {e.Epoch}/{epochs}, step {e.StepsInEpoch}/{e.EpochSteps}, loss {e.Loss:F4}, {e.CharsPerSecond:N0} chars/s, ETA {Format(eta)}"));
+            return;
+        }
+        history.Add((e.Epoch, e.Loss, e.Dev!.Micro.F1 * 100));
+        Show(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: epoch {e.Epoch}/{epochs} done in {e.Seconds:F1}s, loss {e.Loss:F4}, dev F1 {e.Dev.Micro.F1 * 100:F2}{(e.IsBest ? " (best)" : "")}, {e.CharsPerSecond:N0} chars/s"));
+        var x = history.Select(h => (double)h.Epoch).ToList();
+        var chart = Charts.Grid(
+            [Charts.Lines(x, [new Series("train loss", history.Select(h => h.Loss).ToList())]),
+             Charts.Lines(x, [new Series("dev F1", history.Select(h => h.DevF1).ToList())])],
+            1, 2, ["train loss", "dev F1 (%)"], $"{name}: training").WithAxisTitles("epoch", null).WithAxisTitles("epoch", null, subplot: 2)
+            .WithLegendShown(false).WithPixelSize(760, 320);
+        if (curve is null) curve = NotebookDisplay.Show(chart);
+        else curve.Update(chart);
+    }
+
+    private void Show(string line)
+    {
+        LastLine = line;
+        lastShown = clock.Elapsed;
+        progress.Update(new ProgressLine(line));
+    }
+
+    private static string Format(double seconds) =>
+        seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m" : seconds >= 60 ? $"{(int)(seconds / 60)}m{(int)(seconds % 60):D2}s" : $"{seconds:F0}s";
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""Runs a notebook headless through the .NET Interactive Jupyter kernel, the kernel users open in VS Code and
+JupyterLab: `lab run NB.ipynb [-p name=value ...] [-o OUT.ipynb] [--timeout S] [--kernel NAME]`.
+
+Execution is nbclient's (Debian's python3-nbclient) over the Jupyter protocol; this script adds papermill's
+parameter convention, progress lines, stopping at the first failing cell with its name, a per-cell timeout, and
+saving what ran on failure or Ctrl-C. Exit codes: 0 ran, 1 a cell failed or timed out, 2 bad arguments or input,
+130 interrupted.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from jupyter_client.kernelspec import NoSuchKernel
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+DEFAULT_KERNEL = ".net-csharp"
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The kernel's HTTP-API bootstrap (a script that probes the kernel's local port and loads require.js from a CDN) is
+# only meaningful while that kernel runs; it is dropped from saved notebooks.
+KERNEL_BOOTSTRAP = "dotnet-interactive-this-cell-"
+
+
+def log(message):
+    print(f"[lab run] {message}", file=sys.stderr, flush=True)
+
+
+def csharp_literal(value):
+    """A -p value as C#: true/false, null, integers, numbers with a '.' or exponent, otherwise a verbatim string."""
+    if value in ("true", "false", "null"):
+        return value
+    if re.fullmatch(r"[+-]?\d+", value):
+        n = int(value)
+        return str(n) if -2**31 <= n < 2**31 else f"{n}L"
+    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)", value):
+        return repr(float(value))
+    return '@"' + value.replace('"', '""') + '"'
+
+
+def inject_parameters(nb, parameters):
+    """Papermill's convention: a cell tagged "injected-parameters" right after the one tagged "parameters"."""
+    cells = nb.cells
+    cells[:] = [c for c in cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    if not parameters:
+        return
+    at = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    declared = cells[at].source if at is not None else ""
+    lines = ["// Injected parameters"]
+    for name, value in parameters.items():
+        if not IDENTIFIER.match(name):
+            raise ValueError(f"parameter name '{name}' is not a C# identifier")
+        if not re.search(rf"\b{re.escape(name)}\s*=", declared):
+            log(f"warning: parameter '{name}' is not assigned in the cell tagged 'parameters'")
+        literal = csharp_literal(value)
+        # A null cannot initialise a 'var'; the parameters cell declared the variable with its type.
+        lines.append(f"{name} = null;" if literal == "null" else f"var {name} = {literal};")
+    cell = nbformat.v4.new_code_cell("\n".join(lines))
+    cell.metadata["tags"] = ["injected-parameters"]
+    cell.metadata["dotnet_interactive"] = {"language": "csharp"}
+    cell.metadata["polyglot_notebook"] = {"kernelName": "csharp"}
+    cells.insert(0 if at is None else at + 1, cell)
+    nb.metadata["papermill"] = {"parameters": dict(parameters)}
+
+
+def normalise_outputs(nb):
+    """JSON MIME types as objects (the kernel sends its +json types as strings), no stale kernel bootstrap."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if isinstance(data, dict):
+                if out.get("output_type") == "display_data" and KERNEL_BOOTSTRAP in str(data.get("text/html", "")):
+                    continue
+                for mime, value in list(data.items()):
+                    if mime.endswith("json") and isinstance(value, str):
+                        try:
+                            data[mime] = json.loads(value)
+                        except ValueError:
+                            pass
+            kept.append(out)
+        cell.outputs = kept
+
+
+def save(nb, path, started, status):
+    normalise_outputs(nb)
+    nb.metadata["lab"] = {"executed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                          "seconds": round(time.time() - started, 2), "status": status}
+    os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    os.replace(tmp, path)
+
+
+class LabClient(NotebookClient):
+    """nbclient with a progress line per cell (index, id, wall time) on stderr."""
+
+    def __init__(self, nb, **kwargs):
+        super().__init__(nb, **kwargs)
+        self.code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
+        self.done = 0
+        self.current = None
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        self.current = (cell_index, cell)
+        self.done += 1
+        began = time.time()
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        finally:
+            seconds = time.time() - began
+            cell.metadata.setdefault("lab", {})["seconds"] = round(seconds, 2)
+            log(f"cell {cell_index + 1}/{len(self.nb.cells)} [{cell.get('id', '?')}] {seconds:.1f}s ({self.done}/{self.code_cells} code cells)")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="lab run", description="Execute a notebook headless through the .NET Interactive kernel.")
+    p.add_argument("notebook", help="the .ipynb to run")
+    p.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a parameter (papermill convention: injected after the cell tagged 'parameters')")
+    p.add_argument("-o", "--output", help="where the executed notebook goes (default: out/NAME.ipynb)")
+    p.add_argument("--timeout", type=int, default=None, metavar="S", help="per-cell time limit in seconds (default: none)")
+    p.add_argument("--kernel", default=None, help=f"kernelspec name (default: the notebook's, else {DEFAULT_KERNEL})")
+    p.add_argument("--startup-timeout", type=int, default=120, metavar="S", help="seconds to wait for the kernel to start")
+    p.add_argument("--verbose", action="store_true", help="show the kernel's own log")
+    return p.parse_args(argv)
+
+
+def main(argv):
+    args = parse_args(argv)
+    if not os.path.isfile(args.notebook):
+        log(f"{args.notebook}: no such notebook")
+        return 2
+    parameters = {}
+    for item in args.parameter:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            log(f"-p '{item}': expected NAME=VALUE")
+            return 2
+        parameters[name.strip()] = value
+    output = args.output or os.path.join("out", os.path.basename(args.notebook))
+    try:
+        nb = nbformat.read(args.notebook, as_version=4)
+        nbformat.validate(nb)
+        inject_parameters(nb, parameters)
+    except (ValueError, nbformat.ValidationError, json.JSONDecodeError) as e:
+        log(f"{args.notebook}: {str(e).splitlines()[0][:300]}")
+        return 2
+    kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name") or DEFAULT_KERNEL
+    client = LabClient(nb, kernel_name=kernel, timeout=args.timeout, startup_timeout=args.startup_timeout,
+                       record_timing=True, allow_errors=False, interrupt_on_timeout=False,
+                       resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}})
+    quiet = {} if args.verbose else {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    started = time.time()
+    log(f"{args.notebook}: kernel {kernel}, {client.code_cells} code cells" + (f", timeout {args.timeout:g}s per cell" if args.timeout else ""))
+    try:
+        client.execute(**quiet)
+    except CellTimeoutError:
+        index, cell = client.current
+        cell.outputs.append(nbformat.v4.new_output("error", ename="CellTimeoutError", evalue=f"cell exceeded --timeout {args.timeout:g} s",
+                                                   traceback=[f"cell {index + 1} [{cell.get('id', '?')}] exceeded the per-cell timeout of {args.timeout:g} s"]))
+        save(nb, output, started, "timeout")
+        log(f"{args.notebook}: cell {index + 1} [{cell.get('id', '?')}] exceeded --timeout {args.timeout:g}s; partial notebook: {os.path.abspath(output)}")
+        return 1
+    except CellExecutionError as e:
+        index, cell = client.current
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        what = f"{errors[-1].get('ename')}: {str(errors[-1].get('evalue', '')).splitlines()[0][:300]}" if errors else str(e).splitlines()[0]
+        # The kernel reports a compilation error as "compilation error" and writes the diagnostics to stderr.
+        diagnostics = [line.strip() for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"
+                       for line in o.get("text", "").splitlines() if "error CS" in line]
+        if diagnostics:
+            what += ": " + diagnostics[0][:300]
+        save(nb, output, started, "failed")
+        log(f"{args.notebook}: cell {index + 1} [{cell.get('id', '?')}] failed: {what}")
+        log(f"partial notebook: {os.path.abspath(output)}")
+        return 1
+    except DeadKernelError as e:
+        save(nb, output, started, "kernel died")
+        log(f"{args.notebook}: the kernel died ({e}); partial notebook: {os.path.abspath(output)}")
+        return 1
+    except KeyboardInterrupt:
+        if client.km is not None and client.km.has_kernel:
+            client.km.interrupt_kernel()
+            client.km.shutdown_kernel(now=True)
+        save(nb, output, started, "interrupted")
+        log(f"{args.notebook}: interrupted; what ran is saved in {os.path.abspath(output)}")
+        return 130
+    except NoSuchKernel:
+        log(f"{args.notebook}: no Jupyter kernel named '{kernel}' (./lab setup registers {DEFAULT_KERNEL})")
+        return 2
+    except RuntimeError as e:  # the kernel did not start in time
+        log(f"{args.notebook}: {str(e).splitlines()[0]} (./lab setup registers the {DEFAULT_KERNEL} kernel)")
+        return 2
+    save(nb, output, started, "ok")
+    print(f"executed {args.notebook} in {time.time() - started:.1f}s -> {os.path.abspath(output)}")
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    sys.exit(main(sys.argv[1:]))
