@@ -30,6 +30,8 @@ public static class Lab
     public static LabInfo Start()
     {
         Formatters.Register();
+        // Values also carry text/plain beside the kernel's HTML, so headless runs, diffs and CI logs can read them.
+        Formatter.SetPreferredMimeTypesFor(typeof(object), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         Formatter.Register<LabInfo>(i => ChartHtml.ScriptTag() + $"<pre style=\"margin:0\">{WebUtility.HtmlEncode(i.ToString())}</pre>", HtmlFormatter.MimeType);
         Formatter.Register<LabInfo>(i => i.ToString(), PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(LabInfo), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);

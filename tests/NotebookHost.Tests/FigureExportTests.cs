@@ -10,54 +10,54 @@ public sealed class FigureExportTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static Figure Sample() => new Figure("F1 by type", 480, 320)
-        .Bar(["BODY", "SIGNS", "CHECK"], [84.9, 94.6, 93.7], "ours")
-        .Bar(["BODY", "SIGNS", "CHECK"], [86.0, 95.0, 93.0], "paper")
-        .YAxis("F1 (%)", range: [0, 100]);
+    private static Plotly.NET.GenericChart Sample() => Charts.GroupedBars(["BODY", "SIGNS", "CHECK"],
+        [new Series("ours", [84.9, 94.6, 93.7], [1.2, 0.4, 0.8]), new Series("paper", [86.0, 95.0, 93.0])], "F1 by type", "F1 (%)", yRange: (0, 100))
+        .WithPixelSize(480, 320);
 
-    [Fact]
-    public void Figure_json_has_the_traces_layout_and_subplots()
+    private static void AssertDrawn(string png, int width, int height)
     {
-        var fig = new Figure("curves").Subplots(1, 2, ["loss", "F1"])
-            .Line([1, 2, 3], [3.0, 2.0, 1.5], "train loss")
-            .Line([1, 2, 3], [0.7, 0.8, 0.85], "dev F1", row: 1, col: 2)
-            .Heatmap(new double[,] { { 1, 2 }, { 3, 4 } }, ["a", "b"], ["x", "y"], row: 1, col: 2);
-        var json = fig.ToJson();
-        Assert.Equal(3, json["data"]!.AsArray().Count);
-        Assert.Equal("x2", json["data"]![1]!["xaxis"]!.GetValue<string>());
-        Assert.Equal("heatmap", json["data"]![2]!["type"]!.GetValue<string>());
-        Assert.Equal("%{text}", json["data"]![2]!["texttemplate"]!.GetValue<string>());
-        Assert.Equal(2, json["layout"]!["grid"]!["columns"]!.GetValue<int>());
-        Assert.Equal("F1", json["layout"]!["annotations"]![1]!["text"]!.GetValue<string>());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Figure().Line([1], [1], "x", row: 2));
-        var bundle = fig.ToMimeBundle();
-        Assert.True(bundle.ContainsKey("application/vnd.plotly.v1+json"));
-        Assert.Contains("Plotly.newPlot", (string)bundle["text/html"]);
-        Assert.DoesNotContain("cdn", ((string)bundle["text/html"])[..Math.Min(2000, ((string)bundle["text/html"]).Length)], StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public void Png_export_is_a_valid_non_blank_image()
-    {
-        string path = Path.Combine(dir, "f.png");
-        FigureExport.Save(Sample().ToJson(), PlotlyJs.ScriptPath ?? throw new InvalidOperationException("plotly.js not installed: run ./lab setup"), path, 480, 320);
-        var (width, height, pixels) = Png.Decode(File.ReadAllBytes(path));
-        Assert.Equal((480, 320), (width, height));
+        var (w, h, pixels) = Png.Decode(File.ReadAllBytes(png));
+        Assert.Equal((width, height), (w, h));
         int distinct = pixels.Distinct().Count();
         Assert.True(distinct > 20, $"only {distinct} distinct colours: the figure did not render");
         Assert.Contains(pixels, p => p != 0xFFFFFF); // something besides white
     }
 
     [Fact]
-    public void Svg_export_is_plotlys_svg_with_the_traces()
+    public void Png_export_is_a_non_blank_image_of_the_charts_size()
     {
-        string path = Path.Combine(dir, "f.svg");
-        FigureExport.Save(Sample().ToJson(), PlotlyJs.ScriptPath ?? throw new InvalidOperationException("plotly.js not installed: run ./lab setup"), path, 480, 320);
-        string svg = File.ReadAllText(path);
-        Assert.StartsWith("<svg", svg.TrimStart());
-        Assert.Contains("F1 by type", svg);
-        Assert.Contains("BODY", svg);
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(svg, "class=\"trace bars\""));
+        string path = FigureFiles.Save(Sample(), dir, "f", "png").Single();
+        AssertDrawn(path, 480, 320);
+    }
+
+    [Fact]
+    public void The_standalone_html_draws_offline_in_chromium()
+    {
+        // The HTML export carries plotly.js and references nothing outside the file; chromium runs without network.
+        string html = FigureFiles.Save(Sample(), dir, "f", "html").Single();
+        Assert.DoesNotMatch("<script[^>]+src=", File.ReadAllText(html));
+        string png = Path.Combine(dir, "from-html.png");
+        FigureExport.Screenshot(html, png, 480, 320);
+        AssertDrawn(png, 480, 320);
+    }
+
+    [Fact]
+    public void Svg_export_is_valid_xml_with_the_traces_and_error_bars()
+    {
+        string path = FigureFiles.Save(Sample(), dir, "f", "svg").Single();
+        var svg = System.Xml.Linq.XDocument.Load(path);   // throws on anything that is not well-formed XML
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        string text = File.ReadAllText(path);
+        Assert.Contains("F1 by type", text, StringComparison.Ordinal);
+        Assert.Contains("BODY", text, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(text, "class=\"trace bars\""));
+        Assert.Contains("errorbar", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_formats_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => FigureFiles.Save(Sample(), dir, "f", "gif"));
     }
 
     /// <summary>A minimal PNG decoder (8-bit RGB/RGBA, non-interlaced) to check exported images: RGB per pixel.</summary>

@@ -1,31 +1,54 @@
 namespace NotebookHost.Tests;
 
-/// <summary>Every notebook in notebooks/ runs headless with smoke=true (small data, few epochs).</summary>
+/// <summary>
+/// Every notebook in notebooks/ follows the conventions (self-contained first cell, parameters, kernel metadata, no committed
+/// outputs) and runs through the .NET Interactive kernel with smoke=true without an error output.
+/// </summary>
 public sealed class ProjectNotebooksTests : IDisposable
 {
+    private const string LoadLine = "#r \"../lib/NotebookHost/bin/Release/net10.0/NotebookHost.dll\"";
     private readonly string dir = Directory.CreateTempSubdirectory("project-notebooks").FullName;
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     public static TheoryData<string> Notebooks()
     {
-        string root = ClinicalNer.Data.DataPaths.RepositoryRoot() ?? throw new DirectoryNotFoundException("repository root not found");
         var data = new TheoryData<string>();
-        foreach (string nb in Directory.EnumerateFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal)) data.Add(Path.GetFileName(nb));
+        foreach (string nb in Directory.EnumerateFiles(Path.Combine(LabRun.Root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal)) data.Add(Path.GetFileName(nb));
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_headless_in_smoke_mode(string name)
+    public void Notebook_is_self_contained_for_the_dotnet_interactive_kernel(string name)
     {
-        string root = ClinicalNer.Data.DataPaths.RepositoryRoot()!;
-        var notebook = NotebookDocument.Load(Path.Combine(root, "notebooks", name));
-        var result = await new NotebookRunner().RunAsync(notebook, RunOptions.ForProject(new Dictionary<string, string> { ["smoke"] = "true", ["exportDir"] = dir }));
-        Assert.True(result.Success, $"{name}: cell {result.FailedCell} ({result.FailedCellId}) failed: {result.Error}");
-        var outputs = notebook.Cells.SelectMany(c => c.CellType == "code" ? c.Outputs : []).ToList();
-        Assert.Contains(outputs, o => o!["data"]?["application/vnd.plotly.v1+json"] is not null);
-        Assert.NotEmpty(Directory.GetFiles(dir, "*.png"));
-        Assert.NotEmpty(Directory.GetFiles(dir, "*.svg"));
+        var notebook = NotebookDocument.Load(Path.Combine(LabRun.Root, "notebooks", name));
+        Assert.Equal(".net-csharp", notebook.Metadata["kernelspec"]!["name"]!.GetValue<string>());
+        Assert.Equal("csharp", notebook.Metadata["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]!.GetValue<string>());
+        var code = notebook.Cells.Where(c => c.CellType == "code").ToList();
+        Assert.StartsWith(LoadLine, code[0].Source.Split('\n').First(l => !l.StartsWith("//", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("Lab.Start()", code[0].Source, StringComparison.Ordinal);
+        Assert.Contains("using static TorchBinding.torch;", code[0].Source, StringComparison.Ordinal);
+        var parameters = Assert.Single(code, c => c.Tags.Contains("parameters"));
+        Assert.Contains("bool smoke = false;", parameters.Source, StringComparison.Ordinal);
+        Assert.All(code, c => Assert.Equal("csharp", c.Metadata["dotnet_interactive"]!["language"]!.GetValue<string>()));
+        Assert.All(code, c => Assert.Empty(c.Outputs));   // committed without outputs
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_runs_through_the_kernel_in_smoke_mode(string name)
+    {
+        string output = Path.Combine(dir, name);
+        var run = LabRun.Run(Path.Combine(LabRun.Root, "notebooks", name), output, ["-p", "smoke=true", "-p", $"exportDir={Path.Combine(dir, "figures")}", "--timeout", "900"]);
+        Assert.True(run.ExitCode == 0, $"{name}: exit {run.ExitCode}\n{run.Stderr}");
+        var outputs = run.Notebook!["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []).Select(o => o!.AsObject()).ToList();
+        Assert.DoesNotContain(outputs, o => o["output_type"]!.GetValue<string>() == "error");
+        // Figures arrive as plotly JSON objects (drawn by VS Code's and JupyterLab's renderers) and as offline HTML.
+        var figure = outputs.First(o => o["data"]?[Display.Formatters.PlotlyMime] is not null)["data"]!;
+        Assert.NotEmpty(figure[Display.Formatters.PlotlyMime]!["data"]!.AsArray());
+        Assert.Contains("Plotly.newPlot", LabRun.Text(figure["text/html"]), StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "figures"), "*.png"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "figures"), "*.svg"));
     }
 }

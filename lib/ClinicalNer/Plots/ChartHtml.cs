@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Plotly.NET;
 
 namespace ClinicalNer.Plots;
@@ -31,9 +32,16 @@ public static class ChartHtml
     public static string Fragment(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        string id = "fig-" + Guid.NewGuid().ToString("N")[..12];
-        string json = chart.ToFigureJson().ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default });
         var (width, height) = chart.PixelSize();
+        return Fragment(chart.ToFigureJson(), width, height);
+    }
+
+    /// <summary>A div and a script that draw a plotly figure (<c>{data, layout, config}</c>) with the page's plotly.js.</summary>
+    public static string Fragment(JsonObject figure, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        string id = "fig-" + Guid.NewGuid().ToString("N")[..12];
+        string json = figure.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default });
         return $"<div id=\"{id}\" style=\"width:{width}px;height:{height}px\"></div>\n" +
                $"<script type=\"text/javascript\">(function(){{var f={json};var el=document.getElementById('{id}');" +
                "if(window.Plotly){Plotly.newPlot(el,f.data,f.layout,f.config);}" +
@@ -44,11 +52,20 @@ public static class ChartHtml
     public static string Page(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        string title = WebUtility.HtmlEncode(chart.TitleText() ?? "figure");
-        return $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n{ScriptTag()}\n{Fragment(chart)}\n</body></html>\n";
+        var (width, height) = chart.PixelSize();
+        return Page(chart.ToFigureJson(), width, height);
     }
 
-    /// <summary>Writes <see cref="Page"/> to a file.</summary>
+    /// <summary>A standalone page with plotly.js inline that draws a plotly figure (<c>{data, layout, config}</c>).</summary>
+    public static string Page(JsonObject figure, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        string title = WebUtility.HtmlEncode(figure["layout"]?["title"]?["text"]?.GetValue<string>() ?? "figure");
+        return $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><style>body{{margin:0;background:#fff}}</style></head><body>\n" +
+               $"{ScriptTag()}\n{Fragment(figure, width, height)}\n</body></html>\n";
+    }
+
+    /// <summary>Writes <see cref="Page(GenericChart)"/> to a file.</summary>
     public static void SaveHtml(this GenericChart chart, string path) => File.WriteAllText(path, Page(chart));
 
     private static (string Name, string Version) PlotlyResource()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ClinicalNer.Plots;
 
 namespace NotebookHost.Export;
 
@@ -36,57 +37,63 @@ public static class FigureExport
     public static void Save(JsonObject figure, string output, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        if (!File.Exists(ChromiumPath)) throw new FileNotFoundException($"Chromium not found at {ChromiumPath}: ./lab setup installs Debian's chromium (or set CNER_CHROMIUM)", ChromiumPath);
         string ext = Path.GetExtension(output).ToLowerInvariant();
         if (ext is not (".png" or ".svg")) throw new ArgumentException($"export to .png or .svg, not '{ext}'", nameof(output));
-        string work = Directory.CreateTempSubdirectory("figure-export").FullName;
-        try
+        var fig = (JsonObject)figure.DeepClone();
+        ((JsonObject)(fig["config"] ??= new JsonObject()))["staticPlot"] = true;
+        var layout = (JsonObject)(fig["layout"] ??= new JsonObject());
+        layout["width"] = width;
+        layout["height"] = height;
+        using var work = new WorkFolder();
+        string page = Path.Combine(work.Path, "figure.html");
+        if (ext == ".png")
         {
-            string page = Path.Combine(work, "figure.html");
-            string plotlyJsPath = Path.Combine(work, "plotly.min.js");
-            File.WriteAllText(plotlyJsPath, ClinicalNer.Plots.ChartHtml.PlotlySource());
-            var fig = (JsonObject)figure.DeepClone();
-            var config = (JsonObject)(fig["config"] ??= new JsonObject());
-            config["staticPlot"] = true;
-            var layout = (JsonObject)(fig["layout"] ??= new JsonObject());
-            layout["width"] = width;
-            layout["height"] = height;
-            string after = ext == ".svg"
-                ? "return Plotly.toImage(gd,{format:'svg',width:" + width + ",height:" + height + "}).then(function(url){" +
-                  "var pre=document.createElement('pre');pre.id='svg';pre.textContent=decodeURIComponent(url.substring(url.indexOf(',')+1));" +
-                  "document.body.innerHTML='';document.body.appendChild(pre);});"
-                : "return gd;";
-            File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>body{margin:0;background:#fff}</style></head><body>" +
-                $"<div id=\"fig\"></div><script src=\"{new Uri(Path.GetFullPath(plotlyJsPath)).AbsoluteUri}\"></script><script>var f={fig.ToJsonString()};" +
-                "Plotly.newPlot('fig',f.data,f.layout,f.config).then(function(gd){" + after + "});</script></body></html>");
-            string url = new Uri(page).AbsoluteUri;
-            string profile = Path.Combine(work, "profile");
-            if (ext == ".png")
-            {
-                string shot = Path.Combine(work, "shot.png");
-                Run([.. ChromiumFlags, $"--user-data-dir={profile}", $"--window-size={width},{height}", "--virtual-time-budget=10000",
-                    $"--screenshot={shot}", "--allow-file-access-from-files", url]);
-                if (!File.Exists(shot)) throw new InvalidOperationException("Chromium wrote no screenshot");
-                File.Move(shot, output, overwrite: true);
-            }
-            else
-            {
-                string dom = Run([.. ChromiumFlags, $"--user-data-dir={profile}", "--virtual-time-budget=10000", "--allow-file-access-from-files", "--dump-dom", url]);
-                int start = dom.IndexOf("<pre id=\"svg\">", StringComparison.Ordinal);
-                int end = start < 0 ? -1 : dom.IndexOf("</pre>", start, StringComparison.Ordinal);
-                if (end < 0) throw new InvalidOperationException("plotly.js produced no SVG (did the figure render?)");
-                string svg = WebUtility.HtmlDecode(dom[(start + "<pre id=\"svg\">".Length)..end]);
-                File.WriteAllText(output, svg, new UTF8Encoding(false));
-            }
+            // The same standalone page as an HTML export: a PNG is that page, drawn offline.
+            File.WriteAllText(page, ChartHtml.Page(fig, width, height));
+            Screenshot(page, output, width, height);
+            return;
         }
-        finally
+        // SVG: plotly.js's own toImage output, read back from the page's DOM.
+        File.WriteAllText(page, ChartHtml.Page(fig, width, height).Replace("</body>",
+            "<script>var gd=document.querySelector('.js-plotly-plot');Plotly.toImage(gd,{format:'svg',width:" + width + ",height:" + height + "}).then(function(url){" +
+            "var pre=document.createElement('pre');pre.id='svg';pre.textContent=decodeURIComponent(url.substring(url.indexOf(',')+1));" +
+            "document.body.innerHTML='';document.body.appendChild(pre);});</script></body>", StringComparison.Ordinal));
+        string dom = Run([.. ChromiumFlags, $"--user-data-dir={work.Profile}", "--virtual-time-budget=10000", "--allow-file-access-from-files", "--dump-dom", new Uri(page).AbsoluteUri]);
+        int start = dom.IndexOf("<pre id=\"svg\">", StringComparison.Ordinal);
+        int end = start < 0 ? -1 : dom.IndexOf("</pre>", start, StringComparison.Ordinal);
+        if (end < 0) throw new InvalidOperationException("plotly.js produced no SVG (did the figure render?)");
+        string svg = WebUtility.HtmlDecode(dom[(start + "<pre id=\"svg\">".Length)..end]);
+        File.WriteAllText(output, svg, new UTF8Encoding(false));
+    }
+
+    /// <summary>A PNG screenshot of an HTML file, <paramref name="width"/> x <paramref name="height"/> pixels, with no network.</summary>
+    /// <exception cref="FileNotFoundException">When Chromium is missing.</exception>
+    /// <exception cref="InvalidOperationException">When Chromium fails.</exception>
+    public static void Screenshot(string htmlPath, string output, int width, int height)
+    {
+        using var work = new WorkFolder();
+        string shot = Path.Combine(work.Path, "shot.png");
+        Run([.. ChromiumFlags, $"--user-data-dir={work.Profile}", $"--window-size={width},{height}", "--virtual-time-budget=10000",
+            $"--screenshot={shot}", "--allow-file-access-from-files", new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri]);
+        if (!File.Exists(shot)) throw new InvalidOperationException("Chromium wrote no screenshot");
+        File.Move(shot, output, overwrite: true);
+    }
+
+    // A temporary folder for the page and Chromium's profile, removed afterwards.
+    private sealed class WorkFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("figure-export").FullName;
+        public string Profile => System.IO.Path.Combine(Path, "profile");
+
+        public void Dispose()
         {
-            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
     private static string Run(IReadOnlyList<string> args)
     {
+        if (!File.Exists(ChromiumPath)) throw new FileNotFoundException($"Chromium not found at {ChromiumPath}: ./lab setup installs Debian's chromium (or set CNER_CHROMIUM)", ChromiumPath);
         var psi = new ProcessStartInfo(ChromiumPath) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {ChromiumPath}");

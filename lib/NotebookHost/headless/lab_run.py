@@ -11,12 +11,12 @@ import argparse
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 
 import nbformat
+from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -102,13 +102,30 @@ def save(nb, path, started, status):
 
 
 class LabClient(NotebookClient):
-    """nbclient with a progress line per cell (index, id, wall time) on stderr."""
+    """nbclient with a progress line per cell (index, id, wall time) on stderr, and Ctrl-C noticed.
+
+    nbclient answers SIGINT/SIGTERM by shutting the kernel down mid-cell (its own loop signal handler); this client
+    interrupts the kernel first, records that the run was interrupted, and lets main() save what ran.
+    """
 
     def __init__(self, nb, **kwargs):
         super().__init__(nb, **kwargs)
         self.code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
         self.done = 0
         self.current = None
+        self.running = False
+        self.interrupted = False
+
+    async def _async_cleanup_kernel(self):
+        if self.km is None:
+            return
+        if self.running and not self.interrupted:
+            self.interrupted = True  # only a signal cleans up while a cell is running
+            try:
+                await ensure_async(self.km.interrupt_kernel())
+            except Exception:  # the kernel may be gone already; shutting down follows anyway
+                pass
+        await super()._async_cleanup_kernel()
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -116,9 +133,11 @@ class LabClient(NotebookClient):
         self.current = (cell_index, cell)
         self.done += 1
         began = time.time()
+        self.running = True
         try:
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         finally:
+            self.running = False
             seconds = time.time() - began
             cell.metadata.setdefault("lab", {})["seconds"] = round(seconds, 2)
             log(f"cell {cell_index + 1}/{len(self.nb.cells)} [{cell.get('id', '?')}] {seconds:.1f}s ({self.done}/{self.code_cells} code cells)")
@@ -159,13 +178,28 @@ def main(argv):
         return 2
     kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name") or DEFAULT_KERNEL
     client = LabClient(nb, kernel_name=kernel, timeout=args.timeout, startup_timeout=args.startup_timeout,
-                       record_timing=True, allow_errors=False, interrupt_on_timeout=False,
+                       record_timing=True, allow_errors=False, interrupt_on_timeout=False, shutdown_kernel="immediate",
                        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}})
     quiet = {} if args.verbose else {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     started = time.time()
     log(f"{args.notebook}: kernel {kernel}, {client.code_cells} code cells" + (f", timeout {args.timeout:g}s per cell" if args.timeout else ""))
     try:
         client.execute(**quiet)
+    except BaseException as e:  # noqa: B036 -- a signal surfaces as whatever nbclient was doing when it came
+        if not (client.interrupted or isinstance(e, KeyboardInterrupt)):
+            return failed(args, client, nb, output, started, e)
+        save(nb, output, started, "interrupted")
+        log(f"{args.notebook}: interrupted; what ran is saved in {os.path.abspath(output)}")
+        return 130
+    save(nb, output, started, "ok")
+    print(f"executed {args.notebook} in {time.time() - started:.1f}s -> {os.path.abspath(output)}")
+    return 0
+
+
+def failed(args, client, nb, output, started, error):
+    """Saves the partial notebook and names the cell that failed, timed out or lost its kernel."""
+    try:
+        raise error
     except CellTimeoutError:
         index, cell = client.current
         cell.outputs.append(nbformat.v4.new_output("error", ename="CellTimeoutError", evalue=f"cell exceeded --timeout {args.timeout:g} s",
@@ -190,24 +224,17 @@ def main(argv):
         save(nb, output, started, "kernel died")
         log(f"{args.notebook}: the kernel died ({e}); partial notebook: {os.path.abspath(output)}")
         return 1
-    except KeyboardInterrupt:
-        if client.km is not None and client.km.has_kernel:
-            client.km.interrupt_kernel()
-            client.km.shutdown_kernel(now=True)
-        save(nb, output, started, "interrupted")
-        log(f"{args.notebook}: interrupted; what ran is saved in {os.path.abspath(output)}")
-        return 130
     except NoSuchKernel:
-        log(f"{args.notebook}: no Jupyter kernel named '{kernel}' (./lab setup registers {DEFAULT_KERNEL})")
+        log(f"{args.notebook}: no Jupyter kernel named '{client.kernel_name}' (./lab setup registers {DEFAULT_KERNEL})")
         return 2
     except RuntimeError as e:  # the kernel did not start in time
         log(f"{args.notebook}: {str(e).splitlines()[0]} (./lab setup registers the {DEFAULT_KERNEL} kernel)")
         return 2
-    save(nb, output, started, "ok")
-    print(f"executed {args.notebook} in {time.time() - started:.1f}s -> {os.path.abspath(output)}")
-    return 0
+    except Exception as e:  # anything else nbclient raises: one line, and what ran is kept
+        save(nb, output, started, "failed")
+        log(f"{args.notebook}: {type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}; partial notebook: {os.path.abspath(output)}")
+        return 1
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     sys.exit(main(sys.argv[1:]))

@@ -35,7 +35,7 @@ public class BertPretrainerTests : TempDirTest
         Assert.True(bert.WordEmbeddings.weight.allclose(model.Bert.WordEmbeddings.weight));
 
         // The learning-curve figure lab pretrain writes: loss, MLM and NSP accuracy (%) at the logged steps.
-        var traces = PretrainingCurve.Of(logs).ToJson()["data"]!.AsArray();
+        var traces = PretrainingCurve.Of(logs).ToFigureJson()["data"]!.AsArray();
         Assert.Equal(["loss", "MLM accuracy", "NSP accuracy"], traces.Select(t => t!["name"]!.GetValue<string>()));
         Assert.All(traces, t => Assert.Equal(logs.Select(l => (double)l.Step), t!["x"]!.AsArray().Select(v => v!.GetValue<double>())));
         Assert.Equal(logs[^1].MlmAccuracy * 100, traces[1]!["y"]!.AsArray()[^1]!.GetValue<double>(), 9);

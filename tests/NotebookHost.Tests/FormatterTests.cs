@@ -1,0 +1,58 @@
+using ClinicalNer.Data;
+using ClinicalNer.Evaluation;
+using ClinicalNer.Plots;
+using Microsoft.Data.Analysis;
+using NotebookHost.Display;
+
+namespace NotebookHost.Tests;
+
+/// <summary>The bundles .NET Interactive's formatters produce for the library's types (in process, as the kernel calls them).</summary>
+public class FormatterTests
+{
+    public FormatterTests() => Formatters.Register();
+
+    [Fact]
+    public void A_chart_is_plotly_json_html_and_text()
+    {
+        var chart = Charts.GroupedBars(["BODY", "SIGNS"], [new Series("ours", [85, 94], [1, 2])], "F1 by type");
+        var bundle = Formatters.Bundle(chart);
+        var figure = JsonNode.Parse(bundle[Formatters.PlotlyMime])!;
+        Assert.Equal("bar", figure["data"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("F1 by type", figure["layout"]!["title"]!["text"]!.GetValue<string>());
+        Assert.Contains("Plotly.newPlot", bundle["text/html"], StringComparison.Ordinal);
+        Assert.DoesNotMatch("<script[^>]+src=", bundle["text/html"]);
+        Assert.Equal("F1 by type (1 traces)", bundle["text/plain"]);
+    }
+
+    [Fact]
+    public void Frames_reports_and_progress_lines_are_tables_and_text()
+    {
+        var frame = new DataFrame(new StringDataFrameColumn("type", ["BODY"]), new DoubleDataFrameColumn("F1", [91.25]));
+        var bundle = Formatters.Bundle(frame);
+        Assert.Contains("<td style=\"text-align:right\">91.25</td>", bundle["text/html"], StringComparison.Ordinal);
+        Assert.Contains("91.25", bundle["text/plain"], StringComparison.Ordinal);
+
+        IReadOnlyList<EntitySpan>[] gold = [[new(0, 2, "BODY")]];
+        var report = Formatters.Bundle(NerMetrics.Strict(gold, gold));
+        Assert.Contains("<td>micro</td>", report["text/html"], StringComparison.Ordinal);
+
+        var line = Formatters.Bundle(new ProgressLine("epoch 1/2 <fast>"));
+        Assert.Equal("<pre style=\"margin:0\">epoch 1/2 &lt;fast&gt;</pre>", line["text/html"]);
+        Assert.Equal("epoch 1/2 <fast>", line["text/plain"]);
+    }
+
+    [Fact]
+    public void Outside_a_kernel_a_display_prints_its_text()
+    {
+        var saved = Console.Out;
+        using var sink = new StringWriter();
+        Console.SetOut(sink);
+        try
+        {
+            var handle = NotebookDisplay.Show(new ProgressLine("first"));
+            handle.Update(new ProgressLine("second"));
+        }
+        finally { Console.SetOut(saved); }
+        Assert.Equal(["first", "second"], sink.ToString().TrimEnd().Split(Environment.NewLine));
+    }
+}
