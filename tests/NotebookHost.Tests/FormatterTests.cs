@@ -42,6 +42,17 @@ public class FormatterTests
     }
 
     [Fact]
+    public void A_training_run_is_a_summary_and_its_epoch_table()
+    {
+        var run = new ClinicalNer.Training.TrainingResult(0.8512, 2,
+            [new(1, 10, 3.5, 0.7, 0.6, 0.65, 1.5, 1e-3), new(2, 20, 2.5, 0.9, 0.8, 0.8512, 1.25, 5e-4), new(3, 30, 2.0, 0.85, 0.8, 0.82, 1.0, 0)], null, true);
+        var bundle = Formatters.Bundle(run);
+        Assert.StartsWith("best dev F1 85.12 at epoch 2 of 3 (stopped early), 3.8s", bundle["text/plain"], StringComparison.Ordinal);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(bundle["text/html"], "<tr><td"));
+        Assert.Contains("<th>DevF1</th>", bundle["text/html"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Outside_a_kernel_a_display_prints_its_text()
     {
         var saved = Console.Out;
