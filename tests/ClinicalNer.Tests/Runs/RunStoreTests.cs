@@ -43,5 +43,13 @@ public class RunStoreTests : TempDirTest
         Assert.Contains(scores, s => s.Split == "test" && s.Type == "micro" && s.Support == 3);
         Assert.Equal(new[] { (10L, 0.25) }, reopened.Metric(id, "mlm_accuracy"));
         Assert.Empty(reopened.Runs("other-"));
+
+        // The same records as DataFrames for notebooks.
+        var runs = reopened.RunsTable("sweep-");
+        Assert.Equal(1L, runs.Rows.Count);
+        Assert.Equal(Math.Round(run.BestDevF1!.Value * 100, 2), (double)runs.Columns["BestDevF1"][0]!);
+        Assert.Equal(curve.Select(e => e.TrainLoss), reopened.CurveTable(id).Columns["TrainLoss"].Cast<double?>().Select(v => v!.Value));
+        var micro = reopened.ScoresTable(id).Rows.Single(r => (string)r["Type"]! == "micro");
+        Assert.Equal(3L, micro["Support"]);
     }
 }
