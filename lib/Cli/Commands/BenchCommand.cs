@@ -1,14 +1,24 @@
+using System.CommandLine;
+
 namespace Cli.Commands;
 
 /// <summary><c>lab bench NAME</c>: benchmarks that print ratios against the PyTorch peer measured in the same run.</summary>
 internal static class BenchCommand
 {
-    public static int Run(string[] args) => args.FirstOrDefault() switch
+    public static Command Build()
     {
-        "ops" => Bench.OpsBenchmark.Run(),
-        "threads" => Bench.ThreadsBenchmark.Run(),
-        "bilstm-crf" => Bench.BilstmCrfBenchmark.Run(),
-        "bert" => Bench.BertBenchmark.Run(),
-        _ => throw new ArgumentException("usage: lab bench ops|threads|bilstm-crf|bert"),
-    };
+        var command = new Command("bench", "benchmarks: ratios against PyTorch measured in the same run, one JSON line each");
+        command.Subcommands.Add(Sub("ops", "per-op cost (4x4 add, 1024² matmul, BiLSTM forward+backward) vs PyTorch", Bench.OpsBenchmark.Run));
+        command.Subcommands.Add(Sub("threads", "every (libtorch threads, OpenBLAS threads) setting on both sides: how the default was chosen", Bench.ThreadsBenchmark.Run));
+        command.Subcommands.Add(Sub("bilstm-crf", "BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference", Bench.BilstmCrfBenchmark.Run));
+        command.Subcommands.Add(Sub("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak", Bench.BertBenchmark.Run));
+        return command;
+    }
+
+    private static Command Sub(string name, string description, Func<int> run)
+    {
+        var command = new Command(name, description);
+        command.SetAction(_ => run());
+        return command;
+    }
 }

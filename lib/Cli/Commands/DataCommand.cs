@@ -1,37 +1,33 @@
+using System.CommandLine;
 using System.Globalization;
 using ClinicalNer.Data;
 
 namespace Cli.Commands;
 
-/// <summary><c>lab data stats PATH [--format F] [--policy strict|repair|drop]</c>: the statistics table of any supported corpus.</summary>
+/// <summary><c>lab data stats PATH [--format F] [--policy strict|repair|drop] [JSON-lines fields]</c>: the statistics table of any supported corpus.</summary>
 internal static class DataCommand
 {
     private static readonly string[] LeadColumns = ["split", "docs", "chars"];
     private static readonly string[] TailColumns = ["entities", "nested", "issues"];
 
-    public static int Run(string[] args)
+    public static Command Build()
     {
-        if (args.Length < 2 || args[0] != "stats")
-            throw new ArgumentException("usage: lab data stats PATH [--format auto|conll|kbert|ccks|ccks-test|jsonl] [--policy strict|repair|drop]");
-        string path = args[1];
-        var format = CliOptions.Get(args, "--format") switch
+        var path = new Argument<string>("path") { Description = "a corpus file, or a folder of splits (CoNLL, K-BERT TSV, CCKS2017, JSON lines)" };
+        path.Validators.Add(r =>
         {
-            null or "auto" => CorpusFormat.Auto,
-            "conll" => CorpusFormat.Conll,
-            "kbert" => CorpusFormat.KbertTsv,
-            "ccks" => CorpusFormat.Ccks2017Original,
-            "ccks-test" => CorpusFormat.Ccks2017TestGold,
-            "jsonl" => CorpusFormat.JsonLines,
-            var f => throw new ArgumentException($"unknown format '{f}'"),
-        };
-        var policy = CliOptions.Get(args, "--policy") switch
-        {
-            null or "repair" => RepairPolicy.Repair,
-            "strict" => RepairPolicy.Strict,
-            "drop" => RepairPolicy.Drop,
-            var p => throw new ArgumentException($"unknown policy '{p}' (strict, repair or drop)"),
-        };
-        var corpora = CorpusLoader.Load(path, format, policy);
+            string? p = r.GetValueOrDefault<string>();
+            if (p is not null && !File.Exists(p) && !Directory.Exists(p)) r.AddError($"{p}: no such file or folder");
+        });
+        var corpus = new CorpusOptions();
+        var stats = new Command("stats", "documents, characters, entities per type, nested entities and annotation issues, one row per split") { path };
+        corpus.AddTo(stats);
+        stats.SetAction(r => Stats(r.GetValue(path)!, corpus.Read(r)));
+        return new Command("data", "corpus statistics") { stats };
+    }
+
+    private static int Stats(string path, CorpusReadOptions read)
+    {
+        var corpora = CorpusLoader.Load(path, read);
         var stats = corpora.Select(CorpusStatistics.Of).ToList();
         var types = stats.SelectMany(s => s.EntitiesByType.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var header = LeadColumns.Concat(types).Concat(TailColumns).ToList();
@@ -45,7 +41,7 @@ internal static class DataCommand
         int[] widths = header.Select((h, k) => Math.Max(h.Length, rows.Max(r => r[k].Length))).ToArray();
         Console.WriteLine(string.Join("  ", header.Select((h, k) => k == 0 ? h.PadRight(widths[k]) : h.PadLeft(widths[k]))));
         foreach (var r in rows) Console.WriteLine(string.Join("  ", r.Select((c, k) => k == 0 ? c.PadRight(widths[k]) : c.PadLeft(widths[k]))));
-        Console.WriteLine($"policy: {policy.ToString().ToLowerInvariant()} (issues are repaired as conlleval reads them, or dropped with --policy drop)");
+        Console.WriteLine($"policy: {read.Policy.ToString().ToLowerInvariant()} (issues are repaired as conlleval reads them, or dropped with --policy drop)");
         foreach (var issue in corpora.SelectMany(c => c.Issues).Take(5)) Console.Error.WriteLine("issue: " + issue);
         int more = corpora.Sum(c => c.Issues.Count) - 5;
         if (more > 0) Console.Error.WriteLine($"... and {more} more issues");
@@ -53,5 +49,4 @@ internal static class DataCommand
     }
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
-
 }

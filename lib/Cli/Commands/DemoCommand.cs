@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Cli.Commands;
 
 /// <summary>
@@ -7,13 +9,21 @@ namespace Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    public static int Run(string[] args)
+    public static Command Build()
+    {
+        var parameters = new Option<string[]>("--parameter", "-p") { Description = "NAME=VALUE for the quickstart notebook (epochs, dataDir, smoke)" };
+        var command = new Command("demo", "the quickstart notebook (a short BiLSTM-CRF run on the bundled sample) through the kernel") { parameters };
+        command.SetAction(r => Run(r.GetValue(parameters) ?? []));
+        return command;
+    }
+
+    private static int Run(string[] parameters)
     {
         string root = ClinicalNer.Data.DataPaths.RepositoryRoot() ?? throw new DirectoryNotFoundException("run ./lab demo from the repository");
         string notebook = Path.Combine(root, "notebooks", "00-quickstart.ipynb");
         string output = Path.Combine(root, "out", "00-quickstart.ipynb");
         string figures = Path.Combine(root, "out", "figures");
-        int status = RunNotebookCommand.Run([notebook, "-o", output, "-p", $"exportDir={figures}", .. args]);
+        int status = RunNotebookCommand.Run([notebook, "-o", output, "-p", $"exportDir={figures}", .. parameters.SelectMany(p => new[] { "-p", p })]);
         if (status != 0) return status;
         Console.WriteLine($"executed notebook: {output}");
         foreach (string f in Directory.EnumerateFiles(figures, "quickstart-*").Order(StringComparer.Ordinal))

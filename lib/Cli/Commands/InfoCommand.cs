@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using TorchBinding;
 using static TorchBinding.torch;
@@ -7,9 +8,15 @@ namespace Cli.Commands;
 /// <summary><c>lab info</c>: what the engine is running on, as one JSON object.</summary>
 internal static class InfoCommand
 {
-    public static int Run(string[] args)
+    public static Command Build()
     {
-        _ = args;
+        var command = new Command("info", "libtorch, BLAS, threads (and OpenBLAS's worker spin time), devices and CUDA as one JSON object");
+        command.SetAction(_ => Run());
+        return command;
+    }
+
+    private static int Run()
+    {
         var info = new Dictionary<string, object?>
         {
             ["libtorch"] = __version__,

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ClinicalNer.Data.Readers;
 using ClinicalNer.Models.Bert;
@@ -10,32 +11,52 @@ namespace Cli.Commands;
 
 /// <summary>
 /// <c>lab pretrain --input PATH [--input PATH ...] --vocab vocab.txt --out DIR [--size small|tiny|base|config.json]
-/// [--steps 10000] [--batch 32] [--lr 1e-4] [--warmup 1000] [--max-length 128] [--log-every 50] [--save-every 500]
-/// [--seed 1] [--store runs.db] [--resume]</c>: MLM + NSP pretraining of a BERT on unlabeled text
+/// [--steps N] [--batch N] [--lr X] [--warmup N] [--max-length N] [--log-every N] [--save-every N] [--seed N] [--store runs.db]
+/// [--resume]</c> (defaults: <see cref="PretrainerOptions"/>, <see cref="PretrainingOptions"/>): MLM + NSP pretraining of a BERT on unlabeled text
 /// (files or folders, UTF-8 or GB18030); Hugging Face-layout checkpoints in DIR; accuracies in the run store.
 /// </summary>
 internal static class PretrainCommand
 {
-    private const string Usage = "usage: lab pretrain --input PATH [--input PATH ...] --vocab vocab.txt --out DIR [--size small|tiny|base|config.json] [--steps N] [--batch 32] [--lr 1e-4] [--warmup N] [--max-length 128] [--resume]";
-
-    public static int Run(string[] args)
+    public static Command Build()
     {
-        string outDir = CliOptions.Get(args, "--out") ?? throw new ArgumentException(Usage);
-        string vocab = CliOptions.Get(args, "--vocab") ?? throw new ArgumentException("--vocab vocab.txt is required (e.g. ../shared/data/kbert/models/google_vocab.txt)");
-        if (!File.Exists(vocab)) throw new FileNotFoundException($"vocabulary {vocab} does not exist", vocab);
-        var inputs = args.Select((a, i) => (a, i)).Where(x => x.a == "--input" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
-        if (inputs.Count == 0) throw new ArgumentException("give at least one --input PATH (a file or folder of raw text)");
-        string size = CliOptions.Get(args, "--size") ?? "small";
+        var d = new PretrainerOptions();
+        var inputs = Options.ExistingPaths("--input", "raw text files or folders (repeatable)", required: true);
+        var vocab = Options.ExistingPath("--vocab", "WordPiece vocab.txt (e.g. ../shared/data/kbert/models/google_vocab.txt)", required: true);
+        var output = Options.OutputFolder("--out", "checkpoint folder (Hugging Face layout: model.safetensors, config.json, vocab.txt)");
+        var size = Options.Text("--size", "small, tiny, base, or a config.json", "small");
+        size.Validators.Add(r =>
+        {
+            string? v = r.GetValueOrDefault<string>();
+            if (v is not null && !File.Exists(v) && v is not ("small" or "tiny" or "base")) r.AddError($"--size {v}: neither small, tiny, base nor an existing config.json");
+        });
+        var steps = Options.Int("--steps", "optimizer steps", d.Steps);
+        var batch = Options.Int("--batch", "sequences per batch", d.BatchSize);
+        var lr = Options.Double("--lr", "peak learning rate", d.LearningRate, 0, minExclusive: true);
+        var warmup = Options.Int("--warmup", "warmup steps", d.WarmupSteps, min: 0);
+        var maxLength = Options.Int("--max-length", "longest instance in word pieces", new PretrainingOptions().MaxLength, min: 8);
+        var logEvery = Options.Int("--log-every", "log loss and accuracies every N steps", d.LogEvery);
+        var saveEvery = Options.Int("--save-every", "checkpoint every N steps", d.SaveEvery);
+        var seed = Options.Int("--seed", "random seed", d.Seed, min: 0);
+        var store = Options.Text("--store", "the SQLite run store (default: OUT/runs.db)");
+        var resume = Options.Flag("--resume", "continue from the checkpoint in OUT (exactly: weights, optimizer, data position)");
+        var command = new Command("pretrain", "MLM + NSP pretraining of a BERT on unlabeled text (google-research/bert's instances and masking)")
+        {
+            inputs, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume,
+        };
+        command.SetAction(r => Run(r.GetValue(inputs)!, r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
+            r.GetValue(resume), d with
+            {
+                Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), WarmupSteps = r.GetValue(warmup),
+                LogEvery = r.GetValue(logEvery), SaveEvery = r.GetValue(saveEvery), Seed = r.GetValue(seed),
+            }));
+        return command;
+    }
+
+    private static int Run(string[] inputs, string vocab, string outDir, string size, int maxLength, string? storePath, bool resume, PretrainerOptions options)
+    {
         var tokenizer = WordPieceTokenizer.FromFile(vocab);
         var config = (File.Exists(size) ? BertConfig.Load(size) : BertConfig.Preset(size)) with { VocabSize = tokenizer.VocabularySize };
-        int maxLength = TrainCommand.Int(args, "--max-length", 128);
         if (maxLength > config.MaxPositions) throw new ArgumentException($"--max-length {maxLength} exceeds the model's {config.MaxPositions} positions");
-        var options = new PretrainerOptions(
-            Steps: TrainCommand.Int(args, "--steps", 10_000), BatchSize: TrainCommand.Int(args, "--batch", 32),
-            LearningRate: double.Parse(CliOptions.Get(args, "--lr") ?? "1e-4", CultureInfo.InvariantCulture),
-            WarmupSteps: TrainCommand.Int(args, "--warmup", 1_000), LogEvery: TrainCommand.Int(args, "--log-every", 50),
-            SaveEvery: TrainCommand.Int(args, "--save-every", 500), Seed: TrainCommand.Int(args, "--seed", 1));
-
         var texts = inputs.SelectMany(RawTextReader.Read).Select(t => t.Text).ToList();
         var data = PretrainingData.FromTexts(texts, tokenizer, new PretrainingOptions(MaxLength: maxLength));
         Console.WriteLine($"{texts.Count:N0} files → {data.DocumentCount:N0} documents, {data.TokenCount:N0} word pieces; " +
@@ -44,7 +65,7 @@ internal static class PretrainCommand
         TorchBinding.torch.manual_seed(options.Seed);   // the initial weights
         using var model = new BertForPreTraining(config);
         Directory.CreateDirectory(outDir);
-        using var store = new RunStore(CliOptions.Get(args, "--store") ?? Path.Combine(outDir, "runs.db"));
+        using var store = new RunStore(storePath ?? Path.Combine(outDir, "runs.db"));
         long runId = store.StartRun($"pretrain-{size}", $"BERT-{Path.GetFileNameWithoutExtension(size)}", string.Join(";", inputs), config.ToJson(),
             new TrainerOptions(Epochs: 0, BatchSize: options.BatchSize, LearningRate: options.LearningRate, ClipNorm: options.ClipNorm, MaxSteps: options.Steps, Seed: options.Seed, OutputDir: outDir));
         var pretrainer = new BertPretrainer(options);
@@ -62,7 +83,7 @@ internal static class PretrainCommand
         IReadOnlyList<PretrainingLog> logs;
         try
         {
-            logs = pretrainer.Run(model, data, outDir, resume: CliOptions.Has(args, "--resume"));
+            logs = pretrainer.Run(model, data, outDir, resume: resume);
         }
         catch
         {

@@ -1,5 +1,7 @@
-using System.Globalization;
+using System.CommandLine;
 using ClinicalNer.Data;
+using ClinicalNer.Data.Readers;
+using ClinicalNer.Embeddings;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.Tagging;
@@ -10,53 +12,110 @@ using ClinicalNer.Training;
 namespace Cli.Commands;
 
 /// <summary>
-/// <c>lab train --data DIR | --train F --dev F [--test F]  --out DIR  [--model bilstm-crf] [hyper-parameters]</c>:
-/// trains a sequence tagger, keeps the best checkpoint, records the run, prints the per-type table.
+/// <c>lab train (--data DIR | --train F --dev F [--test F]) --out DIR [--model bilstm-crf] [options]</c>: trains a tagger,
+/// keeps the best checkpoint, records the run, prints the per-type table. Defaults come from the library's records
+/// (<see cref="TrainerOptions"/>, <see cref="SequenceTaggerConfig"/>, <see cref="BertTaggerConfig"/>).
 /// </summary>
 internal static class TrainCommand
 {
-    public const string Usage = """
-        usage: lab train (--data DIR | --train FILE --dev FILE [--test FILE]) --out DIR
-                 [--model bilstm-crf|bilstm-softmax|bigru-crf|bigru-attention-crf|embedding-crf]
-                 [--epochs 30] [--batch-size 32] [--lr 0.001] [--optimizer adamw|adam|sgd] [--weight-decay 0.01]
-                 [--emb 100] [--hidden 128] [--layers 1] [--dropout 0.5] [--scheme bio|bioes|bmes] [--max-length 256]
-                 [--patience 5] [--seed 1] [--clip 5] [--warmup 0.0] [--decay] [--store runs.db] [--name NAME] [--resume]
-                 [--pretrained-chars vec.txt] (word2vec text vectors; --emb must match their dimension)
-                 [--lexicon FILE ...] [--word-emb 50]   (word features from the entity-aware segmentation over these lexicons)
-                 [--bigram-min-count N] [--bigram-emb 50] (character bigram embeddings for bigrams seen N+ times)
-                 [--pretrained-bigrams vec.txt] (from lab word2vec --bigrams; --bigram-emb must match their dimension)
-                 [--dictionary TYPE=FILE ...] [--dict-emb 50] (dictionary features: B-/I-TYPE of the longest lexicon match)
-               BERT taggers: --model bert-softmax|bert-crf|bert-bilstm-crf with
-                 --bert DIR (a pretraining checkpoint or Hugging Face folder: config.json, vocab.txt, model.safetensors)
-                 or --bert-size small|tiny|base --vocab vocab.txt (random initialisation); [--head-lr 0.001] [--lstm-hidden 128]
-        """;
+    /// <summary>Pieces longer than this are cut at sentence ends (offsets kept).</summary>
+    public const int DefaultMaxLength = 256;
 
-    public static int Run(string[] args)
+    private static readonly TrainerOptions Trainer0 = new();
+    private static readonly SequenceTaggerConfig Recurrent0 = ModelPresets.RecurrentDefaults;
+    private static readonly BertTaggerConfig Bert0 = ModelPresets.BertDefaults;
+
+    // Data
+    private static readonly Option<string> Data = Options.ExistingPath("--data", "a folder of splits: train, dev (and test) files");
+    private static readonly Option<string> Train = Options.ExistingPath("--train", "training file (with --dev, instead of --data)");
+    private static readonly Option<string> Dev = Options.ExistingPath("--dev", "development file (early stopping on its strict F1)");
+    private static readonly Option<string> Test = Options.ExistingPath("--test", "test file (scored with the best-dev weights)");
+    private static readonly Option<int> MaxLength = Options.Int("--max-length", "longest piece in characters (documents are cut at sentence ends)", DefaultMaxLength, min: 2);
+    private static readonly Option<string> Scheme = Options.Choice("--scheme", "tag scheme the model predicts", "bio", "bio", "bioes", "bmes");
+    private static readonly CorpusOptions Corpus = new();
+    // Output
+    private static readonly Option<string> Out = Options.OutputFolder("--out", "output folder: best/ and last/ checkpoints, runs.db");
+    private static readonly Option<string> Store = Options.Text("--store", "the SQLite run store (default: OUT/runs.db)");
+    private static readonly Option<string> Name = Options.Text("--name", "the run's name in the store (default: the model)");
+    private static readonly Option<bool> Resume = Options.Flag("--resume", "continue from OUT/last (weights, optimizer, schedule, random state)");
+    // Model
+    private static readonly Option<string> Model = Options.Choice("--model", "the tagger", ModelPresets.Default, [.. ModelPresets.Names]);
+    private static readonly Option<double?> Dropout = Options.OptionalDouble("--dropout",
+        $"dropout (default {Recurrent0.Dropout} for the BiLSTM/BiGRU family, {Bert0.Dropout} for BERT taggers)", 0, 0.95);
+    private static readonly Option<int> Emb = Options.Int("--emb", "character embedding size", Recurrent0.CharEmbeddingDim);
+    private static readonly Option<int> Hidden = Options.Int("--hidden", "recurrent hidden size per direction", Recurrent0.HiddenSize);
+    private static readonly Option<int> Layers = Options.Int("--layers", "recurrent layers", Recurrent0.Layers);
+    private static readonly Option<string> PretrainedChars = Options.ExistingPath("--pretrained-chars", "word2vec text vectors for the characters (--emb must match)");
+    private static readonly Option<string[]> Lexicon = Options.ExistingPaths("--lexicon", "segmentation lexicon for word features (repeatable)");
+    private static readonly Option<int> WordEmb = Options.Int("--word-emb", "word embedding size (with --lexicon)", Recurrent0.WordEmbeddingDim);
+    private static readonly Option<int> BigramMinCount = Options.Int("--bigram-min-count", "character bigram features for bigrams seen this often (0: none)", 0, min: 0);
+    private static readonly Option<int> BigramEmb = Options.Int("--bigram-emb", "bigram embedding size", Recurrent0.BigramEmbeddingDim);
+    private static readonly Option<string> PretrainedBigrams = Options.ExistingPath("--pretrained-bigrams", "vectors from lab word2vec --bigrams (--bigram-emb must match)");
+    private static readonly Option<string[]> Dictionary = new("--dictionary") { Description = "TYPE=FILE: dictionary features B-/I-TYPE of the longest lexicon match (repeatable)" };
+    private static readonly Option<int> DictEmb = Options.Int("--dict-emb", "dictionary feature embedding size", Recurrent0.DictionaryEmbeddingDim);
+    private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT taggers: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors)");
+    private static readonly Option<string> BertSize = Options.Choice("--bert-size", "BERT taggers without --bert: a randomly initialised encoder of this size", "small", "small", "tiny", "base");
+    private static readonly Option<string> Vocab = Options.ExistingPath("--vocab", "BERT taggers: WordPiece vocab.txt (default: the one in --bert)");
+    private static readonly Option<double> HeadLr = Options.Double("--head-lr", "BERT taggers: learning rate of the new head", Bert0.HeadLearningRate ?? Trainer0.LearningRate, 0, minExclusive: true);
+    private static readonly Option<int> LstmHidden = Options.Int("--lstm-hidden", "BERT-BiLSTM-CRF: LSTM hidden size", Bert0.LstmHidden);
+    // Training
+    private static readonly Option<int> Epochs = Options.Int("--epochs", "epochs", Trainer0.Epochs);
+    private static readonly Option<int> BatchSize = Options.Int("--batch-size", "pieces per batch", Trainer0.BatchSize);
+    private static readonly Option<double> Lr = Options.Double("--lr", "learning rate", Trainer0.LearningRate, 0, minExclusive: true);
+    private static readonly Option<string> Optimizer = Options.Choice("--optimizer", "optimizer", Trainer0.Optimizer.ToString().ToLowerInvariant(), "adamw", "adam", "sgd");
+    private static readonly Option<double> WeightDecay = Options.Double("--weight-decay", "weight decay (not on biases and LayerNorm)", Trainer0.WeightDecay, 0);
+    private static readonly Option<double> Clip = Options.Double("--clip", "gradient norm clip (0: none)", Trainer0.ClipNorm, 0);
+    private static readonly Option<int> Patience = Options.Int("--patience", "epochs without a better dev F1 before stopping (0: never)", Trainer0.Patience, min: 0);
+    private static readonly Option<double> Warmup = Options.Double("--warmup", "share of steps with a linear warmup", Trainer0.WarmupFraction, 0, 0.99);
+    private static readonly Option<bool> Decay = Options.Flag("--decay", "linear decay of the learning rate to 0");
+    private static readonly Option<int> Seed = Options.Int("--seed", "random seed", Trainer0.Seed, min: 0);
+
+    public static Command Build()
     {
-        string outDir = CliOptions.Get(args, "--out") ?? throw new ArgumentException("--out DIR is required\n" + Usage);
-        int maxLength = Int(args, "--max-length", 256);
-        var (train, dev, test, dataset) = CorpusArguments.Splits(args, maxLength);
-        var scheme = Enum.Parse<TagScheme>(CliOptions.Get(args, "--scheme") ?? "bio", ignoreCase: true);
-        string modelName = CliOptions.Get(args, "--model") ?? "bilstm-crf";
+        Dictionary.Validators.Add(r =>
+        {
+            foreach (string spec in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                int eq = spec.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || eq == spec.Length - 1) r.AddError($"--dictionary expects TYPE=FILE, got '{spec}'");
+                else if (!File.Exists(spec[(eq + 1)..])) r.AddError($"--dictionary {spec}: no such file {spec[(eq + 1)..]}");
+            }
+        });
+        var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
+        foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
+                     PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, Bert, BertSize, Vocab, HeadLr,
+                     LstmHidden, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed })
+            command.Options.Add(o);
+        Corpus.AddTo(command);
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        string outDir = r.GetValue(Out)!;
+        var paths = DataPaths(r);
+        var splits = CorpusLoader.LoadSplits(paths, r.GetValue(MaxLength), Corpus.Read(r));
+        CorpusOptions.ReportIssues(splits.Corpora);
+        var scheme = Enum.Parse<TagScheme>(r.GetValue(Scheme)!, ignoreCase: true);
+        string modelName = r.GetValue(Model)!;
         var options = new TrainerOptions(
-            Epochs: Int(args, "--epochs", 30), BatchSize: Int(args, "--batch-size", 32), LearningRate: Dbl(args, "--lr", 1e-3),
-            Optimizer: Enum.Parse<OptimizerKind>(CliOptions.Get(args, "--optimizer") ?? "adamw", ignoreCase: true),
-            WeightDecay: Dbl(args, "--weight-decay", 0.01), ClipNorm: Dbl(args, "--clip", 5.0), Patience: Int(args, "--patience", 5),
-            WarmupFraction: Dbl(args, "--warmup", 0.0), LinearDecay: CliOptions.Has(args, "--decay"),
-            Seed: Int(args, "--seed", 1), OutputDir: outDir);
-        using INerModel model = modelName.StartsWith("bert-", StringComparison.OrdinalIgnoreCase)
-            ? BertModelFor(train, modelName, scheme, args, options.Seed)
-            : RecurrentModelFor(train, modelName, scheme, args, options.Seed);
-        Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {train.Count} / dev {dev.Count} pieces of ≤ {maxLength} characters; data {dataset}");
+            Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
+            Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
+            Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir);
+        using INerModel model = ModelPresets.IsBert(modelName)
+            ? BertModelFor(r, splits.Train, modelName, scheme, options.Seed)
+            : RecurrentModelFor(r, splits.Train, modelName, scheme, options.Seed);
+        Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {splits.Train.Count} / dev {splits.Dev.Count} pieces of ≤ {r.GetValue(MaxLength)} characters; data {splits.Dataset}");
         var trainer = new Trainer(options);
-        using var store = new RunStore(CliOptions.Get(args, "--store") ?? Path.Combine(outDir, "runs.db"));
-        long runId = store.Track(trainer, model, CliOptions.Get(args, "--name") ?? modelName, dataset, options);
-        var bar = new ConsoleProgress();
-        trainer.Progress += bar.Show;
+        Directory.CreateDirectory(outDir);
+        using var store = new RunStore(r.GetValue(Store) ?? Path.Combine(outDir, "runs.db"));
+        long runId = store.Track(trainer, model, r.GetValue(Name) ?? modelName, splits.Dataset, options);
+        trainer.Progress += new ConsoleProgress().Show;
         TrainingResult result;
         try
         {
-            result = trainer.Fit(model, train, dev, resume: CliOptions.Has(args, "--resume"));
+            result = trainer.Fit(model, splits.Train, splits.Dev, resume: r.GetValue(Resume));
         }
         catch
         {
@@ -65,122 +124,73 @@ internal static class TrainCommand
         }
         Console.WriteLine($"best dev F1 {result.BestDevF1 * 100:F2} at epoch {result.BestEpoch}{(result.StoppedEarly ? " (early stop)" : "")}; checkpoint {result.BestCheckpoint}");
         using var best = NerCheckpoint.Load(result.BestCheckpoint!);
-        store.AddScores(runId, "dev", Trainer.Evaluate(best, dev));
-        if (test is not null)
+        store.AddScores(runId, "dev", Trainer.Evaluate(best, splits.Dev));
+        if (splits.Test is not null)
         {
-            var report = Trainer.Evaluate(best, test);
+            var report = Trainer.Evaluate(best, splits.Test);
             store.AddScores(runId, "test", report);
             Console.WriteLine("test (strict):");
             Console.Write(report.ToTable().ToText());
         }
         store.FinishRun(runId, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
         Console.WriteLine($"run {runId} recorded in {store.DatabasePath}");
-        return 0;
+        return ExitCode.Ok;
     }
 
-    // The BiLSTM-CRF family: character inputs (plus word, bigram features), optional word2vec character vectors.
-    private static TaggerModel RecurrentModelFor(IReadOnlyList<Document> train, string modelName, TagScheme scheme, string[] args, int seed)
+    // --data DIR, or --train and --dev (and --test) files.
+    private static List<string> DataPaths(ParseResult r)
     {
-        var lexiconFiles = args.Select((a, i) => (a, i)).Where(x => x.a == "--lexicon" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
-        var lexicon = lexiconFiles.Count == 0 ? null
-            : lexiconFiles.SelectMany(f => ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
-        var dictionaries = DictionaryLexicons(args);
-        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries,
-            minBigramCount: Int(args, "--bigram-min-count", 0));
+        string? data = r.GetValue(Data), train = r.GetValue(Train), dev = r.GetValue(Dev), test = r.GetValue(Test);
+        if (data is not null && (train ?? dev ?? test) is not null) throw new ArgumentException("give --data DIR, or --train/--dev/--test files, not both");
+        if (data is not null) return [data];
+        if (train is null || dev is null) throw new ArgumentException("give --data DIR, or --train FILE and --dev FILE");
+        return test is null ? [train, dev] : [train, dev, test];
+    }
+
+    // The BiLSTM-CRF family: character inputs (plus word, bigram, dictionary features), optional word2vec vectors.
+    private static TaggerModel RecurrentModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed)
+    {
+        string[] lexiconFiles = r.GetValue(Lexicon) ?? [];
+        var lexicon = lexiconFiles.Length == 0 ? null : lexiconFiles.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
+        var dictionaries = LexiconReader.ReadTypedLexicons(r.GetValue(Dictionary) ?? []);
+        if (r.GetValue(PretrainedBigrams) is not null && r.GetValue(BigramMinCount) == 0)
+            throw new ArgumentException("--pretrained-bigrams needs bigram features: add --bigram-min-count N");
+        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries, minBigramCount: r.GetValue(BigramMinCount));
         if (dictionaries is not null)
             Console.WriteLine($"dictionary features: {string.Join(", ", dictionaries.Select(kv => $"{kv.Key} {kv.Value.Count():N0} terms"))}");
-        if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Count} file(s) plus the training entities; {inputs.WordCount:N0} words");
-        var config = ModelConfig(inputs, modelName, args);
-        var model = TaggerModel.Create(inputs, config, seed);
-        if (CliOptions.Get(args, "--pretrained-chars") is { } charVectors)
-            LoadVectors(charVectors, model.Tagger.CharEmbedding, inputs.Characters, "--emb", "character");
-        if (CliOptions.Get(args, "--pretrained-bigrams") is { } bigramVectors)
-            LoadVectors(bigramVectors, model.Tagger.BigramEmbedding ?? throw new ArgumentException("--pretrained-bigrams needs bigram features: add --bigram-min-count N"),
-                inputs.Bigrams!, "--bigram-emb", "bigram");
-        return model;
-    }
-
-    // --dictionary TYPE=FILE (repeatable): typed lexicons for dictionary features (B-/I-TYPE of the longest match), or null.
-    private static Dictionary<string, IEnumerable<string>>? DictionaryLexicons(string[] args)
-    {
-        var byType = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (string spec in args.Select((a, i) => (a, i)).Where(x => x.a == "--dictionary" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
+        if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Length} file(s) plus the training entities; {inputs.WordCount:N0} words");
+        var config = inputs.ModelConfig(c => ModelPresets.Recurrent(modelName, c) with
         {
-            int eq = spec.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == spec.Length - 1) throw new ArgumentException($"--dictionary expects TYPE=FILE, got '{spec}'");
-            string type = spec[..eq];
-            if (!byType.TryGetValue(type, out var terms)) byType[type] = terms = [];
-            terms.AddRange(ClinicalNer.Data.Readers.LexiconReader.ReadLexicon(spec[(eq + 1)..]).Keys);
-        }
-        return byType.Count == 0 ? null : byType.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value, StringComparer.Ordinal);
-    }
-
-    // Copies word2vec vectors into an embedding table, row by vocabulary entry.
-    private static void LoadVectors(string path, TorchBinding.Modules.Embedding table, ClinicalNer.Data.Vocabulary vocabulary, string dimensionOption, string what)
-    {
-        var w2v = ClinicalNer.Embeddings.Word2Vec.Load(path);
-        long dimension = table.weight.shape[1];
-        if (w2v.Dimension != dimension) throw new ArgumentException($"{path} has {w2v.Dimension}-d vectors but {dimensionOption} is {dimension}");
-        var (matrix, found) = w2v.MatrixFor(vocabulary);
-        using (TorchBinding.torch.no_grad()) table.weight.copy_(matrix);
-        Console.WriteLine($"pretrained {what} vectors: {found:N0} of {vocabulary.Count:N0} {what}s found in {path}");
+            CharEmbeddingDim = r.GetValue(Emb), HiddenSize = r.GetValue(Hidden), Layers = r.GetValue(Layers), Dropout = r.GetValue(Dropout) ?? c.Dropout,
+            WordEmbeddingDim = r.GetValue(WordEmb), BigramEmbeddingDim = r.GetValue(BigramEmb), DictionaryEmbeddingDim = r.GetValue(DictEmb),
+        });
+        var model = TaggerModel.Create(inputs, config, seed);
+        if (r.GetValue(PretrainedChars) is { } chars)
+            Console.WriteLine($"pretrained character vectors: {Word2Vec.Load(chars).CopyInto(model.Tagger.CharEmbedding, inputs.Characters, $"{chars} (--emb {config.CharEmbeddingDim})"):N0} of {inputs.Characters.Count:N0} found in {chars}");
+        if (r.GetValue(PretrainedBigrams) is { } bigrams)
+            Console.WriteLine($"pretrained bigram vectors: {Word2Vec.Load(bigrams).CopyInto(model.Tagger.BigramEmbedding!, inputs.Bigrams!, $"{bigrams} (--bigram-emb {config.BigramEmbeddingDim})"):N0} of {inputs.Bigrams!.Count:N0} found in {bigrams}");
+        return model;
     }
 
     // BERT taggers: the encoder from a checkpoint folder (--bert) or random (--bert-size + --vocab).
-    private static BertTaggerModel BertModelFor(IReadOnlyList<Document> train, string modelName, TagScheme scheme, string[] args, int seed)
+    private static BertTaggerModel BertModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed)
     {
-        var head = modelName.ToLowerInvariant() switch
-        {
-            "bert-softmax" => BertHead.Softmax,
-            "bert-crf" => BertHead.Crf,
-            "bert-bilstm-crf" => BertHead.BiLstmCrf,
-            _ => throw new ArgumentException($"unknown model '{modelName}'\n" + Usage),
-        };
-        string? folder = CliOptions.Get(args, "--bert");
+        string? folder = r.GetValue(Bert);
         BertConfig bert;
-        WordPieceTokenizer tokenizer;
-        string? weights = null;
+        string vocab;
         if (folder is not null)
         {
             bert = BertConfig.Load(Path.Combine(folder, BertCheckpoint.ConfigFile));
-            tokenizer = WordPieceTokenizer.FromFile(CliOptions.Get(args, "--vocab") ?? Path.Combine(folder, BertCheckpoint.VocabFile));
-            weights = folder;
+            vocab = r.GetValue(Vocab) ?? Path.Combine(folder, BertCheckpoint.VocabFile);
         }
         else
         {
-            string vocab = CliOptions.Get(args, "--vocab") ?? throw new ArgumentException("a BERT tagger needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
-            tokenizer = WordPieceTokenizer.FromFile(vocab);
-            bert = BertConfig.Preset(CliOptions.Get(args, "--bert-size") ?? "small");
+            vocab = r.GetValue(Vocab) ?? throw new ArgumentException("a BERT tagger needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
+            bert = BertConfig.Preset(r.GetValue(BertSize)!);
         }
-        var model = BertTaggerModel.Create(train, tokenizer, bert, weights, head, scheme,
-            c => c with { HeadLearningRate = Dbl(args, "--head-lr", 1e-3), LstmHidden = Int(args, "--lstm-hidden", 128), Dropout = Dbl(args, "--dropout", 0.1) }, seed);
-        Console.WriteLine(weights is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {weights}");
+        var model = BertTaggerModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, ModelPresets.BertHeadOf(modelName), scheme,
+            c => c with { HeadLearningRate = r.GetValue(HeadLr), LstmHidden = r.GetValue(LstmHidden), Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed);
+        Console.WriteLine(folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}");
         return model;
     }
-
-    private static SequenceTaggerConfig ModelConfig(TaggerInputs inputs, string name, string[] args)
-    {
-        var (encoder, decoder, heads) = name.ToLowerInvariant() switch
-        {
-            "bilstm-crf" => (EncoderKind.BiLstm, DecoderKind.Crf, 0),
-            "bilstm-softmax" or "bilstm" => (EncoderKind.BiLstm, DecoderKind.Softmax, 0),
-            "bigru-crf" => (EncoderKind.BiGru, DecoderKind.Crf, 0),
-            "bigru-attention-crf" => (EncoderKind.BiGru, DecoderKind.Crf, 4),
-            "embedding-crf" => (EncoderKind.None, DecoderKind.Crf, 0),
-            _ => throw new ArgumentException($"unknown model '{name}'\n" + Usage),
-        };
-        return inputs.ModelConfig(c => c with
-        {
-            Encoder = encoder, Decoder = decoder, AttentionHeads = heads,
-            CharEmbeddingDim = Int(args, "--emb", 100), HiddenSize = Int(args, "--hidden", 128), Layers = Int(args, "--layers", 1),
-            Dropout = Dbl(args, "--dropout", 0.5), WordEmbeddingDim = Int(args, "--word-emb", 50), BigramEmbeddingDim = Int(args, "--bigram-emb", 50),
-            DictionaryEmbeddingDim = Int(args, "--dict-emb", 50),
-        });
-    }
-
-    internal static int Int(string[] args, string name, int fallback) =>
-        CliOptions.Get(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-    internal static double Dbl(string[] args, string name, double fallback) =>
-        CliOptions.Get(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ClinicalNer.Data;
 using ClinicalNer.Data.Readers;
@@ -7,18 +8,37 @@ using ClinicalNer.Text;
 namespace Cli.Commands;
 
 /// <summary>
-/// <c>lab word2vec --input PATH [--input PATH ...] --out vec.txt [--dim 100] [--window 4] [--epochs 3] [--cbow] [--bigrams]</c>:
-/// character vectors from unlabeled text (files or folders, UTF-8 or GB18030) and/or corpora; with
-/// <c>--bigrams</c>, vectors of character bigrams (<see cref="CharacterBigrams"/>) for <c>lab train --pretrained-bigrams</c>.
+/// <c>lab word2vec --input PATH [--input PATH ...] --out vec.txt [--dim 50] [--window 4] [--epochs 3] [--cbow] [--bigrams]</c>:
+/// character vectors from unlabeled text (files or folders, UTF-8 or GB18030); with <c>--bigrams</c>, vectors of character
+/// bigrams (<see cref="CharacterBigrams"/>) for <c>lab train --pretrained-bigrams</c>. Defaults are <see cref="Word2VecOptions"/>'s.
 /// </summary>
 internal static class Word2VecCommand
 {
-    public static int Run(string[] args)
+    public static Command Build()
     {
-        string output = CliOptions.Get(args, "--out") ?? throw new ArgumentException("usage: lab word2vec --input PATH --out vec.txt [--dim 100] [--window 4] [--epochs 3] [--cbow] [--bigrams]");
-        bool bigrams = CliOptions.Has(args, "--bigrams");
-        var inputs = args.Select((a, i) => (a, i)).Where(x => x.a == "--input" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
-        if (inputs.Count == 0) throw new ArgumentException("give at least one --input PATH");
+        var d = new Word2VecOptions();
+        var inputs = Options.ExistingPaths("--input", "raw text files or folders (repeatable)", required: true);
+        var output = Options.OutputFile("--out", "the vectors, word2vec text format");
+        var dim = Options.Int("--dim", "vector size", d.Dimension);
+        var window = Options.Int("--window", "context window", d.Window);
+        var epochs = Options.Int("--epochs", "passes over the text", d.Epochs);
+        var minCount = Options.Int("--min-count", "ignore tokens seen fewer times", d.MinCount);
+        var cbow = Options.Flag("--cbow", "CBOW instead of skip-gram");
+        var bigrams = Options.Flag("--bigrams", "vectors of character bigrams instead of characters");
+        var command = new Command("word2vec", "character (or bigram) vectors from unlabeled text, word2vec text format")
+        {
+            inputs, output, dim, window, epochs, minCount, cbow, bigrams,
+        };
+        command.SetAction(r => Run(r.GetValue(inputs)!, r.GetValue(output)!, r.GetValue(bigrams), d with
+        {
+            Dimension = r.GetValue(dim), Window = r.GetValue(window), Epochs = r.GetValue(epochs), MinCount = r.GetValue(minCount),
+            Architecture = r.GetValue(cbow) ? Word2VecArchitecture.Cbow : Word2VecArchitecture.SkipGram,
+        }));
+        return command;
+    }
+
+    private static int Run(string[] inputs, string output, bool bigrams, Word2VecOptions options)
+    {
         var sentences = new List<IReadOnlyList<string>>();
         foreach (string path in inputs)
             foreach (var text in RawTextReader.Read(path))
@@ -27,16 +47,16 @@ internal static class Word2VecCommand
                     var chars = Document.SplitChars(line.Trim()).Where(c => !string.IsNullOrWhiteSpace(c)).ToList();
                     if (chars.Count > 1) sentences.Add(bigrams ? CharacterBigrams.Of(chars).ToList() : chars);
                 }
+        if (sentences.Count == 0) throw new ArgumentException($"no text of two or more characters in {string.Join(", ", inputs)}");
         Console.WriteLine($"{sentences.Count:N0} lines, {sentences.Sum(s => (long)s.Count):N0} {(bigrams ? "bigrams" : "characters")}");
-        var options = new Word2VecOptions(
-            Dimension: TrainCommand.Int(args, "--dim", 100), Window: TrainCommand.Int(args, "--window", 4), Epochs: TrainCommand.Int(args, "--epochs", 3),
-            MinCount: TrainCommand.Int(args, "--min-count", 2), Architecture: CliOptions.Has(args, "--cbow") ? Word2VecArchitecture.Cbow : Word2VecArchitecture.SkipGram);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var vectors = Word2Vec.Train(sentences, options, (epoch, fraction, loss) =>
             Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\repoch {epoch}  {fraction * 100,5:F1}%  loss {loss:F4}   ")));
         Console.Error.WriteLine();
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (folder is not null) Directory.CreateDirectory(folder);
         vectors.Save(output);
         Console.WriteLine($"{vectors.Tokens.Count:N0} vectors of {vectors.Dimension} in {clock.Elapsed.TotalSeconds:F0}s → {output}");
-        return 0;
+        return ExitCode.Ok;
     }
 }

@@ -19,6 +19,21 @@ public enum CorpusFormat
     JsonLines,
 }
 
+/// <summary>How to read a corpus: its format (detected by default), what to do with bad annotations, and the field
+/// names of a JSON-lines file.</summary>
+/// <param name="Format">The format, or <see cref="CorpusFormat.Auto"/>.</param>
+/// <param name="Policy">Repair, drop or refuse inconsistent annotations.</param>
+/// <param name="JsonLines">Field names and end convention of JSON-lines files (the defaults when null).</param>
+public sealed record CorpusReadOptions(CorpusFormat Format = CorpusFormat.Auto, RepairPolicy Policy = RepairPolicy.Repair, JsonLinesFormat? JsonLines = null);
+
+/// <summary>Training, development and (optionally) test pieces of one data set.</summary>
+/// <param name="Train">Training pieces.</param>
+/// <param name="Dev">Development pieces.</param>
+/// <param name="Test">Test pieces, or null.</param>
+/// <param name="Dataset">Where the data came from (a full path).</param>
+/// <param name="Corpora">The corpora as read (with their repaired issues).</param>
+public sealed record CorpusSplits(List<Document> Train, List<Document> Dev, List<Document>? Test, string Dataset, IReadOnlyList<Corpus> Corpora);
+
 /// <summary>Loads any supported corpus, one split per file; a directory of splits gives several.</summary>
 public static class CorpusLoader
 {
@@ -43,9 +58,15 @@ public static class CorpusLoader
     /// The corpora at <paramref name="path"/>: the file itself, a CCKS2017 original directory, a folder
     /// with final_gold_truth.csv, or a directory whose files are splits (train/dev/test first).
     /// </summary>
-    public static List<Corpus> Load(string path, CorpusFormat format = CorpusFormat.Auto, RepairPolicy policy = RepairPolicy.Repair)
+    public static List<Corpus> Load(string path, CorpusFormat format = CorpusFormat.Auto, RepairPolicy policy = RepairPolicy.Repair) =>
+        Load(path, new CorpusReadOptions(format, policy));
+
+    /// <summary>The corpora at <paramref name="path"/>, read as <paramref name="options"/> say.</summary>
+    public static List<Corpus> Load(string path, CorpusReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        var (format, policy, jsonLines) = (options.Format, options.Policy, options.JsonLines);
         if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"no such file or directory: {path}", path);
         if (format == CorpusFormat.Auto) format = Detect(path);
         if (Directory.Exists(path) && format != CorpusFormat.Ccks2017Original)
@@ -55,18 +76,48 @@ public static class CorpusLoader
             var files = Directory.EnumerateFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
                 .OrderBy(f => SplitRank(Path.GetFileName(f))).ThenBy(f => f, StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new DataFormatException(new DataIssue(path, "the directory holds no corpus files"));
-            return files.Select(f => LoadFile(f, Detect(f), policy)).ToList();
+            return files.Select(f => LoadFile(f, format == CorpusFormat.Auto ? Detect(f) : format, policy, jsonLines)).ToList();
         }
-        return [LoadFile(path, format, policy)];
+        return [LoadFile(path, format, policy, jsonLines)];
     }
 
-    private static Corpus LoadFile(string path, CorpusFormat format, RepairPolicy policy) => format switch
+    /// <summary>
+    /// Train, dev and optional test pieces: from a folder of splits (<paramref name="files"/> holds one path), or from
+    /// two or three files (train, dev[, test]); documents are cut into pieces of at most <paramref name="maxLength"/>
+    /// characters at sentence ends (offsets kept, see <see cref="Text.SentenceSplitter"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">When a folder holds fewer than two splits, or not one or 2-3 paths are given.</exception>
+    public static CorpusSplits LoadSplits(IReadOnlyList<string> files, int maxLength, CorpusReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        options ??= new CorpusReadOptions();
+        List<Corpus> corpora;
+        if (files.Count == 1)
+        {
+            corpora = Load(files[0], options);
+            if (corpora.Count < 2) throw new ArgumentException($"{files[0]} must hold at least a train and a dev split (found {corpora.Count}: {string.Join(", ", corpora.Select(c => c.Name))})");
+        }
+        else if (files.Count is 2 or 3) corpora = files.SelectMany(f => Load(f, options).Take(1)).ToList();
+        else throw new ArgumentException($"give a folder of splits, or train and dev (and test) files; got {files.Count} paths");
+        return new CorpusSplits(Pieces(corpora[0], maxLength), Pieces(corpora[1], maxLength), corpora.Count > 2 ? Pieces(corpora[2], maxLength) : null,
+            Path.GetFullPath(files[0]), corpora);
+    }
+
+    /// <summary>A corpus's documents cut into pieces of at most <paramref name="maxLength"/> characters (offsets kept).</summary>
+    public static List<Document> Pieces(Corpus corpus, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        return corpus.Documents.SelectMany(d => Text.SentenceSplitter.Split(d, maxLength)).Select(w => w.Piece).ToList();
+    }
+
+    private static Corpus LoadFile(string path, CorpusFormat format, RepairPolicy policy, JsonLinesFormat? jsonLines) => format switch
     {
         CorpusFormat.Conll => ConllReader.Read(path, policy),
         CorpusFormat.KbertTsv => KbertTsvReader.Read(path, policy),
         CorpusFormat.Ccks2017Original => Ccks2017Reader.ReadOriginal(path, policy),
         CorpusFormat.Ccks2017TestGold => Ccks2017Reader.ReadTestGold(path, policy: policy),
-        CorpusFormat.JsonLines => JsonLinesReader.Read(path, policy: policy),
+        CorpusFormat.JsonLines => JsonLinesReader.Read(path, jsonLines, policy),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "no reader for this format"),
     };
 

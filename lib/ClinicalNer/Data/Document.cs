@@ -53,6 +53,17 @@ public sealed record Document(string Id, IReadOnlyList<string> Chars, IReadOnlyL
 /// <param name="Problem">What is wrong and, where a repair was applied, what was done.</param>
 public sealed record DataIssue(string Location, string Problem)
 {
+    /// <summary>
+    /// A piece of input quoted in a message: at most <paramref name="max"/> characters (an error on a 2 MB line must not
+    /// print the line), control characters shown as spaces.
+    /// </summary>
+    public static string Quote(string? text, int max = 80)
+    {
+        text ??= "";
+        string shown = new(text.Take(max).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        return text.Length <= max ? $"'{shown}'" : $"'{shown}...' ({text.Length:N0} characters)";
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Location}: {Problem}";
 }

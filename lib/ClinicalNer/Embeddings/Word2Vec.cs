@@ -195,7 +195,7 @@ public sealed class Word2Vec
         if (!lines.MoveNext()) throw new Data.DataFormatException(new Data.DataIssue($"{path}:1", "empty file: expected 'count dimension'"));
         string[] head = lines.Current.Text.Trim().Split(' ');
         if (head.Length != 2 || !int.TryParse(head[0], CultureInfo.InvariantCulture, out int count) || !int.TryParse(head[1], CultureInfo.InvariantCulture, out int dim))
-            throw new Data.DataFormatException(new Data.DataIssue($"{path}:1", $"expected 'count dimension', got '{lines.Current.Text}'"));
+            throw new Data.DataFormatException(new Data.DataIssue($"{path}:1", $"expected 'count dimension', got {Data.DataIssue.Quote(lines.Current.Text)}"));
         var tokens = new List<string>(count);
         var vectors = new float[count * dim];
         while (lines.MoveNext())
@@ -205,11 +205,30 @@ public sealed class Word2Vec
             string[] f = line.Split(' ');
             if (f.Length != dim + 1 || tokens.Count >= count)
                 throw new Data.DataFormatException(new Data.DataIssue($"{path}:{lines.Current.Line}", tokens.Count >= count ? $"more than the {count} vectors the header announces" : $"expected a token and {dim} values, got {f.Length - 1}"));
-            for (int j = 0; j < dim; j++) vectors[tokens.Count * dim + j] = float.Parse(f[j + 1], CultureInfo.InvariantCulture);
+            for (int j = 0; j < dim; j++)
+                if (!float.TryParse(f[j + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out vectors[tokens.Count * dim + j]))
+                    throw new Data.DataFormatException(new Data.DataIssue($"{path}:{lines.Current.Line}", $"value {j + 1} of '{Data.DataIssue.Quote(f[0], 20)}' is not a number: {Data.DataIssue.Quote(f[j + 1], 20)}"));
             tokens.Add(f[0]);
         }
         if (tokens.Count != count) throw new Data.DataFormatException(new Data.DataIssue(path, $"the header announces {count} vectors, the file has {tokens.Count}"));
         return new Word2Vec(tokens, vectors, dim);
+    }
+
+    /// <summary>
+    /// Copies the vectors of <paramref name="vocabulary"/>'s tokens into an embedding table (rows without a vector keep
+    /// U(-0.25, 0.25), the padding row zero; see <see cref="MatrixFor"/>) and returns how many were found.
+    /// </summary>
+    /// <exception cref="ArgumentException">When the table's width is not the vectors' dimension (both named).</exception>
+    public int CopyInto(TorchBinding.Modules.Embedding table, Data.Vocabulary vocabulary, string source = "the vectors")
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        long width = table.weight.shape[1];
+        if (width != Dimension) throw new ArgumentException($"{source} has {Dimension}-d vectors but the embedding is {width}-d");
+        if (table.weight.shape[0] != vocabulary.Count) throw new ArgumentException($"the embedding has {table.weight.shape[0]} rows for a vocabulary of {vocabulary.Count}");
+        var (matrix, found) = MatrixFor(vocabulary);
+        using (no_grad()) table.weight.copy_(matrix);
+        matrix.Dispose();
+        return found;
     }
 
     /// <summary>

@@ -153,13 +153,12 @@ public sealed class BertPretrainer
 
     private (long Step, Random Rng) Restore(BertForPreTraining model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir, List<PretrainingLog> logs)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, StateFile)));
-        var root = doc.RootElement;
-        long step = root.GetProperty("Step").GetInt64();
-        logs.AddRange(root.GetProperty("Logs").Deserialize<List<PretrainingLog>>() ?? []);
+        var (step, optimizerSteps, saved) = CheckpointFolder.ReadJson(Path.Combine(dir, StateFile), root =>
+            (root.GetProperty("Step").GetInt64(), root.GetProperty("OptimizerSteps").GetInt64(), root.GetProperty("Logs").Deserialize<List<PretrainingLog>>() ?? []));
+        logs.AddRange(saved);
         using var scope = NewDisposeScope();
         BertCheckpoint.LoadPretraining(model, dir);
-        TrainingState.RestoreOptimizer(optimizer, root.GetProperty("OptimizerSteps").GetInt64(), schedule, step, Path.Combine(dir, OptimizerFile));
+        TrainingState.RestoreOptimizer(optimizer, optimizerSteps, schedule, step, Path.Combine(dir, OptimizerFile));
         return (step, SamplerAt(step));
     }
 }

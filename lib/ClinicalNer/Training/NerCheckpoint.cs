@@ -17,6 +17,8 @@ public static class NerCheckpoint
     public static INerModel Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        directory = CheckpointFolder.Resolve(directory);
+        if (File.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint {directory} is a file; a checkpoint is a folder (best/ or last/ of a training run)");
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint folder {directory} does not exist");
         return BertTaggerModel.IsCheckpoint(directory) ? BertTaggerModel.Load(directory) : TaggerModel.Load(directory);
     }

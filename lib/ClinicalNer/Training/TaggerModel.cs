@@ -90,7 +90,7 @@ public sealed class TaggerModel : INerModel
     public static TaggerModel Load(string directory)
     {
         NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, InputsFile);
-        var config = SequenceTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)));
+        var config = SequenceTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
         var model = new TaggerModel(new SequenceTagger(config), TaggerInputs.Load(Path.Combine(directory, InputsFile)));
         model.LoadWeights(directory);
         return model;

@@ -56,8 +56,9 @@ public sealed class Trainer
 
         // 2. State, possibly resumed.
         var state = new RunState();
-        if (resume && options.OutputDir is not null && File.Exists(Path.Combine(options.OutputDir, LastDir, StateFile)))
-            state = Restore(model, optimizer, schedule, Path.Combine(options.OutputDir, LastDir));
+        string? lastDir = options.OutputDir is null ? null : CheckpointFolder.Resolve(Path.Combine(options.OutputDir, LastDir));
+        if (resume && lastDir is not null && File.Exists(Path.Combine(lastDir, StateFile)))
+            state = Restore(model, optimizer, schedule, lastDir);
         else manual_seed(options.Seed);
 
         // 3. Epochs.
@@ -106,7 +107,7 @@ public sealed class Trainer
                 state.BestF1 = report.Micro.F1;
                 state.BestEpoch = epoch;
                 state.SinceBest = 0;
-                if (options.OutputDir is not null) model.Save(Path.Combine(options.OutputDir, BestDir));
+                if (options.OutputDir is not null) CheckpointFolder.Replace(Path.Combine(options.OutputDir, BestDir), model.Save);
             }
             else state.SinceBest++;
             stoppedEarly = options.Patience > 0 && state.SinceBest >= options.Patience;
@@ -139,19 +140,17 @@ public sealed class Trainer
         public List<EpochRecord> History { get; set; } = [];
     }
 
-    private static void SaveLast(INerModel model, optim.Optimizer optimizer, RunState state, string dir)
+    private static void SaveLast(INerModel model, optim.Optimizer optimizer, RunState state, string dir) => CheckpointFolder.Replace(dir, folder =>
     {
-        model.Save(dir);
-        TrainingState.SaveOptimizer(optimizer, Path.Combine(dir, OptimizerFile));
-        TrainingState.WriteAtomically(Path.Combine(dir, StateFile), JsonSerializer.Serialize(
+        model.Save(folder);
+        TrainingState.SaveOptimizer(optimizer, Path.Combine(folder, OptimizerFile));
+        File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(
             new { state.Epoch, state.Step, state.BestF1, state.BestEpoch, state.SinceBest, state.History, OptimizerSteps = optimizer.StepCount }));
-    }
+    });
 
     private static RunState Restore(INerModel model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, StateFile)));
-        var root = doc.RootElement;
-        var state = new RunState
+        var (state, optimizerSteps) = CheckpointFolder.ReadJson(Path.Combine(dir, StateFile), root => (new RunState
         {
             Epoch = root.GetProperty("Epoch").GetInt32(),
             Step = root.GetProperty("Step").GetInt64(),
@@ -159,9 +158,9 @@ public sealed class Trainer
             BestEpoch = root.GetProperty("BestEpoch").GetInt32(),
             SinceBest = root.GetProperty("SinceBest").GetInt32(),
             History = root.GetProperty("History").Deserialize<List<EpochRecord>>() ?? [],
-        };
+        }, root.GetProperty("OptimizerSteps").GetInt64()));
         model.LoadWeights(dir);
-        TrainingState.RestoreOptimizer(optimizer, root.GetProperty("OptimizerSteps").GetInt64(), schedule, state.Step, Path.Combine(dir, OptimizerFile));
+        TrainingState.RestoreOptimizer(optimizer, optimizerSteps, schedule, state.Step, Path.Combine(dir, OptimizerFile));
         return state;
     }
 }

@@ -130,6 +130,7 @@ public static partial class torch
                 {
                     if (prop.Name == "__metadata__")
                     {
+                        if (prop.Value.ValueKind != JsonValueKind.Object) throw Corrupt(path, $"__metadata__ is a {prop.Value.ValueKind.ToString().ToLowerInvariant()}, expected an object of strings");
                         foreach (JsonProperty m in prop.Value.EnumerateObject()) metadata[m.Name] = m.Value.ToString();
                         continue;
                     }
@@ -146,10 +147,11 @@ public static partial class torch
             if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("dtype", out JsonElement dt) || !v.TryGetProperty("shape", out JsonElement sh)
                 || !v.TryGetProperty("data_offsets", out JsonElement off))
                 throw Corrupt(path, $"tensor '{name}' needs dtype, shape and data_offsets");
-            if (!DTypes.TryGetValue(dt.GetString() ?? "", out ScalarType dtype))
-                throw Corrupt(path, $"tensor '{name}' has unsupported dtype '{dt}' (supported: {string.Join(", ", DTypes.Keys)})");
-            long[] shape = sh.EnumerateArray().Select(x => x.GetInt64()).ToArray();
-            long[] offsets = off.EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            if (dt.ValueKind != JsonValueKind.String || !DTypes.TryGetValue(dt.GetString()!, out ScalarType dtype))
+                throw Corrupt(path, $"tensor '{name}' has unsupported dtype {dt.GetRawText()} (supported: {string.Join(", ", DTypes.Keys)})");
+            long[] shape = Integers(sh, path, name, "shape");
+            long[] offsets = Integers(off, path, name, "data_offsets");
+            if (shape.Any(d => d < 0)) throw Corrupt(path, $"tensor '{name}' has a negative dimension in its shape [{string.Join(", ", shape)}]");
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
                 throw Corrupt(path, $"tensor '{name}' has invalid data_offsets [{string.Join(", ", offsets)}]");
             if (offsets[1] > dataLength)
@@ -159,6 +161,14 @@ public static partial class torch
             if (offsets[1] - offsets[0] != expected)
                 throw Corrupt(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dt} needs {expected} bytes, its offsets span {offsets[1] - offsets[0]}");
             return new Entry(name, dtype, shape, offsets[0], offsets[1]);
+        }
+
+        // A list of non-negative integers (shape, data_offsets), or a corrupt-file error naming the tensor and field.
+        private static long[] Integers(JsonElement list, string path, string name, string field)
+        {
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number || !x.TryGetInt64(out _)))
+                throw Corrupt(path, $"tensor '{name}' has {field} {(list.GetRawText().Length > 60 ? list.GetRawText()[..60] + "..." : list.GetRawText())}, expected a list of integers");
+            return list.EnumerateArray().Select(x => x.GetInt64()).ToArray();
         }
 
         private static unsafe void ReadInto(FileStream stream, Tensor t, long bytes, string path, string name)

@@ -94,7 +94,7 @@ public static class Ccks2017Reader
             {
                 string[] parts = item.Split(' ');
                 if (parts.Length < 4 || !int.TryParse(parts[^3], CultureInfo.InvariantCulture, out int s) || !int.TryParse(parts[^2], CultureInfo.InvariantCulture, out int e))
-                    throw new DataFormatException(new DataIssue(where, $"expected 'entity start end type', got '{item}'"));
+                    throw new DataFormatException(new DataIssue(where, $"expected 'entity start end type', got {DataIssue.Quote(item)}"));
                 AddSpan(spans, string.Join(' ', parts[..^3]), s, e, parts[^1], text, where, policy, issues);
             }
             documents.Add(Document.Create($"{section}-{rid}", text, spans, textFile));
@@ -117,7 +117,7 @@ public static class Ccks2017Reader
             if (line.Trim().Length == 0) continue;
             string[] f = line.Split('\t');
             if (f.Length != 4 || !int.TryParse(f[1], CultureInfo.InvariantCulture, out int s) || !int.TryParse(f[2], CultureInfo.InvariantCulture, out int e))
-                throw new DataFormatException(new DataIssue($"{where}:{lineNo}", $"expected 'entity<TAB>start<TAB>end<TAB>type', got '{line}'"));
+                throw new DataFormatException(new DataIssue($"{where}:{lineNo}", $"expected 'entity<TAB>start<TAB>end<TAB>type', got {DataIssue.Quote(line)}"));
             AddSpan(spans, f[0], s, e, f[3].Trim(), text, $"{where}:{lineNo}", policy, issues);
         }
         return spans;

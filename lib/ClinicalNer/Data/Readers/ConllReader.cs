@@ -29,7 +29,7 @@ public static class ConllReader
             }
             int sep = FindSeparator(line);
             if (sep < 0 || line[(sep + 1)..].Trim().Length == 0)
-                throw new DataFormatException(new DataIssue($"{path}:{lineNo}", $"expected 'char TAG' (space, tab or comma separated), got '{line}'"));
+                throw new DataFormatException(new DataIssue($"{path}:{lineNo}", $"expected 'char TAG' (space, tab or comma separated), got {DataIssue.Quote(line)}"));
             chars.Add(line[..sep]);
             tags.Add(line[(sep + 1)..].Trim());
             lines.Add(lineNo);

@@ -29,24 +29,29 @@ public static class JsonLinesReader
             string where = $"{path}:{lineNo}";
             JsonDocument json;
             try { json = JsonDocument.Parse(line); }
-            catch (JsonException ex) { throw new DataFormatException(new DataIssue(where, "invalid JSON: " + ex.Message)); }
+            catch (JsonException ex) { throw new DataFormatException(new DataIssue(where, $"invalid JSON ({ex.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.')}): {DataIssue.Quote(line)}")); }
             using (json)
             {
                 JsonElement root = json.RootElement;
-                string text = Field(root, format.TextField, where).GetString() ?? "";
+                if (root.ValueKind != JsonValueKind.Object) throw Wrong(where, "the line", root, "an object");
+                string text = Text(Field(root, format.TextField, where), format.TextField, where);
                 string id = format.IdField is not null && root.TryGetProperty(format.IdField, out JsonElement idEl) ? idEl.ToString() : $"{Path.GetFileName(path)}:{lineNo}";
+                JsonElement entities = Field(root, format.EntitiesField, where);
+                if (entities.ValueKind != JsonValueKind.Array) throw Wrong(where, $"'{format.EntitiesField}'", entities, "a list of entities");
                 var spans = new List<EntitySpan>();
                 int k = 0;
-                foreach (JsonElement e in Field(root, format.EntitiesField, where).EnumerateArray())
+                foreach (JsonElement e in entities.EnumerateArray())
                 {
                     k++;
                     string at = $"{where} (entity {k})";
-                    int start = Field(e, format.StartField, at).GetInt32();
-                    int end = Field(e, format.EndField, at).GetInt32() + (format.EndInclusive ? 1 : 0);
-                    string type = Field(e, format.TypeField, at).GetString() ?? "";
+                    if (e.ValueKind != JsonValueKind.Object) throw Wrong(at, "the entity", e, "an object");
+                    int start = Offset(Field(e, format.StartField, at), format.StartField, at);
+                    int end = Offset(Field(e, format.EndField, at), format.EndField, at) + (format.EndInclusive ? 1 : 0);
+                    string type = Text(Field(e, format.TypeField, at), format.TypeField, at);
                     if (start < 0 || end > text.Length || start >= end)
                     {
-                        var issue = new DataIssue(at, $"span [{start}, {end}) lies outside a text of {text.Length} characters; dropped");
+                        var issue = new DataIssue(at, $"span [{start}, {end}) lies outside a text of {text.Length} characters" +
+                            (format.EndInclusive ? "" : " (is the end inclusive? see --end-inclusive)") + "; dropped");
                         if (policy == RepairPolicy.Strict) throw new DataFormatException(issue);
                         issues.Add(issue);
                         continue;
@@ -60,6 +65,26 @@ public static class JsonLinesReader
     }
 
     private static JsonElement Field(JsonElement obj, string name, string where) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement v) ? v
-        : throw new DataFormatException(new DataIssue(where, $"missing field '{name}'"));
+        obj.TryGetProperty(name, out JsonElement v) ? v
+        : throw new DataFormatException(new DataIssue(where, $"missing field '{name}' (fields: {string.Join(", ", obj.EnumerateObject().Select(p => p.Name).Take(10))})"));
+
+    private static string Text(JsonElement value, string name, string where) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Wrong(where, $"'{name}'", value, "a string");
+
+    private static int Offset(JsonElement value, string name, string where) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int n) ? n : throw Wrong(where, $"'{name}'", value, "an integer offset");
+
+    // "'start' is a string ("3"), expected an integer offset": the kind found, a short quote of it, the kind expected.
+    private static DataFormatException Wrong(string where, string what, JsonElement found, string expected) =>
+        new(new DataIssue(where, $"{what} is {Kind(found)} ({DataIssue.Quote(found.GetRawText(), 40)}), expected {expected}"));
+
+    private static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 }

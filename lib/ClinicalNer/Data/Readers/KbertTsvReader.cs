@@ -21,7 +21,7 @@ public static class KbertTsvReader
             string where = $"{path}:{lineNo}";
             if (header)
             {
-                if (line.Trim() != "text_a\tlabel") throw new DataFormatException(new DataIssue(where, $"expected the header 'text_a<TAB>label', got '{line}'"));
+                if (line.Trim() != "text_a\tlabel") throw new DataFormatException(new DataIssue(where, $"expected the header 'text_a<TAB>label', got {DataIssue.Quote(line)}"));
                 header = false;
                 continue;
             }

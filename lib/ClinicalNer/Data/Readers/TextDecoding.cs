@@ -12,6 +12,16 @@ public static class TextDecoding
 
     static TextDecoding() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
+    /// <summary>
+    /// Raised (with the file named) when a file decodes as GB18030 but reads like another single-byte encoding: more
+    /// than <see cref="RareShareForWarning"/> of its non-ASCII characters fall outside GB2312's characters and
+    /// punctuation, as Latin-1 accented letters followed by ASCII letters do. The CLI prints it as a warning.
+    /// </summary>
+    public static event Action<string>? Warning;
+
+    /// <summary>The share of rare characters above which a GB18030 decoding is reported as suspicious.</summary>
+    public const double RareShareForWarning = 0.3;
+
     /// <summary>GB18030, strict (invalid byte sequences throw).</summary>
     public static Encoding Gb18030 { get; } = GetGb18030();
 
@@ -43,7 +53,12 @@ public static class TextDecoding
         {
             try
             {
-                return (Gb18030.GetString(bytes), "GB18030");
+                string text = Gb18030.GetString(bytes);
+                double rare = RareShare(text);
+                if (rare > RareShareForWarning)
+                    Warning?.Invoke($"{where}: decoded as GB18030, but {rare:P0} of its non-ASCII characters are rare outside GB2312: " +
+                                    "is it Latin-1 or another encoding? Convert it to UTF-8 to be sure");
+                return (text, "GB18030");
             }
             catch (DecoderFallbackException)
             {
@@ -70,6 +85,29 @@ public static class TextDecoding
             if (i < text.Length || end > start) yield return (lineNo, text[start..end]);
             start = i + 1;
         }
+    }
+
+    /// <summary>
+    /// The share of non-ASCII characters of <paramref name="text"/> whose GB18030 bytes lie outside GB2312 (two-byte
+    /// codes with a lead byte in A1-A9 or B0-F7 and a trail byte in A1-FE): Chinese text is almost all GB2312, while
+    /// Latin-1 read as GB18030 pairs an accented letter with the next byte into rare GBK characters.
+    /// </summary>
+    public static double RareShare(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int nonAscii = 0, rare = 0;
+        Span<byte> buffer = stackalloc byte[8];
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] < 0x80) continue;
+            int length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
+            nonAscii++;
+            int n = Gb18030.GetBytes(text.AsSpan(i, length), buffer);
+            bool common = n == 2 && ((buffer[0] >= 0xA1 && buffer[0] <= 0xA9) || (buffer[0] >= 0xB0 && buffer[0] <= 0xF7)) && buffer[1] >= 0xA1 && buffer[1] <= 0xFE;
+            if (!common) rare++;
+            i += length - 1;
+        }
+        return nonAscii == 0 ? 0 : (double)rare / nonAscii;
     }
 
     private static int LineOf(byte[] bytes, int offset)

@@ -80,15 +80,36 @@ public sealed record SequenceTaggerConfig(
 
     /// <summary>Parses a config written by <see cref="ToJson"/>.</summary>
     /// <exception cref="InvalidDataException">For JSON that is not a tagger config.</exception>
-    public static SequenceTaggerConfig FromJson(string json)
+    public static SequenceTaggerConfig FromJson(string json, string source = "tagger.json")
     {
+        SequenceTaggerConfig config;
         try
         {
-            return JsonSerializer.Deserialize<SequenceTaggerConfig>(json, Json) ?? throw new InvalidDataException("empty tagger config");
+            config = JsonSerializer.Deserialize<SequenceTaggerConfig>(json, Json) ?? throw new InvalidDataException($"{source}: empty tagger config");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException("not a sequence tagger config: " + ex.Message, ex);
+            throw new InvalidDataException($"{source}: not a sequence tagger config: {ex.Message.Split(" Path:")[0]}", ex);
         }
+        config.Validate(source);
+        return config;
+    }
+
+    /// <summary>Checks that the sizes make a model (a hand-edited or truncated config names its field).</summary>
+    /// <exception cref="InvalidDataException">At the first field out of range.</exception>
+    public void Validate(string source = "tagger config")
+    {
+        void Require(bool ok, string problem)
+        {
+            if (!ok) throw new InvalidDataException($"{source}: {problem}");
+        }
+        Require(CharVocabularySize >= 2, $"CharVocabularySize is {CharVocabularySize}; a tagger needs at least padding and one character (missing field?)");
+        Require(Labels is { Count: > 0 }, "Labels is missing or empty");
+        Require(CharEmbeddingDim >= 1, $"CharEmbeddingDim is {CharEmbeddingDim}, expected at least 1");
+        Require(WordVocabularySize >= 0 && BigramVocabularySize >= 0 && DictionaryLabelCount >= 0, "a vocabulary size is negative");
+        Require(Encoder == EncoderKind.None || HiddenSize >= 1, $"HiddenSize is {HiddenSize}, expected at least 1");
+        Require(Layers >= 1, $"Layers is {Layers}, expected at least 1");
+        Require(AttentionHeads >= 0, $"AttentionHeads is {AttentionHeads}, expected 0 or more");
+        Require(Dropout is >= 0 and < 1, $"Dropout is {Dropout}, expected [0, 1)");
     }
 }

@@ -165,7 +165,9 @@ public sealed class TaggerInputs
     {
         Saved s;
         try { s = JsonSerializer.Deserialize<Saved>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty"); }
-        catch (JsonException ex) { throw new InvalidDataException($"{path}: not tagger inputs: {ex.Message}", ex); }
+        catch (JsonException ex) { throw new InvalidDataException($"{path}: not tagger inputs: {ex.Message.Split(" Path:")[0]}", ex); }
+        if (s.Chars is null || s.Labels is null || s.Scheme is null || !Enum.TryParse<TagScheme>(s.Scheme, out _))
+            throw new InvalidDataException($"{path}: not tagger inputs (needs Chars, Labels and a Scheme of {string.Join(", ", Enum.GetNames<TagScheme>())})");
         return new TaggerInputs(Vocabulary.Of(s.Chars), Vocabulary.Of(s.Labels), Enum.Parse<TagScheme>(s.Scheme),
             s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons, s.Bigrams is null ? null : Vocabulary.Of(s.Bigrams));
     }
