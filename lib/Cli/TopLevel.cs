@@ -29,7 +29,7 @@ internal static class TopLevel
         {
             Exception shown = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
             bool input = IsInputError(shown);
-            Console.Error.WriteLine($"{command}: {(input ? "" : "failed: ")}{FirstLine(shown.Message)}");
+            Console.Error.WriteLine($"{command}: {(input ? "" : "failed: ")}{Shorten(shown.Message)}");
             if (parsed.GetValue(verbose)) Console.Error.WriteLine(shown.ToString());
             return input ? ExitCode.Usage : ExitCode.Failed;
         }
@@ -48,10 +48,13 @@ internal static class TopLevel
         return names;
     }
 
-    // A message of one line and bounded length (an exception may quote a whole input line).
-    private static string FirstLine(string message)
+    // A message of at most four lines of bounded length (an exception may quote a whole input line or list every
+    // mismatched tensor).
+    private static string Shorten(string message)
     {
-        string line = message.Split('\n')[0].TrimEnd('\r');
-        return line.Length <= 300 ? line : line[..300] + "...";
+        var lines = message.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
+        var shown = lines.Take(4).Select(l => l.Length <= 300 ? l : l[..300] + "...").ToList();
+        if (lines.Count > 4) shown.Add($"  ... and {lines.Count - 4} more lines (--verbose shows all)");
+        return string.Join(Environment.NewLine, shown);
     }
 }

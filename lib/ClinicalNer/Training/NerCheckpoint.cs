@@ -34,7 +34,15 @@ public static class NerCheckpoint
     public static void LoadWeights(nn.Module module, string directory)
     {
         using var scope = NewDisposeScope();
-        module.load_state_dict(safetensors.load(Path.Combine(directory, WeightsFile)));
+        string path = Path.Combine(directory, WeightsFile);
+        try
+        {
+            module.load_state_dict(safetensors.load(path));
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{path} does not fit the model its config describes: {e.Message}", e);
+        }
     }
 
     /// <exception cref="FileNotFoundException">When one of <paramref name="files"/> is not in <paramref name="directory"/> (named).</exception>

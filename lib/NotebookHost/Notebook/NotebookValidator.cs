@@ -28,7 +28,13 @@ public static class NotebookValidator
             if (cell["id"] is not JsonValue idv || !idv.TryGetValue(out string? id) || id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 throw new NotebookFormatException($"{where}: every cell needs an id of 1-64 letters, digits, '-' or '_' (nbformat 4.5)");
             if (!ids.Add(id)) throw new NotebookFormatException($"{where}: duplicate cell id '{id}'");
-            if (cell["source"] is not (JsonValue or JsonArray)) throw new NotebookFormatException($"{where} ({id}): source must be a string or a list of strings");
+            bool textSource = cell["source"] switch
+            {
+                JsonValue single => single.GetValueKind() == System.Text.Json.JsonValueKind.String,
+                JsonArray lines => lines.All(l => l is JsonValue lv && lv.GetValueKind() == System.Text.Json.JsonValueKind.String),
+                _ => false,
+            };
+            if (!textSource) throw new NotebookFormatException($"{where} ({id}): source must be a string or a list of strings");
             if (cell["metadata"] is not JsonObject) throw new NotebookFormatException($"{where} ({id}): metadata must be an object");
             if (type != "code") continue;
             if (cell["outputs"] is not JsonArray outputs) throw new NotebookFormatException($"{where} ({id}): a code cell needs an outputs array");

@@ -69,6 +69,32 @@ def inject_parameters(nb, parameters):
     nb.metadata["papermill"] = {"parameters": dict(parameters)}
 
 
+def json_kind(value):
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}.get(type(value), "null")
+
+
+def describe_invalid(nb, error):
+    """nbformat's schema error as the cell and field it is about ("cell 3 [a1]: 'source' is a number, expected ...")."""
+    path = list(getattr(error, "absolute_path", []))
+    if not path and (m := re.search(r"cells\[(\d+)\]", str(getattr(error, "message", error)))):
+        path = ["cells", int(m.group(1))]  # nbformat's own validator names the cell only in its message
+    if len(path) >= 2 and path[0] == "cells" and isinstance(path[1], int) and path[1] < len(nb.get("cells", [])):
+        cell = nb["cells"][path[1]]
+        where = f"cell {path[1] + 1} [{cell.get('id', '?') if isinstance(cell, dict) else '?'}]"
+        if not isinstance(cell, dict):
+            return f"{where} is {json_kind(cell)}, expected an object"
+        expected = {"source": "a string or a list of strings", "metadata": "an object", "outputs": "a list", "id": "a string", "cell_type": "a string"}
+        for field, what in expected.items():
+            value = cell.get(field)
+            ok = {"source": isinstance(value, str) or (isinstance(value, list) and all(isinstance(x, str) for x in value)),
+                  "metadata": isinstance(value, dict), "outputs": isinstance(value, list), "id": isinstance(value, str),
+                  "cell_type": isinstance(value, str)}[field]
+            if field in cell and not ok:
+                return f"{where}: '{field}' is {json_kind(value)}, expected {what}"
+        return f"{where}: {error.message[:200]}"
+    return f"{'/'.join(map(str, path)) or 'the notebook'}: {error.message[:200]}"
+
+
 def normalise_outputs(nb):
     """JSON MIME types as objects (the kernel sends its +json types as strings), no stale kernel bootstrap."""
     for cell in nb.cells:
@@ -173,8 +199,11 @@ def main(argv):
         nb = nbformat.read(args.notebook, as_version=4)
         nbformat.validate(nb)
         inject_parameters(nb, parameters)
-    except (ValueError, nbformat.ValidationError, json.JSONDecodeError) as e:
-        log(f"{args.notebook}: {str(e).splitlines()[0][:300]}")
+    except nbformat.ValidationError as e:
+        log(f"{args.notebook}: not a valid notebook: {describe_invalid(nb, e)}")
+        return 2
+    except (ValueError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        log(f"{args.notebook}: {str(e).splitlines()[0][:200]}")
         return 2
     kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name") or DEFAULT_KERNEL
     client = LabClient(nb, kernel_name=kernel, timeout=args.timeout, startup_timeout=args.startup_timeout,

@@ -76,7 +76,7 @@ public static class JsonLinesReader
 
     // "'start' is a string ("3"), expected an integer offset": the kind found, a short quote of it, the kind expected.
     private static DataFormatException Wrong(string where, string what, JsonElement found, string expected) =>
-        new(new DataIssue(where, $"{what} is {Kind(found)} ({DataIssue.Quote(found.GetRawText(), 40)}), expected {expected}"));
+        new(new DataIssue(where, $"{what} is {Kind(found)} ({DataIssue.Quote(found.GetRawText(), 40).Trim('\'')}), expected {expected}"));
 
     private static string Kind(JsonElement e) => e.ValueKind switch
     {

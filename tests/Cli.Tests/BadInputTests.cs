@@ -1,0 +1,287 @@
+using System.Text;
+
+namespace Cli.Tests;
+
+/// <summary>A tiny checkpoint trained once by <c>lab train</c> on the bundled sample, copied by tests that break it.</summary>
+public sealed class TrainedCheckpoint : IDisposable
+{
+    public string Folder { get; } = Directory.CreateTempSubdirectory("lab-checkpoint").FullName;
+
+    public TrainedCheckpoint()
+    {
+        var r = Lab.Run("train", "--data", Path.Combine(Lab.Root, "data", "sample"), "--out", Folder, "--epochs", "2", "--emb", "8", "--hidden", "8", "--batch-size", "64");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+    }
+
+    /// <summary>A copy of best/ (or of the whole run with <paramref name="whole"/>) to break.</summary>
+    public string Copy(string into, bool whole = false)
+    {
+        string source = whole ? Folder : Path.Combine(Folder, "best");
+        foreach (string f in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(into, Path.GetRelativePath(source, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+        return into;
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
+
+/// <summary>
+/// Malformed corpora, checkpoints, state files, notebooks and arguments: each gives exit code 2 and one message naming
+/// the input, never an exception type or a stack trace.
+/// </summary>
+public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<TrainedCheckpoint>, IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-bad-input").FullName;
+    private static string Sample => Path.Combine(Lab.Root, "data", "sample");
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private string Write(string name, string text, Encoding? encoding = null)
+    {
+        string path = Path.Combine(dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text, encoding ?? new UTF8Encoding(false));
+        return path;
+    }
+
+    private string WriteBytes(string name, byte[] bytes)
+    {
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    // ---- arguments ----
+
+    [Theory]
+    [InlineData("--lr", "--lr", "abc")]
+    [InlineData("--batch-size", "--batch-size", "0")]
+    [InlineData("--epochs", "--epochs", "-1")]
+    [InlineData("--dropout", "--dropout", "1.5")]
+    [InlineData("'--text-fieldz'", "--text-fieldz", "x")]
+    [InlineData("bilstm-crf", "--model", "nope")]
+    [InlineData("TYPE=FILE", "--dictionary", "BODY")]
+    public void Bad_values_and_unknown_options_name_the_option(string mustName, string option, string value)
+    {
+        Lab.UsageError(mustName, "train", "--data", Sample, "--out", Path.Combine(dir, "out"), option, value);
+    }
+
+    [Fact]
+    public void Missing_options_commands_and_values_are_usage_errors()
+    {
+        Lab.UsageError("--checkpoint", "eval", "--data", Sample);
+        Lab.UsageError("'frob'", "frob");
+        Lab.UsageError("--out", "train", "--data", Sample, "--out");
+        Lab.UsageError("--train FILE and --dev FILE", "train", "--out", Path.Combine(dir, "o"));
+        Lab.UsageError("not both", "train", "--data", Sample, "--train", Path.Combine(Sample, "train.txt"), "--out", Path.Combine(dir, "o"));
+        Lab.UsageError("no such file or folder", "data", "stats", Path.Combine(dir, "missing.txt"));
+    }
+
+    [Fact]
+    public void An_output_folder_that_is_a_file_is_refused_before_anything_runs()
+    {
+        string file = Write("taken", "x");
+        Lab.UsageError($"--out {file}: a file is there", "train", "--data", Sample, "--out", file);
+        Assert.Equal("x", File.ReadAllText(file));
+        Lab.UsageError("a folder is there", "word2vec", "--input", Path.Combine(Sample, "train.txt"), "--out", dir);
+    }
+
+    [Fact]
+    public void Every_command_documents_its_options()
+    {
+        foreach (string[] command in new[] { new[] { "train" }, ["eval"], ["predict"], ["data", "stats"], ["word2vec"], ["pretrain"], ["run"], ["demo"], ["info"], ["bench", "ops"] })
+        {
+            var r = Lab.Run([.. command, "--help"]);
+            Assert.True(r.ExitCode == 0, string.Join(' ', command) + ": " + r.Stderr);
+            Assert.Contains("Usage:", r.Stdout, StringComparison.Ordinal);
+        }
+        string train = Lab.Run("train", "--help").Stdout;
+        foreach (string option in new[] { "--epochs", "--batch-size", "--lr", "--dropout", "--format", "--text-field", "--end-inclusive", "--pretrained-chars", "--bert" })
+            Assert.Contains(option, train, StringComparison.Ordinal);
+        Assert.Matches(@"--epochs <epochs>\s+epochs \[default: 30\]", train); // TrainerOptions' default
+    }
+
+    // ---- corpora ----
+
+    [Theory]
+    [InlineData("{\"text\": \"头痛\", \"entities\": {\"start\": 0}}", "'entities' is an object")]
+    [InlineData("{\"text\": \"头痛\", \"entities\": [{\"start\": \"0\", \"end\": 1, \"type\": \"BODY\"}]}", "'start' is a string (\"0\"), expected an integer offset")]
+    [InlineData("{\"text\": 42, \"entities\": []}", "'text' is a number (42), expected a string")]
+    [InlineData("[1, 2]", "the line is a list")]
+    [InlineData("{\"text\": \"头痛\"}", "missing field 'entities'")]
+    [InlineData("{\"text\": \"头痛\", \"entities\": [5]}", "the entity is a number")]
+    public void Json_lines_of_the_wrong_kind_name_file_line_and_field(string line, string expected)
+    {
+        string path = Write("bad.jsonl", "{\"text\": \"好\", \"entities\": []}\n" + line + "\n");
+        Lab.UsageError($"bad.jsonl:2", "data", "stats", path);
+        Lab.UsageError(expected, "data", "stats", path);
+    }
+
+    [Fact]
+    public void Errors_on_huge_lines_quote_at_most_80_characters()
+    {
+        string huge = new('x', 2_000_000);
+        foreach (string path in new[] { Write("huge.jsonl", "{\"text\": \"" + huge + "\n"), Write("huge.txt", "头 O\n" + huge + "\n") })
+        {
+            var r = Lab.UsageError(Path.GetFileName(path) + ":", "data", "stats", path);
+            Assert.True(r.Stderr.Length < 600, $"{r.Stderr.Length} characters on stderr");
+            Assert.Matches(@"\(2,000,0\d\d characters\)", r.Stderr);
+        }
+    }
+
+    [Fact]
+    public void Inconsistent_tags_under_strict_policy_name_the_line()
+    {
+        string path = Write("orphan.txt", "头 B-BODY\n痛 O\n发 I-SIGNS\n热 I-SIGNS\n");
+        Lab.UsageError("orphan.txt:3", "data", "stats", path, "--policy", "strict");
+        Assert.Equal(0, Lab.Run("data", "stats", path).ExitCode);   // repaired by default
+    }
+
+    [Fact]
+    public void Bytes_in_no_supported_encoding_are_refused_and_latin1_read_as_gb18030_is_flagged()
+    {
+        string bad = WriteBytes("bad.txt", [0xE5, 0xA4, 0xB4, 0x20, 0x4F, 0x0A, 0xFF, 0xFE, 0xFF, 0x20, 0x4F, 0x0A]);
+        Lab.UsageError("neither UTF-8 nor GB18030", "data", "stats", bad);
+        // "Ãa O", "Ãb O", ...: Latin-1 bytes that GB18030 happens to decode, into rare characters.
+        string latin1 = Write("latin1.txt", string.Concat(Enumerable.Range(0, 20).Select(i => $"Ã{(char)('a' + i)} O\n")), Encoding.Latin1);
+        var r = Lab.Run("data", "stats", latin1);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning: ", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("latin1.txt: decoded as GB18030", r.Stderr, StringComparison.Ordinal);
+        var gb = Lab.Run("data", "stats", Write("gb.txt", "头 B-BODY\n痛 O\n，O\n", TextEncodings.Gb18030));
+        Assert.DoesNotContain("warning", gb.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_json_lines_set_with_other_field_names_is_read_as_it_is()
+    {
+        // CMeEE-style: start_idx/end_idx with an inclusive end, "ents".
+        string path = Write("cmeee.json", "{\"text\": \"患者头痛三天\", \"ents\": [{\"start_idx\": 2, \"end_idx\": 3, \"label\": \"SIGNS\"}]}\n");
+        var r = Lab.Run("data", "stats", path, "--entities-field", "ents", "--start-field", "start_idx", "--end-field", "end_idx", "--type-field", "label", "--end-inclusive");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Matches(@"cmeee\.json\s+1\s+6\s+1\s+1\s+0\s+0", r.Stdout);
+        Lab.UsageError("missing field 'entities'", "data", "stats", path, "--format", "jsonl");
+    }
+
+    [Fact]
+    public void Gb18030_crlf_bom_and_mixed_separators_give_the_statistics_of_the_utf8_original()
+    {
+        string original = File.ReadAllText(Path.Combine(Sample, "dev.txt"));
+        var variants = new Dictionary<string, string>
+        {
+            ["utf8.txt"] = Write("utf8.txt", original),
+            ["gb18030.txt"] = Write("gb18030.txt", original, TextEncodings.Gb18030),
+            ["crlf.txt"] = Write("crlf.txt", original.Replace("\n", "\r\n", StringComparison.Ordinal)),
+            ["bom.txt"] = Write("bom.txt", original, new UTF8Encoding(true)),
+            ["tabs.txt"] = Write("tabs.txt", string.Join('\n', original.Split('\n').Select((l, i) => i % 2 == 0 ? l.Replace(' ', '\t') : l))),
+        };
+        string Numbers(string file)
+        {
+            var r = Lab.Run("data", "stats", variants[file]);
+            Assert.True(r.ExitCode == 0, file + ": " + r.Stderr);
+            return string.Join(' ', r.Stdout.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        }
+        string expected = Numbers("utf8.txt");
+        Assert.Matches(@"^\d", expected);
+        foreach (string file in variants.Keys.Skip(1)) Assert.Equal(expected, Numbers(file));
+    }
+
+    // ---- checkpoints and state files ----
+
+    [Fact]
+    public void An_empty_tagger_config_is_named_with_what_is_missing()
+    {
+        string ckpt = trained.Copy(Path.Combine(dir, "empty-config"));
+        File.WriteAllText(Path.Combine(ckpt, "tagger.json"), "{}");
+        Lab.UsageError("tagger.json: CharVocabularySize is 0", "eval", "--checkpoint", ckpt, "--data", Sample);
+    }
+
+    [Fact]
+    public void Missing_weights_are_named()
+    {
+        string ckpt = trained.Copy(Path.Combine(dir, "no-weights"));
+        File.Delete(Path.Combine(ckpt, "model.safetensors"));
+        Lab.UsageError("lacks model.safetensors", "predict", "--checkpoint", ckpt, "--text", "头痛");
+        Lab.UsageError("is a file", "predict", "--checkpoint", Path.Combine(ckpt, "tagger.json"), "--text", "头痛");
+    }
+
+    [Theory]
+    [InlineData("{\"__metadata__\": [1, 2]}", "__metadata__ is a array, expected an object")]
+    [InlineData("{\"w\": {\"dtype\": 7, \"shape\": [1], \"data_offsets\": [0, 4]}}", "unsupported dtype 7")]
+    [InlineData("{\"w\": {\"dtype\": \"F32\", \"shape\": [\"1\"], \"data_offsets\": [0, 4]}}", "shape [\"1\"], expected a list of integers")]
+    public void Safetensors_headers_of_the_wrong_kind_are_named(string header, string expected)
+    {
+        string ckpt = trained.Copy(Path.Combine(dir, "bad-header"));
+        byte[] json = Encoding.UTF8.GetBytes(header);
+        File.WriteAllBytes(Path.Combine(ckpt, "model.safetensors"), [.. BitConverter.GetBytes((long)json.Length), .. json, 0, 0, 0, 0]);
+        var r = Lab.UsageError("model.safetensors: not a valid safetensors file", "predict", "--checkpoint", ckpt, "--text", "头痛");
+        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_that_do_not_fit_the_config_are_named()
+    {
+        string ckpt = trained.Copy(Path.Combine(dir, "shapes"));
+        string config = Path.Combine(ckpt, "tagger.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"HiddenSize\": 8", "\"HiddenSize\": 9", StringComparison.Ordinal));
+        Lab.UsageError("shape", "predict", "--checkpoint", ckpt, "--text", "头痛");
+    }
+
+    [Fact]
+    public void A_truncated_trainer_state_on_resume_is_named()
+    {
+        string run = trained.Copy(Path.Combine(dir, "resume"), whole: true);
+        string state = Path.Combine(run, "last", "trainer_state.json");
+        File.WriteAllText(state, File.ReadAllText(state)[..20]);
+        Lab.UsageError("trainer_state.json is not a readable training state", "train", "--data", Sample, "--out", run, "--resume", "--epochs", "3",
+            "--emb", "8", "--hidden", "8");
+    }
+
+    [Fact]
+    public void A_notebook_whose_cell_source_is_a_number_is_named()
+    {
+        string nb = Write("bad.ipynb", "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\": [{\"cell_type\": \"code\", \"id\": \"c1\", \"metadata\": {}, \"source\": 42, \"outputs\": [], \"execution_count\": null}]}");
+        Lab.UsageError("cell 1 [c1]: 'source' is a number", "run", nb, "-o", Path.Combine(dir, "out.ipynb"));
+        Lab.UsageError("does not appear to be JSON", "run", Write("trunc.ipynb", "{\"cells\": ["), "-o", Path.Combine(dir, "out2.ipynb"));
+    }
+}
+
+internal static class TextEncodings
+{
+    public static Encoding Gb18030 { get; } = ClinicalNer.Data.Readers.TextDecoding.Gb18030;
+}
+
+/// <summary>A training run killed at an arbitrary moment leaves checkpoints that load.</summary>
+public sealed class KilledRunTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-killed").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Killing_lab_train_while_it_writes_checkpoints_leaves_best_loadable()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        // Tiny epochs write best/ and last/ many times a second; kill at some point after the first ones exist.
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { Lab.DllPath, "train", "--data", sample, "--out", dir, "--epochs", "200", "--emb", "8", "--hidden", "8", "--batch-size", "128", "--patience", "0" })
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!Directory.Exists(Path.Combine(dir, "last")) && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(20);
+        Thread.Sleep(700);
+        p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        var eval = Lab.Run("eval", "--checkpoint", Path.Combine(dir, "best"), "--data", sample);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Contains("strict (exact span and type)", eval.Stdout, StringComparison.Ordinal);
+        var resume = Lab.Run("train", "--data", sample, "--out", dir, "--epochs", "1", "--emb", "8", "--hidden", "8", "--resume");
+        Assert.True(resume.ExitCode == 0, resume.Stderr);
+    }
+}

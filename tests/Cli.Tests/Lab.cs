@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Cli.Tests;
+
+/// <summary>Starts the built <c>lab</c> (lib/Cli/bin/CONFIG/net10.0/lab.dll) and captures what it prints.</summary>
+internal static class Lab
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static string Root => ClinicalNer.Data.DataPaths.RepositoryRoot() ?? throw new DirectoryNotFoundException("repository root not found");
+
+    // The same configuration as these tests (bin/Release/... or bin/Debug/...).
+    public static string DllPath => Path.Combine(Root, "lib", "Cli", "bin", AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release", "net10.0", "lab.dll");
+
+    public static Result Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
+        psi.ArgumentList.Add(DllPath);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(300_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"lab {string.Join(' ', args)} did not finish in 300 s");
+        }
+        return new Result(p.ExitCode, stdout, stderr.Result);
+    }
+
+    /// <summary>Exit 2, the input named on stderr, and nothing that looks like an exception or a stack trace.</summary>
+    public static Result UsageError(string mustName, params string[] args)
+    {
+        var r = Run(args);
+        Assert.True(r.ExitCode == 2, $"lab {string.Join(' ', args)}: exit {r.ExitCode}, expected 2\nstdout: {r.Stdout}\nstderr: {r.Stderr}");
+        Assert.Contains(mustName, r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\n\s+at \S+\(|Exception\b|Unhandled", r.Stderr);
+        return r;
+    }
+}
