@@ -2,3 +2,4 @@ global using ClinicalNer.Data;
 global using ClinicalNer.Data.Readers;
 global using ClinicalNer.Text;
 global using Xunit;
+global using ClinicalNer.Models.Parts;

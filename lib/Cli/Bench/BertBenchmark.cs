@@ -55,7 +55,7 @@ internal static class BertBenchmark
     {
         manual_seed(0);
         var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
-        using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax, HeadLearningRate: null));
+        using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax));
         using var keep = NewDisposeScope();
         // The same 128 positions per sequence as the peer: [CLS], 126 labelled pieces, [SEP].
         var ids = randint(1, config.VocabSize, [Batch, Length]);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ClinicalNer.Models.Parts;
 using ClinicalNer.Models.Tagging;
 using TorchBinding;
 using static TorchBinding.torch;

@@ -56,7 +56,7 @@ internal static class TrainCommand
     private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT taggers: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors)");
     private static readonly Option<string> BertSize = Options.Choice("--bert-size", "BERT taggers without --bert: a randomly initialised encoder of this size", "small", "small", "tiny", "base");
     private static readonly Option<string> Vocab = Options.ExistingPath("--vocab", "BERT taggers: WordPiece vocab.txt (default: the one in --bert)");
-    private static readonly Option<double> HeadLr = Options.Double("--head-lr", "BERT taggers: learning rate of the new head", Bert0.HeadLearningRate ?? Trainer0.LearningRate, 0, minExclusive: true);
+    private static readonly Option<double> HeadLr = Options.Double("--head-lr", "BERT taggers: learning rate of the new head", Trainer0.HeadLearningRate ?? Trainer0.LearningRate, 0, minExclusive: true);
     private static readonly Option<int> LstmHidden = Options.Int("--lstm-hidden", "BERT-BiLSTM-CRF: LSTM hidden size", Bert0.LstmHidden);
     // Training
     private static readonly Option<int> Epochs = Options.Int("--epochs", "epochs", Trainer0.Epochs);
@@ -102,7 +102,7 @@ internal static class TrainCommand
         var options = new TrainerOptions(
             Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
             Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
-            Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir);
+            Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr));
         using INerModel model = ModelPresets.IsBert(modelName)
             ? BertModelFor(r, splits.Train, modelName, scheme, options.Seed)
             : RecurrentModelFor(r, splits.Train, modelName, scheme, options.Seed);
@@ -189,7 +189,7 @@ internal static class TrainCommand
             bert = BertConfig.Preset(r.GetValue(BertSize)!);
         }
         var model = BertTaggerModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, ModelPresets.BertHeadOf(modelName), scheme,
-            c => c with { HeadLearningRate = r.GetValue(HeadLr), LstmHidden = r.GetValue(LstmHidden), Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed);
+            c => c with { LstmHidden = r.GetValue(LstmHidden), Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed);
         Console.WriteLine(folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}");
         return model;
     }

@@ -103,13 +103,13 @@ public sealed class BertTaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay)
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null)
     {
         // BERT at the trainer's rate, the new head at its own.
         var named = Tagger.named_parameters().ToList();
         static bool IsBert(string n) => n.StartsWith("bert.", StringComparison.Ordinal);
         return WeightDecayGroups.Split(named.Where(p => IsBert(p.name)), learningRate, weightDecay)
-            .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), Tagger.Config.HeadLearningRate ?? learningRate, weightDecay));
+            .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), headLearningRate ?? learningRate, weightDecay));
     }
 
     /// <inheritdoc/>

@@ -28,8 +28,11 @@ public interface INerModel : IDisposable
     /// <summary>The length that batching buckets by (characters, or tokens).</summary>
     int LengthOf(Document document);
 
-    /// <summary>Optimizer parameter groups: decay exclusions, per-part learning rates.</summary>
-    IEnumerable<torch.optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay);
+    /// <summary>
+    /// Optimizer parameter groups: decay exclusions, and <paramref name="headLearningRate"/> (null = the learning rate) for the
+    /// new parameters of a model with a pretrained part.
+    /// </summary>
+    IEnumerable<torch.optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null);
 
     /// <summary>Writes weights and everything needed to rebuild the model into <paramref name="directory"/>.</summary>
     void Save(string directory);

@@ -1,4 +1,5 @@
 using ClinicalNer.Models.Bert;
+using ClinicalNer.Models.Parts;
 using ClinicalNer.Models.Tagging;
 
 namespace ClinicalNer.Training;

@@ -37,7 +37,9 @@ public static class NerCheckpoint
         string path = Path.Combine(directory, WeightsFile);
         try
         {
-            module.load_state_dict(safetensors.load(path));
+            var weights = safetensors.load(path);
+            if (module is Models.Parts.ICheckpointKeys keys) weights = weights.ToDictionary(kv => keys.UpgradeKey(kv.Key), kv => kv.Value);
+            module.load_state_dict(weights);
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
         {

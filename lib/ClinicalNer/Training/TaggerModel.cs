@@ -1,4 +1,5 @@
 using ClinicalNer.Data;
+using ClinicalNer.Models.Parts;
 using ClinicalNer.Models.Tagging;
 using TorchBinding;
 using static TorchBinding.torch;
@@ -73,7 +74,7 @@ public sealed class TaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay) =>
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
         WeightDecayGroups.Split(Tagger.named_parameters(), learningRate, weightDecay);
 
     /// <inheritdoc/>

@@ -44,7 +44,7 @@ public sealed class Trainer
         // 1. Optimizer and schedule.
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
-        var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay).Where(g => g.Parameters.Count > 0).ToList();
+        var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
         using optim.Optimizer optimizer = options.Optimizer switch
         {
             OptimizerKind.Adam => new TorchBinding.Modules.Adam(groups, options.LearningRate, weight_decay: options.WeightDecay),

@@ -27,6 +27,10 @@ public enum OptimizerKind
 /// <param name="MaxSteps">Stop after this many optimizer steps (null = no limit).</param>
 /// <param name="Seed">Seeds libtorch and the batch order.</param>
 /// <param name="OutputDir">Where best/ and last/ checkpoints go (null = no checkpoints).</param>
+/// <param name="HeadLearningRate">
+/// Learning rate of the new parameters of a model built on a pretrained encoder (a BERT tagger's head; null = the
+/// learning rate); models without a pretrained part ignore it.
+/// </param>
 public sealed record TrainerOptions(
     int Epochs = 30,
     int BatchSize = 32,
@@ -39,7 +43,8 @@ public sealed record TrainerOptions(
     int Patience = 5,
     int? MaxSteps = null,
     int Seed = 1,
-    string? OutputDir = null);
+    string? OutputDir = null,
+    double? HeadLearningRate = 1e-3);
 
 /// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
 /// <param name="Epoch">1-based epoch.</param>

@@ -18,8 +18,8 @@ public class BertTaggerTests : TempDirTest
     [InlineData(BertHead.BiLstmCrf)]
     public void A_tiny_bert_overfits_a_tiny_set(BertHead head)
     {
-        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: head, customize: c => c with { LstmHidden = 16, Dropout = 0, HeadLearningRate = 5e-3 });
-        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0)).Fit(model, Tiny, Tiny);
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: head, customize: c => c with { LstmHidden = 16, Dropout = 0 });
+        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, HeadLearningRate: 5e-3)).Fit(model, Tiny, Tiny);
         Assert.Equal(1.0, result.BestDevF1);
         Assert.Equal(1.0, Trainer.Evaluate(model, Tiny).Micro.F1);
     }
@@ -28,8 +28,8 @@ public class BertTaggerTests : TempDirTest
     public void A_checkpoint_reloads_and_predicts_long_text_with_original_offsets()
     {
         string output = Path.Combine(Dir, "run");
-        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0, HeadLearningRate = 5e-3 });
-        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, OutputDir: output)).Fit(model, Tiny, Tiny);
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 });
+        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, OutputDir: output, HeadLearningRate: 5e-3)).Fit(model, Tiny, Tiny);
         model.Network.eval();
         using var predictor = NerPredictor.Load(result.BestCheckpoint!);
         // 7 sentences, 38 characters: longer than the 22-piece window, so it is cut and mapped back.
@@ -63,8 +63,8 @@ public class BertTaggerTests : TempDirTest
     [Fact]
     public void Parameter_groups_give_the_head_its_rate_and_exempt_biases_norms_and_transitions_from_decay()
     {
-        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.BiLstmCrf, customize: c => c with { HeadLearningRate = 5e-3 });
-        var groups = model.ParameterGroups(1e-4, 0.01).ToList();
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.BiLstmCrf, customize: null);
+        var groups = model.ParameterGroups(1e-4, 0.01, headLearningRate: 5e-3).ToList();
         using var optimizer = new TorchBinding.Modules.AdamW(groups, 1e-4, weight_decay: 0.01);   // resolves each group's settings
         Assert.Equal([(1e-4, 0.01), (1e-4, 0.0), (5e-3, 0.01), (5e-3, 0.0)], optimizer.ParamGroups.Select(g => (g.LearningRate, g.WeightDecay)));
         var named = model.Tagger.named_parameters().ToDictionary(p => p.parameter, p => p.name);

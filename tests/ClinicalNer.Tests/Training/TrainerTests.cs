@@ -95,6 +95,6 @@ public class TrainerTests : TempDirTest
         model.Save(dir);
         File.WriteAllText(Path.Combine(dir, TaggerModel.ConfigFile), (model.Tagger.Config with { HiddenSize = 8 }).ToJson());
         var ex = Assert.Throws<InvalidDataException>(() => TaggerModel.Load(dir));
-        Assert.Contains("size mismatch for encoder.weight_hh_l0", ex.Message);
+        Assert.Contains("size mismatch for encoder.rnn.weight_hh_l0", ex.Message);
     }
 }

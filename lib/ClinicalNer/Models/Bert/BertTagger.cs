@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClinicalNer.Models.Crf;
+using ClinicalNer.Models.Parts;
 using ClinicalNer.Text;
 using TorchBinding;
 using TorchBinding.Modules;
@@ -28,9 +29,9 @@ public enum BertHead
 /// <param name="Head">Softmax, CRF or BiLSTM-CRF.</param>
 /// <param name="LstmHidden">BiLSTM hidden size per direction (BiLSTM-CRF only).</param>
 /// <param name="Dropout">Dropout before the head.</param>
-/// <param name="HeadLearningRate">Learning rate of everything that is not BERT (the new head); null = the trainer's.</param>
+/// <remarks>The head's learning rate is a training option (<c>TrainerOptions.HeadLearningRate</c>); configs saved with one still load.</remarks>
 public sealed record BertTaggerConfig(BertConfig Bert, IReadOnlyList<string> Labels, TagScheme Scheme = TagScheme.BIO, BertHead Head = BertHead.BiLstmCrf,
-    int LstmHidden = 128, double Dropout = 0.1, double? HeadLearningRate = 1e-3)
+    int LstmHidden = 128, double Dropout = 0.1)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
@@ -55,37 +56,40 @@ public sealed record BertTaggerConfig(BertConfig Bert, IReadOnlyList<string> Lab
 }
 
 /// <summary>
-/// BERT → (BiLSTM) → linear → softmax or CRF over word-piece tokens. Parameter names: <c>bert.*</c>
-/// (Hugging Face's, so pretrained encoders load into it), <c>lstm.*</c>, <c>classifier.*</c>, <c>crf.*</c>.
+/// BERT → (BiLSTM) → linear → softmax or CRF over word-piece tokens, composed of parts: the <see cref="BertModel"/>
+/// encoder, an optional <see cref="RecurrentEncoder"/>, a projection and an <see cref="ITagDecoder"/>. Parameter names:
+/// <c>bert.*</c> (Hugging Face's, so pretrained encoders load into it), <c>lstm.rnn.*</c>, <c>classifier.*</c>, <c>crf.*</c>;
+/// checkpoints from before the BiLSTM became a part (<c>lstm.weight_ih_l0</c>) load through <see cref="UpgradeKey"/>.
 /// </summary>
-public sealed class BertTagger : nn.Module
+public sealed class BertTagger : nn.Module, ICheckpointKeys
 {
     private readonly BertModel bert;
-    private readonly LSTM? lstm;
+    private readonly RecurrentEncoder? lstm;
     private readonly Dropout dropout;
     private readonly Linear classifier;
-    private readonly ConditionalRandomField? crf;
+    private readonly nn.Module decoderModule;
 
     /// <summary>Builds the tagger; the encoder starts random (load pretrained weights into <see cref="Bert"/>).</summary>
     public BertTagger(BertTaggerConfig config) : base(nameof(BertTagger))
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
         bert = new BertModel(config.Bert);
-        int encoded = config.Bert.HiddenSize;
+        long encoded = config.Bert.HiddenSize;
         if (config.Head == BertHead.BiLstmCrf)
         {
-            lstm = nn.LSTM(encoded, config.LstmHidden, batch_first: true, bidirectional: true);
-            encoded = 2 * config.LstmHidden;
+            lstm = new RecurrentEncoder(EncoderKind.BiLstm, encoded, config.LstmHidden);
+            encoded = lstm.OutputSize;
         }
         dropout = nn.Dropout(config.Dropout);
         classifier = nn.Linear(encoded, config.Labels.Count);
         BertModel.Initialize(classifier, config.Bert.InitializerRange);
-        if (config.Head != BertHead.Softmax) crf = new ConditionalRandomField(config.Labels.Count, AllowedTransitions.For(config.Scheme, config.Labels));
+        decoderModule = TagDecoders.Create(config.Head == BertHead.Softmax ? DecoderKind.Softmax : DecoderKind.Crf, config.Labels, config.Scheme);
+        Decoder = (ITagDecoder)decoderModule;
         register_module("bert", bert);
         if (lstm is not null) register_module("lstm", lstm);
         register_module("dropout", dropout);
         register_module("classifier", classifier);
-        if (crf is not null) register_module("crf", crf);
+        register_module(decoderModule is ConditionalRandomField ? "crf" : "decoder", decoderModule);
     }
 
     /// <summary>The configuration.</summary>
@@ -94,8 +98,11 @@ public sealed class BertTagger : nn.Module
     /// <summary>The encoder.</summary>
     public BertModel Bert => bert;
 
+    /// <summary>The decoder part.</summary>
+    public ITagDecoder Decoder { get; }
+
     /// <summary>The CRF, unless the head is softmax.</summary>
-    public ConditionalRandomField? Crf => crf;
+    public ConditionalRandomField? Crf => decoderModule as ConditionalRandomField;
 
     /// <summary>Label scores of the word pieces between [CLS] and [SEP]: (B, T, labels).</summary>
     /// <param name="inputIds">(B, T + 2) [CLS] pieces [SEP] padding.</param>
@@ -108,31 +115,26 @@ public sealed class BertTagger : nn.Module
         Tensor states = bert.forward(inputIds, attentionMask);                     // (B, T + 2, H)
         long t = inputIds.size(1) - 2;
         Tensor pieces = states.narrow(1, 1, t);                                     // drop [CLS]; the last column is [SEP] or padding
-        if (lstm is not null) pieces = lstm.call(dropout.call(pieces), lengths: lengths).output;
+        if (lstm is not null) pieces = lstm.Encode(dropout.call(pieces), lengths, attentionMask.narrow(1, 1, t));
         return classifier.call(dropout.call(pieces));
     }
 
-    /// <summary>CRF negative log-likelihood, or token cross-entropy (labels -100 ignored).</summary>
+    /// <summary>The decoder's loss over the labelled pieces (<paramref name="labelMask"/>; other labels are ignored).</summary>
     public Tensor Loss(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labels, Tensor labelMask)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        Tensor emissions = Emissions(inputIds, attentionMask, lengths);
-        return crf is not null
-            ? crf.Loss(emissions, labels.clamp_min(0), labelMask)
-            : F.cross_entropy(emissions.reshape(-1, Config.Labels.Count), labels.reshape(-1), ignore_index: -100);
+        return Decoder.Loss(Emissions(inputIds, attentionMask, lengths), labels.clamp_min(0), labelMask);
     }
 
     /// <summary>Best label ids per sequence with a per-sequence confidence (CRF path probability, or the product of softmax maxima).</summary>
-    public (IReadOnlyList<int[]> Paths, double[] Confidence) Decode(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labelMask)
+    public Decoding Decode(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labelMask)
     {
         ArgumentNullException.ThrowIfNull(lengths);
         using var _ = no_grad();
-        Tensor emissions = Emissions(inputIds, attentionMask, lengths);
-        if (crf is not null)
-        {
-            var (best, probability) = crf.DecodeWithProbability(emissions, labelMask);
-            return (best.Paths, probability);
-        }
-        return Tagging.GreedyDecoding.Decode(emissions, labelMask, lengths);
+        return Decoder.Decode(Emissions(inputIds, attentionMask, lengths), labelMask, lengths);
     }
+
+    /// <summary>Before the BiLSTM became a part, its parameters sat directly under <c>lstm.</c>.</summary>
+    public string UpgradeKey(string key) =>
+        key.StartsWith("lstm.", StringComparison.Ordinal) && !key.StartsWith("lstm.rnn.", StringComparison.Ordinal) ? "lstm.rnn." + key["lstm.".Length..] : key;
 }

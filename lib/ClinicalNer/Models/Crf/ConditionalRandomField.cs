@@ -18,7 +18,7 @@ public sealed record CrfDecoding(IReadOnlyList<int[]> Paths, double[] Scores);
 /// Masks are (B, L) bool with every sequence left-aligned (true for its first length positions) and
 /// at least one real position. Scores: s(y) = start[y₀] + Σₜ emit[t, yₜ] + Σₜ trans[yₜ₋₁, yₜ] + end[y_last].
 /// </remarks>
-public sealed class ConditionalRandomField : nn.Module
+public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
 {
     /// <summary>Stands in for −∞ in masked transitions (finite so 0·(−∞) never makes NaN).</summary>
     public const double NegativeInfinity = -1e4;
@@ -62,13 +62,13 @@ public sealed class ConditionalRandomField : nn.Module
     private Tensor ConstraintMask => named_buffers(false).First(b => b.name == "constraint_mask").buffer;
 
     /// <summary>Mean negative log-likelihood of the gold tags.</summary>
-    /// <param name="logits">Emission scores (B, L, n).</param>
+    /// <param name="emissions">Emission scores (B, L, n).</param>
     /// <param name="tags">Gold tag indices (B, L), int64 (any value, e.g. -100, at padded positions).</param>
     /// <param name="mask">(B, L) bool.</param>
-    public Tensor Loss(Tensor logits, Tensor tags, Tensor mask)
+    public Tensor Loss(Tensor emissions, Tensor tags, Tensor mask)
     {
-        Check(logits, mask);
-        return (LogPartition(logits, mask) - GoldScore(logits, tags, mask)).mean();
+        Check(emissions, mask);
+        return (LogPartition(emissions, mask) - GoldScore(emissions, tags, mask)).mean();
     }
 
     /// <summary>log Z of each sequence (B): log-sum-exp of the scores of all tag paths.</summary>
@@ -182,6 +182,14 @@ public sealed class ConditionalRandomField : nn.Module
         using var logZ = LogPartition(logits, mask);
         double[] z = logZ.to_type(ScalarType.Float64).data<double>();
         return (best, best.Scores.Select((s, b) => Math.Exp(s - z[b])).ToArray());
+    }
+
+    /// <summary>The decoder view: best paths and, when asked, their probabilities.</summary>
+    Parts.Decoding Parts.ITagDecoder.Decode(Tensor emissions, Tensor mask, long[] lengths, bool withConfidence)
+    {
+        if (!withConfidence) return new Parts.Decoding(Decode(emissions, mask).Paths, Enumerable.Repeat(double.NaN, (int)emissions.size(0)).ToArray());
+        var (best, probability) = DecodeWithProbability(emissions, mask);
+        return new Parts.Decoding(best.Paths, probability);
     }
 
     private void Check(Tensor logits, Tensor mask)

@@ -145,7 +145,7 @@ public sealed class FeatureCrfModel : INerModel
     public int LengthOf(Document document) => document?.Length ?? 0;
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay) =>
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
         [new optim.ParamGroup(network.parameters(), learningRate, weightDecay)];
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using ClinicalNer.Models.Crf;
+using ClinicalNer.Models.Parts;
 using TorchBinding;
 using TorchBinding.Modules;
 using static TorchBinding.torch;
@@ -6,23 +7,28 @@ using static TorchBinding.torch;
 namespace ClinicalNer.Models.Tagging;
 
 /// <summary>
-/// The BiLSTM-CRF family as one composition: embeddings (characters, + words, + dictionary features),
-/// dropout, encoder (BiLSTM/BiGRU/none), optional multi-head self-attention over the encoder states,
-/// dropout, a linear projection to tag scores, and a softmax or CRF decoder. Paper 2's LSTM-CRF
-/// (Huang et al. 2015's architecture with the paper's segmentation and char+word embeddings),
-/// paper 4's BiGRU-Attention-CRF and the plain baselines are configurations of it.
+/// The BiLSTM-CRF family as a composition of parts: embeddings (characters, + words, + bigrams, + dictionary features,
+/// concatenated), dropout, an encoder (<see cref="RecurrentEncoder"/> or none), optional self-attention
+/// (<see cref="SelfAttentionEncoder"/>), dropout, a linear projection to tag scores, and a decoder
+/// (<see cref="SoftmaxDecoder"/> or <see cref="ConditionalRandomField"/>). Paper 2's LSTM-CRF, paper 4's
+/// BiGRU-Attention-CRF and the plain baselines are configurations of it.
 /// </summary>
-public sealed class SequenceTagger : nn.Module
+/// <remarks>
+/// Parameter names: <c>char_embedding</c>, <c>word_embedding</c>, <c>bigram_embedding</c>, <c>dictionary_embedding</c>,
+/// <c>encoder.rnn</c>, <c>attention</c>, <c>projection</c>, <c>crf</c>. Checkpoints written before the encoder became a part
+/// (<c>encoder.weight_ih_l0</c>) load through <see cref="UpgradeKey"/>.
+/// </remarks>
+public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 {
     private readonly Embedding char_embedding;
     private readonly Embedding? word_embedding;
     private readonly Embedding? dictionary_embedding;
     private readonly Embedding? bigram_embedding;
-    private readonly RecurrentBase? encoder;
-    private readonly SelfAttentionLayer? attention;
+    private readonly RecurrentEncoder? encoder;
+    private readonly SelfAttentionEncoder? attention;
     private readonly Dropout dropout;
     private readonly Linear projection;
-    private readonly ConditionalRandomField? crf;
+    private readonly nn.Module decoderModule;
     private readonly FoldedInputProjection folded = new();
 
     /// <summary>Builds the model from its config.</summary>
@@ -34,25 +40,23 @@ public sealed class SequenceTagger : nn.Module
         if (config.WordVocabularySize > 0) word_embedding = nn.Embedding(config.WordVocabularySize, config.WordEmbeddingDim, padding_idx: 0);
         if (config.BigramVocabularySize > 0) bigram_embedding = nn.Embedding(config.BigramVocabularySize, config.BigramEmbeddingDim, padding_idx: 0);
         if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
-        encoder = config.Encoder switch
-        {
-            EncoderKind.BiLstm => nn.LSTM(config.EmbeddingDim, config.HiddenSize, config.Layers, batch_first: true, bidirectional: true,
-                dropout: config.Layers > 1 ? config.Dropout : 0),
-            EncoderKind.BiGru => nn.GRU(config.EmbeddingDim, config.HiddenSize, config.Layers, batch_first: true, bidirectional: true,
-                dropout: config.Layers > 1 ? config.Dropout : 0),
-            _ => null,
-        };
-        if (config.AttentionHeads > 0) attention = new SelfAttentionLayer(config.EncodedDim, config.AttentionHeads, config.Dropout);
+        if (config.Encoder != EncoderKind.None) encoder = new RecurrentEncoder(config.Encoder, config.EmbeddingDim, config.HiddenSize, config.Layers, config.Dropout);
+        if (config.AttentionHeads > 0) attention = new SelfAttentionEncoder(config.EncodedDim, config.AttentionHeads, config.Dropout);
         dropout = nn.Dropout(config.Dropout);
         projection = nn.Linear(config.EncodedDim, config.Labels.Count);
-        if (config.Decoder == DecoderKind.Crf)
-            crf = new ConditionalRandomField(config.Labels.Count,
-                config.ConstrainedDecoding ? AllowedTransitions.For(config.Scheme, config.Labels) : null);
+        decoderModule = TagDecoders.Create(config.Decoder, config.Labels, config.Scheme, config.ConstrainedDecoding);
+        Decoder = (ITagDecoder)decoderModule;
+        // The decoder is registered under "crf" when it is one (its parameters' names in every checkpoint so far), before
+        // the fields are, so that it is not registered twice.
+        register_module(decoderModule is ConditionalRandomField ? "crf" : "decoder", decoderModule);
         RegisterComponents();
     }
 
     /// <summary>The configuration the model was built from.</summary>
     public SequenceTaggerConfig Config { get; }
+
+    /// <summary>The decoder part.</summary>
+    public ITagDecoder Decoder { get; }
 
     /// <summary>Word embedding table (for loading pretrained vectors), or null.</summary>
     public Embedding? WordEmbedding => word_embedding;
@@ -64,7 +68,7 @@ public sealed class SequenceTagger : nn.Module
     public Embedding? BigramEmbedding => bigram_embedding;
 
     /// <summary>The CRF, when the decoder is one.</summary>
-    public ConditionalRandomField? Crf => crf;
+    public ConditionalRandomField? Crf => decoderModule as ConditionalRandomField;
 
     /// <summary>
     /// Whether inference (eval mode, no grad) on CPU float32 runs the BiLSTM from folded input-gate tables
@@ -82,17 +86,16 @@ public sealed class SequenceTagger : nn.Module
         ArgumentNullException.ThrowIfNull(batch);
         var inputs = EmbeddingInputs(batch);
         Tensor x;
-        if (encoder is LSTM folding && CanFold(folding, inputs))
+        if (encoder?.Lstm is { } folding && CanFold(folding, inputs))
             x = folding.forward_embedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
                 batch.Lengths).output;                                                        // (B, L, 2H)
         else
         {
             var parts = inputs.Select(i => i.Table.call(i.Ids)).ToList();                     // (B, L, E_k)
             x = dropout.call(parts.Count == 1 ? parts[0] : cat(parts, 2));                   // (B, L, E)
-            if (encoder is LSTM lstm) x = lstm.call(x, lengths: batch.Lengths).output;        // (B, L, 2H)
-            else if (encoder is GRU gru) x = gru.call(x, lengths: batch.Lengths).output;
+            if (encoder is not null) x = encoder.Encode(x, batch.Lengths, batch.Mask);        // (B, L, 2H)
         }
-        if (attention is not null) x = attention.forward(x, batch.Mask);
+        if (attention is not null) x = attention.Encode(x, batch.Lengths, batch.Mask);
         return projection.call(dropout.call(x));                                              // (B, L, tags)
     }
 
@@ -115,15 +118,12 @@ public sealed class SequenceTagger : nn.Module
         && inputs.All(i => i.Table.weight.device_type == DeviceType.CPU && i.Table.weight.dtype == ScalarType.Float32 && i.Ids.device_type == DeviceType.CPU)
         && inputs.Sum(i => i.Table.weight.size(0)) * 4 * lstm.HiddenSize * (lstm.Bidirectional ? 2 : 1) * sizeof(float) <= MaxFoldedBytes;
 
-    /// <summary>Training loss: CRF negative log-likelihood, or token cross-entropy for softmax.</summary>
+    /// <summary>Training loss of the decoder (CRF negative log-likelihood, or token cross-entropy).</summary>
     public Tensor Loss(TaggerBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var tags = batch.Tags ?? throw new ArgumentException("the batch has no gold tags");
-        var emissions = Emissions(batch);
-        return crf is not null
-            ? crf.Loss(emissions, tags, batch.Mask)
-            : nn.functional.cross_entropy(emissions.reshape(-1, Config.Labels.Count), tags.reshape(-1), ignore_index: -100);
+        return Decoder.Loss(Emissions(batch), tags, batch.Mask);
     }
 
     /// <summary>Best tag ids per sequence (one per real position), with a per-sequence confidence.</summary>
@@ -133,20 +133,17 @@ public sealed class SequenceTagger : nn.Module
     /// </remarks>
     /// <param name="batch">The batch to tag.</param>
     /// <param name="withConfidence">Compute the confidences (a CRF needs a second pass for log Z); NaN otherwise.</param>
-    public (IReadOnlyList<int[]> Paths, double[] Confidence) Decode(TaggerBatch batch, bool withConfidence = true)
+    public Decoding Decode(TaggerBatch batch, bool withConfidence = true)
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var emissions = Emissions(batch);
-        if (crf is not null)
-        {
-            if (!withConfidence) return (crf.Decode(emissions, batch.Mask).Paths, Enumerable.Repeat(double.NaN, batch.Lengths.Length).ToArray());
-            var (best, probability) = crf.DecodeWithProbability(emissions, batch.Mask);
-            return (best.Paths, probability);
-        }
-        return GreedyDecoding.Decode(emissions, batch.Mask, batch.Lengths);
+        return Decoder.Decode(Emissions(batch), batch.Mask, batch.Lengths, withConfidence);
     }
+
+    /// <summary>Before the encoder became a part, its RNN's parameters sat directly under <c>encoder.</c>.</summary>
+    public string UpgradeKey(string key) =>
+        key.StartsWith("encoder.", StringComparison.Ordinal) && !key.StartsWith("encoder.rnn.", StringComparison.Ordinal) ? "encoder.rnn." + key["encoder.".Length..] : key;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -1,30 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClinicalNer.Models.Parts;
 using ClinicalNer.Text;
 
 namespace ClinicalNer.Models.Tagging;
-
-/// <summary>The recurrent (or absent) sequence encoder.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<EncoderKind>))]
-public enum EncoderKind
-{
-    /// <summary>Bidirectional LSTM.</summary>
-    BiLstm,
-    /// <summary>Bidirectional GRU.</summary>
-    BiGru,
-    /// <summary>No encoder: embeddings go straight to the decoder.</summary>
-    None,
-}
-
-/// <summary>How tags are predicted from encoder states.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DecoderKind>))]
-public enum DecoderKind
-{
-    /// <summary>Independent per-character softmax.</summary>
-    Softmax,
-    /// <summary>Linear-chain CRF.</summary>
-    Crf,
-}
 
 /// <summary>
 /// Hyper-parameters of a <see cref="SequenceTagger"/>: embedder (characters, optional words and

@@ -2,13 +2,14 @@ using TorchBinding;
 using TorchBinding.Modules;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Models.Tagging;
+namespace ClinicalNer.Models.Parts;
 
 /// <summary>
 /// Multi-head scaled dot-product self-attention over encoder states with a residual connection and
-/// layer normalisation (the attention layer of BiGRU-Attention-CRF); padded positions are not attended to.
+/// layer normalisation (the attention layer of BiGRU-Attention-CRF); padded positions are not attended to. The output
+/// size is the input size.
 /// </summary>
-public sealed class SelfAttentionLayer : nn.Module
+public sealed class SelfAttentionEncoder : nn.Module, ISequenceEncoder
 {
     private readonly Linear query, key, value, output;
     private readonly LayerNorm norm;
@@ -16,10 +17,12 @@ public sealed class SelfAttentionLayer : nn.Module
     private readonly int heads;
 
     /// <summary>Creates the layer over states of size <paramref name="dim"/>.</summary>
-    public SelfAttentionLayer(int dim, int heads, double dropout) : base(nameof(SelfAttentionLayer))
+    public SelfAttentionEncoder(int dim, int heads, double dropout) : base(nameof(SelfAttentionEncoder))
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
         if (dim % heads != 0) throw new ArgumentException($"state size {dim} is not divisible by {heads} heads");
         this.heads = heads;
+        OutputSize = dim;
         query = nn.Linear(dim, dim);
         key = nn.Linear(dim, dim);
         value = nn.Linear(dim, dim);
@@ -28,6 +31,12 @@ public sealed class SelfAttentionLayer : nn.Module
         this.dropout = nn.Dropout(dropout);
         RegisterComponents();
     }
+
+    /// <inheritdoc/>
+    public long OutputSize { get; }
+
+    /// <inheritdoc/>
+    public Tensor Encode(Tensor x, long[] lengths, Tensor mask) => forward(x, mask);
 
     /// <param name="x">States (B, L, D).</param>
     /// <param name="mask">(B, L) bool, true at real positions.</param>
