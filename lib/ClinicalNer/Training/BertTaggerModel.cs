@@ -120,9 +120,6 @@ public sealed class BertTaggerModel : INerModel
         Tokenizer.Save(Path.Combine(directory, VocabFile));
     }
 
-    /// <summary>Whether <paramref name="directory"/> holds a BERT tagger checkpoint.</summary>
-    public static bool IsCheckpoint(string directory) => File.Exists(Path.Combine(directory, ConfigFile));
-
     /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">When a checkpoint file is missing (named).</exception>
     public static BertTaggerModel Load(string directory)

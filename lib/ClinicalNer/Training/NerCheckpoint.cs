@@ -12,7 +12,7 @@ public static class NerCheckpoint
     /// <summary>Weights file in a checkpoint directory.</summary>
     public const string WeightsFile = "model.safetensors";
 
-    /// <summary>Loads a BERT tagger (bert-tagger.json) or a BiLSTM-CRF-family tagger (tagger.json).</summary>
+    /// <summary>Loads any tagger checkpoint through its family in <see cref="ModelRegistry"/> (BiLSTM-CRF family, BERT tagger, feature CRF).</summary>
     /// <exception cref="DirectoryNotFoundException">When the folder does not exist.</exception>
     public static INerModel Load(string directory)
     {
@@ -20,7 +20,7 @@ public static class NerCheckpoint
         directory = CheckpointFolder.Resolve(directory);
         if (File.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint {directory} is a file; a checkpoint is a folder (best/ or last/ of a training run)");
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint folder {directory} does not exist");
-        return BertTaggerModel.IsCheckpoint(directory) ? BertTaggerModel.Load(directory) : TaggerModel.Load(directory);
+        return ModelRegistry.FamilyOf(directory).Load(directory);
     }
 
     /// <summary>Creates <paramref name="directory"/> and writes the module's state as <see cref="WeightsFile"/>, tagged with the model kind.</summary>

@@ -17,7 +17,8 @@ namespace ClinicalNer.Models.FeatureCrf;
 /// </summary>
 public sealed class FeatureCrfModel : INerModel
 {
-    private const string StateFile = "feature_crf.json";
+    /// <summary>The file that holds the feature CRF's vocabulary and labels in a checkpoint folder.</summary>
+    public const string StateFile = "feature_crf.json";
     private readonly Vocabulary features;
     private readonly Vocabulary labels;
     private readonly DictionaryFeatures? dictionary;

@@ -31,8 +31,11 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
     private readonly nn.Module decoderModule;
     private readonly FoldedInputProjection folded = new();
 
-    /// <summary>Builds the model from its config.</summary>
-    public SequenceTagger(SequenceTaggerConfig config) : base(nameof(SequenceTagger))
+    /// <summary>
+    /// Builds the model from its config; <paramref name="decoder"/> replaces the configured decoder with another part (a
+    /// module implementing <see cref="ITagDecoder"/> over <c>config.Labels.Count</c> scores per position).
+    /// </summary>
+    public SequenceTagger(SequenceTaggerConfig config, nn.Module? decoder = null) : base(nameof(SequenceTagger))
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
@@ -44,8 +47,8 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         if (config.AttentionHeads > 0) attention = new SelfAttentionEncoder(config.EncodedDim, config.AttentionHeads, config.Dropout);
         dropout = nn.Dropout(config.Dropout);
         projection = nn.Linear(config.EncodedDim, config.Labels.Count);
-        decoderModule = TagDecoders.Create(config.Decoder, config.Labels, config.Scheme, config.ConstrainedDecoding);
-        Decoder = (ITagDecoder)decoderModule;
+        decoderModule = decoder ?? TagDecoders.Create(config.Decoder, config.Labels, config.Scheme, config.ConstrainedDecoding);
+        Decoder = decoderModule as ITagDecoder ?? throw new ArgumentException($"{decoderModule.GetType().Name} is not an {nameof(ITagDecoder)}", nameof(decoder));
         // The decoder is registered under "crf" when it is one (its parameters' names in every checkpoint so far), before
         // the fields are, so that it is not registered twice.
         register_module(decoderModule is ConditionalRandomField ? "crf" : "decoder", decoderModule);
