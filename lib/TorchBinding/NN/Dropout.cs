@@ -41,18 +41,15 @@ namespace TorchBinding
                 /// <summary>
                 /// Dropout; the identity when <paramref name="training"/> is false. CPU float32 tensors use the
                 /// shim's fast kernel (a hashed counter mask keyed from libtorch's generator: reproducible under
-                /// manual_seed, a different stream from PyTorch's) unless <see cref="UseFastDropout"/> is off.
+                /// manual_seed, a different stream from PyTorch's) unless <see cref="backends.fused"/> turns it off.
                 /// </summary>
                 public static Tensor dropout(Tensor input, double p = 0.5, bool training = true)
                 {
                     ArgumentNullException.ThrowIfNull(input);
-                    if (training && p > 0 && p < 1 && UseFastDropout && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
+                    if (training && p > 0 && p < 1 && backends.fused.Dropout && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
                         return new(TS_NN_dropout_fast(input.Handle, p));
                     return new(TS_NN_dropout(input.Handle, p, training ? 1 : 0));
                 }
-
-                /// <summary>Whether CPU float32 dropout uses the fast kernel (on by default).</summary>
-                public static bool UseFastDropout { get; set; } = true;
             }
         }
     }

@@ -7,7 +7,7 @@ namespace TorchBinding.Modules
 {
     /// <summary>
     /// Multi-layer (bi)GRU: on CPU float32 without initial states it runs the shim's fused kernel
-    /// (<see cref="UseFusedKernel"/>), otherwise libtorch's own; <c>lengths</c> as for <see cref="LSTM"/>.
+    /// (<see cref="torch.backends.fused"/>), otherwise libtorch's own; <c>lengths</c> as for <see cref="LSTM"/>.
     /// </summary>
     public sealed class GRU : RecurrentBase
     {
@@ -24,7 +24,7 @@ namespace TorchBinding.Modules
         public (Tensor output, Tensor h_n) forward(Tensor input, Tensor? h0 = null, long[]? lengths = null)
         {
             long[]? checkedLengths = CheckLengths(input, lengths);
-            if (UseFusedKernel && h0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
+            if (backends.fused.Gru && h0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
             {
                 var (x, states) = FusedLayers(BatchFirst ? input : input.transpose(0, 1), 0, (layerInput, layerWeights) =>
                 {
@@ -42,13 +42,6 @@ namespace TorchBinding.Modules
             NativeError.Check(status);
             return (new Tensor(output), new Tensor(hN));
         }
-
-        /// <summary>
-        /// Whether CPU float32 GRUs without initial states run on the shim's fused kernel (one matrix product and
-        /// one vectorised gate loop per step, its own backward) instead of libtorch's per-step graph. Same results
-        /// to float rounding; on by default, off to compare with libtorch.
-        /// </summary>
-        public static bool UseFusedKernel { get; set; } = true;
 
         /// <summary>Runs <see cref="forward"/>.</summary>
         public (Tensor output, Tensor h_n) call(Tensor input, Tensor? h0 = null, long[]? lengths = null) => forward(input, h0, lengths);

@@ -7,7 +7,7 @@ namespace TorchBinding.Modules
 {
     /// <summary>
     /// Multi-layer (bi)LSTM: on CPU float32 without initial states it runs the shim's fused kernel
-    /// (<see cref="UseFusedKernel"/>), otherwise libtorch's own. With <c>lengths</c>, each sequence of a
+    /// (<see cref="torch.backends.fused"/>), otherwise libtorch's own. With <c>lengths</c>, each sequence of a
     /// padded batch is processed to its own length exactly as PyTorch's packed sequences do: the
     /// reverse direction starts at the last real step, the final states are those at each
     /// sequence's end, and padded output steps are zero.
@@ -27,7 +27,7 @@ namespace TorchBinding.Modules
         public (Tensor output, Tensor h_n, Tensor c_n) forward(Tensor input, (Tensor h0, Tensor c0)? h0_c0 = null, long[]? lengths = null)
         {
             long[]? checkedLengths = CheckLengths(input, lengths);
-            if (UseFusedKernel && h0_c0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
+            if (backends.fused.Lstm && h0_c0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
                 return FusedForward(input, checkedLengths);
             IntPtr h0 = h0_c0?.h0.Pointer ?? IntPtr.Zero, c0 = h0_c0?.c0.Pointer ?? IntPtr.Zero;
             IntPtr[] weights = FlatWeights();
@@ -38,13 +38,6 @@ namespace TorchBinding.Modules
             NativeError.Check(status);
             return (new Tensor(output), new Tensor(hN), new Tensor(cN));
         }
-
-        /// <summary>
-        /// Whether CPU float32 LSTMs without initial states run on the shim's fused kernel (one matrix
-        /// product and one vectorised gate loop per step, its own backward) instead of libtorch's
-        /// per-step graph. Same results to float rounding; on by default, off to compare with libtorch.
-        /// </summary>
-        public static bool UseFusedKernel { get; set; } = true;
 
         private (Tensor output, Tensor h_n, Tensor c_n) FusedForward(Tensor input, long[]? lengths)
         {

@@ -48,7 +48,7 @@ namespace TorchBinding.Modules
                     Tensor? grad = p.grad;
                     if (grad is null) continue;
                     Tensor m = StateTensor(p, "exp_avg"), v = StateTensor(p, "exp_avg_sq");
-                    if (UseFusedStep && Fusable(p, grad, m, v))
+                    if (backends.fused.Adam && Fusable(p, grad, m, v))
                     {
                         fused[0].Add(p); fused[1].Add(grad); fused[2].Add(m); fused[3].Add(v);
                         continue;
@@ -71,12 +71,6 @@ namespace TorchBinding.Modules
                 }
             }
         }
-
-        /// <summary>
-        /// Whether CPU float32 parameters are updated by the shim's fused kernel (on by default; off runs the
-        /// element-wise ops, which is what CUDA and other dtypes always use).
-        /// </summary>
-        public static bool UseFusedStep { get; set; } = true;
 
         private static bool Fusable(Tensor p, Tensor grad, Tensor m, Tensor v)
         {

@@ -74,23 +74,13 @@ public class CrfBruteForceTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Viterbi_finds_the_best_path_unconstrained(bool native) => WithViterbi(native, BestUnconstrained);
-
-    // Runs body with the native or the tensor Viterbi, restoring the process-wide switch afterwards.
-    private static void WithViterbi(bool native, Action body)
-    {
-        bool previous = ConditionalRandomField.NativeViterbi;
-        ConditionalRandomField.NativeViterbi = native;
-        try { body(); }
-        finally { ConditionalRandomField.NativeViterbi = previous; }
-    }
-
-    private static void BestUnconstrained()
+    public void Viterbi_finds_the_best_path_unconstrained(bool native)
     {
         using var scope = NewDisposeScope();
         for (int seed = 0; seed < 5; seed++)
         {
             var (crf, logits, mask, emit, trans, start, end) = Setup(seed: seed);
+            crf.NativeViterbi = native;
             var decoded = crf.Decode(logits, mask);
             for (int b = 0; b < Lengths.Length; b++)
             {
@@ -104,7 +94,7 @@ public class CrfBruteForceTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Constrained_viterbi_never_emits_an_illegal_sequence_and_is_the_best_legal_one(bool native) => WithViterbi(native, BestLegal);
+    public void Constrained_viterbi_never_emits_an_illegal_sequence_and_is_the_best_legal_one(bool native) => BestLegal(native);
 
     [Fact]
     public void Native_and_tensor_viterbi_agree_on_float32_batches()
@@ -114,14 +104,15 @@ public class CrfBruteForceTests
         var crf = new ConditionalRandomField(11, AllowedTransitions.For(Text.TagScheme.BIO, ["O", "B-A", "I-A", "B-B", "I-B", "B-C", "I-C", "B-D", "I-D", "B-E", "I-E"]));
         var logits = randn(16, 40, 11) * 3;
         var mask = arange(40).unsqueeze(0).lt(randint(1, 41, [16]).unsqueeze(1));
-        CrfDecoding a = null!, b = null!;
-        WithViterbi(true, () => a = crf.Decode(logits, mask));
-        WithViterbi(false, () => b = crf.Decode(logits, mask));
+        crf.NativeViterbi = true;
+        var a = crf.Decode(logits, mask);
+        crf.NativeViterbi = false;
+        var b = crf.Decode(logits, mask);
         Assert.Equal(a.Paths, b.Paths);
         for (int k = 0; k < 16; k++) Assert.Equal(b.Scores[k], a.Scores[k], 3);
     }
 
-    private static void BestLegal()
+    private static void BestLegal(bool native)
     {
         using var scope = NewDisposeScope();
         string[] labels = ["O", "B-X", "I-X"];
@@ -130,6 +121,7 @@ public class CrfBruteForceTests
         for (int seed = 0; seed < 10; seed++)
         {
             var (crf, logits, mask, emit, trans, start, end) = Setup(allowed, seed);
+            crf.NativeViterbi = native;
             // Push the model towards illegal paths: I-X likes to start sequences and follow O.
             using (no_grad()) { crf.StartTransitions[2] = tensor(5.0, ScalarType.Float64); }
             start[2] = 5.0;

@@ -40,13 +40,12 @@ public class FoldedDecodingTests
     private static void AssertSameAsPlain(SequenceTagger model, TaggerBatch batch, Tensor mask, int round)
     {
         using var _ = no_grad();
-        bool previous = SequenceTagger.FoldInputProjection;
         try
         {
-            SequenceTagger.FoldInputProjection = false;
+            model.FoldInputProjection = false;
             var plain = model.Emissions(batch);
             var plainPaths = model.Decode(batch).Paths;
-            SequenceTagger.FoldInputProjection = true;
+            model.FoldInputProjection = true;
             var folded = model.Emissions(batch);
             var foldedPaths = model.Decode(batch).Paths;
             var real = mask.unsqueeze(2).expand_as(plain);
@@ -54,6 +53,6 @@ public class FoldedDecodingTests
                 $"round {round}: folded emissions differ by up to {(folded - plain).masked_select(real).abs().max().item<float>()}");
             Assert.Equal(plainPaths.Select(p => string.Join(",", p)), foldedPaths.Select(p => string.Join(",", p)));
         }
-        finally { SequenceTagger.FoldInputProjection = previous; }
+        finally { model.FoldInputProjection = true; }
     }
 }

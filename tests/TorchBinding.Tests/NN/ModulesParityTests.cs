@@ -68,9 +68,7 @@ public class ModulesParityTests
     [InlineData(false)]
     public void Dropout_gradient_is_the_scaled_mask_and_streams_follow_the_seed(bool fast)
     {
-        bool previous = F.UseFastDropout;
-        F.UseFastDropout = fast;
-        try
+        using (backends.use_fused(backends.fused with { Dropout = fast }))
         {
             using var scope = NewDisposeScope();
             var x = (rand(1000) + 1).requires_grad_();
@@ -86,7 +84,6 @@ public class ModulesParityTests
             double fraction = kept.@float().mean().item<float>();
             Assert.InRange(fraction, 0.65, 0.75);
         }
-        finally { F.UseFastDropout = previous; }
     }
 
     [Fact]

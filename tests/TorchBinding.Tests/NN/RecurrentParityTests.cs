@@ -13,18 +13,8 @@ public class RecurrentParityTests
     [InlineData(false)]
     public void Lstm_and_gru_with_lengths_match_pytorch_packed_sequences(bool fused)
     {
-        using var kernels = new FusedKernels(fused);
+        using var kernels = backends.use_fused(backends.fused with { Lstm = fused, Gru = fused });
         Compare();
-    }
-
-    // Turns the shim's fused LSTM and GRU on or off for a test, then restores them.
-    private sealed class FusedKernels : IDisposable
-    {
-        private readonly bool lstm = Modules.LSTM.UseFusedKernel, gru = Modules.GRU.UseFusedKernel;
-
-        public FusedKernels(bool on) => (Modules.LSTM.UseFusedKernel, Modules.GRU.UseFusedKernel) = (on, on);
-
-        public void Dispose() => (Modules.LSTM.UseFusedKernel, Modules.GRU.UseFusedKernel) = (lstm, gru);
     }
 
     private static void Compare()
@@ -77,7 +67,7 @@ public class RecurrentParityTests
         var probe = randn(11, 12, 64);
         (Tensor[] Outputs, Tensor[] Grads) Run(bool fused)
         {
-            using var kernels = new FusedKernels(fused);
+            using var kernels = backends.use_fused(backends.fused with { Lstm = fused, Gru = fused });
             rnn.zero_grad();
             var xi = x.detach().requires_grad_();
             Tensor[] outputs = rnn is Modules.LSTM lstm

@@ -22,19 +22,16 @@ public class OptimizerParityTests
         var p0 = randn(300, 250);
         var p1 = randn(300, 250);
         var grads = randn(Steps, 2, 300, 250);
-        bool before = Modules.Adam.UseFusedStep;
-        Modules.Adam.UseFusedStep = fusedAdam;
         var inputs = new Dictionary<string, Tensor> { ["p0"] = p0, ["p1"] = p1, ["grads"] = grads, ["steps"] = tensor((long)Steps) };
 
         var o = new Dictionary<string, Tensor>();
-        try
+        using (backends.use_fused(backends.fused with { Adam = fusedAdam }))
         {
             Train("adam", ps => optim.Adam(ps, lr: 0.01, beta1: 0.8, beta2: 0.95, eps: 1e-6, weight_decay: 0.1));
             Train("adamw", ps => optim.AdamW([new optim.ParamGroup([ps[0]]), new optim.ParamGroup([ps[1]], lr: 0.05, weight_decay: 0.0)], lr: 0.01, weight_decay: 0.2));
             Train("sgd", ps => optim.SGD(ps, lr: 0.1, momentum: 0.9, weight_decay: 0.01, nesterov: true));
             Train("sgd_damp", ps => optim.SGD(ps, lr: 0.1, momentum: 0.5, dampening: 0.3));
         }
-        finally { Modules.Adam.UseFusedStep = before; }
         PyTorchOracle.AssertAllClose(PyTorchOracle.Run("optim", inputs), o, rtol: 1e-5, atol: 1e-6);
 
         void Train(string name, Func<nn.Parameter[], optim.Optimizer> make)

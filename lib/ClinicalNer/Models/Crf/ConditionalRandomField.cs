@@ -149,8 +149,11 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
         return new CrfDecoding(paths, bestScore.to_type(ScalarType.Float64).data<double>());
     }
 
-    /// <summary>CPU decoding runs the dynamic programme in one native call (on by default; off uses the tensor loop, as on GPUs).</summary>
-    public static bool NativeViterbi { get; set; } = true;
+    /// <summary>
+    /// Whether this CRF decodes on the CPU with the project's native Viterbi (one call for the whole batch; on by default;
+    /// off runs the tensor loop, as on GPUs).
+    /// </summary>
+    public bool NativeViterbi { get; set; } = true;
 
     /// <summary>
     /// Per-position tag posteriors P(yₜ = j | x), (B, L, n), by forward-backward: computed as the

@@ -74,11 +74,12 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
     public ConditionalRandomField? Crf => decoderModule as ConditionalRandomField;
 
     /// <summary>
-    /// Whether inference (eval mode, no grad) on CPU float32 runs the BiLSTM from folded input-gate tables
+    /// Whether this tagger's inference (eval mode, no grad) on CPU float32 runs the BiLSTM from folded input-gate tables
     /// (<see cref="LSTM.input_gate_tables"/>, cached until a weight changes) instead of multiplying each
-    /// embedding by W_ih. Same tags, scores equal to float rounding; on by default, off to compare.
+    /// embedding by W_ih. Same tags, scores equal to float rounding; on by default, off to compare. The fused LSTM kernel
+    /// (<see cref="torch.backends.fused"/>) must be on too.
     /// </summary>
-    public static bool FoldInputProjection { get; set; } = true;
+    public bool FoldInputProjection { get; set; } = true;
 
     // Folded tables larger than this (all inputs, both directions) are not worth their memory.
     private const long MaxFoldedBytes = 256L << 20;
@@ -117,7 +118,7 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 
     // Inference with no dropout and no gradient, on the fused kernel's device and type, with tables of a sensible size.
     private bool CanFold(LSTM lstm, List<(Embedding Table, Tensor Ids)> inputs) =>
-        FoldInputProjection && LSTM.UseFusedKernel && !training && !is_grad_enabled()
+        FoldInputProjection && torch.backends.fused.Lstm && !training && !is_grad_enabled()
         && inputs.All(i => i.Table.weight.device_type == DeviceType.CPU && i.Table.weight.dtype == ScalarType.Float32 && i.Ids.device_type == DeviceType.CPU)
         && inputs.Sum(i => i.Table.weight.size(0)) * 4 * lstm.HiddenSize * (lstm.Bidirectional ? 2 : 1) * sizeof(float) <= MaxFoldedBytes;
 

@@ -1,0 +1,48 @@
+using static TorchBinding.torch;
+
+namespace TorchBinding.Tests;
+
+public class BackendsTests
+{
+    [Fact]
+    public void Fused_kernel_scopes_nest_restore_and_stay_on_their_own_flow()
+    {
+        Assert.Equal(backends.FusedKernels.All, backends.fused);
+        using (backends.use_fused(backends.FusedKernels.None))
+        {
+            Assert.False(backends.fused.Lstm);
+            using (backends.use_fused(backends.fused with { Adam = true }))
+            {
+                Assert.True(backends.fused.Adam);
+                Assert.False(backends.fused.Gru);
+                bool otherThread = false;
+                var thread = new Thread(() => otherThread = backends.fused.Gru);
+                thread.Start();
+                thread.Join();
+                Assert.False(otherThread);   // work started inside the scope sees its setting
+            }
+            Assert.False(backends.fused.Adam);
+        }
+        Assert.Equal(backends.FusedKernels.All, backends.fused);
+        bool elsewhere = false;
+        var outside = new Thread(() => elsewhere = backends.fused.Lstm);
+        using (ExecutionContext.SuppressFlow())
+        using (backends.use_fused(backends.FusedKernels.None)) outside.Start();
+        outside.Join();
+        Assert.True(elsewhere);   // code that does not flow from the scope keeps the default
+    }
+
+    [Fact]
+    public void The_libtorch_path_and_the_fused_kernel_give_the_same_lstm_output()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var lstm = nn.LSTM(6, 5, batch_first: true, bidirectional: true);
+        var x = randn(3, 7, 6);
+        long[] lengths = [7, 4, 1];
+        var fused = lstm.call(x, lengths: lengths).output;
+        Tensor plain;
+        using (backends.use_fused(backends.fused with { Lstm = false })) plain = lstm.call(x, lengths: lengths).output;
+        Assert.True(fused.allclose(plain, 1e-4, 1e-5));
+    }
+}
