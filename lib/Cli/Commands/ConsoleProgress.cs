@@ -1,3 +1,4 @@
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;

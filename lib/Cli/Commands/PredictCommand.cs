@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ClinicalNer.Data.Readers;
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;

@@ -5,6 +5,7 @@ using ClinicalNer.Models.Bert;
 using ClinicalNer.Plots;
 using ClinicalNer.Runs;
 using ClinicalNer.Text;
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;

@@ -7,6 +7,7 @@ using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Runs;
 using ClinicalNer.Text;
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 
 namespace Cli.Commands;

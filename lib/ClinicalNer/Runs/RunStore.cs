@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClinicalNer.Models;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Training;
 using Microsoft.Data.Sqlite;

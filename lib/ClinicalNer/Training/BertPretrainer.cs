@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ClinicalNer.Models;
 using ClinicalNer.Models.Bert;
 using TorchBinding;
 using static TorchBinding.torch;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ClinicalNer.Models;
 using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
 using TorchBinding;

@@ -1,6 +1,7 @@
 using System.Net;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Plots;
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;

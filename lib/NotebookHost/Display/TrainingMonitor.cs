@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClinicalNer.Plots;
+using ClinicalNer.Models;
 using ClinicalNer.Training;
 
 namespace NotebookHost.Display;

@@ -1,10 +1,11 @@
 using TorchBinding.Modules;
+using TorchBinding.Extensions;
 using static TorchBinding.torch;
 
 namespace TorchBinding.Tests;
 
 /// <summary>
-/// LSTM.forward_embedded (input projection folded into per-embedding tables, rows looked up) against
+/// SequenceKernels.ForwardEmbedded (input projection folded into per-embedding tables, rows looked up) against
 /// forward on the concatenated embeddings, which RecurrentParityTests checks against PyTorch.
 /// </summary>
 public class FoldedInputLstmTests
@@ -26,9 +27,9 @@ public class FoldedInputLstmTests
         var charIds = randint(0, 7, [4, 7]);
         var bigramIds = randint(0, 6, [4, 7]);
 
-        var tables = lstm.input_gate_tables([chars, bigrams]);
+        var tables = lstm.InputGateTables([chars, bigrams]);
         Assert.Equal((bidirectional ? 2 : 1) * 2, tables.Length);
-        var (out1, h1, c1) = lstm.forward_embedded([charIds, bigramIds], tables, lengths);
+        var (out1, h1, c1) = lstm.ForwardEmbedded([charIds, bigramIds], tables, lengths);
         var x = cat([nn.functional.embedding(charIds, chars), nn.functional.embedding(bigramIds, bigrams)], 2);
         var (out2, h2, c2) = lstm.call(x, lengths: lengths);
 
@@ -46,12 +47,12 @@ public class FoldedInputLstmTests
         using var _ = no_grad();
         using var lstm = nn.LSTM(3, 4, batch_first: true, bidirectional: true);
         var weights = randn(7, 3);
-        var tables = lstm.input_gate_tables([weights]);
-        var outside = Assert.Throws<TorchException>(() => lstm.forward_embedded([full([2, 5], 7, ScalarType.Int64)], tables));
+        var tables = lstm.InputGateTables([weights]);
+        var outside = Assert.Throws<TorchException>(() => lstm.ForwardEmbedded([full([2, 5], 7, ScalarType.Int64)], tables));
         Assert.Contains("outside the table's [0, 7)", outside.Message);
-        var count = Assert.Throws<ArgumentException>(() => lstm.forward_embedded([zeros([2, 5], ScalarType.Int64)], tables[..1]));
+        var count = Assert.Throws<ArgumentException>(() => lstm.ForwardEmbedded([zeros([2, 5], ScalarType.Int64)], tables[..1]));
         Assert.Contains("1 tables for 1 id tensors and 2 direction(s)", count.Message);
-        var width = Assert.Throws<ArgumentException>(() => lstm.input_gate_tables([randn(7, 2)]));
+        var width = Assert.Throws<ArgumentException>(() => lstm.InputGateTables([randn(7, 2)]));
         Assert.Contains("2 wide together, the first layer takes 3", width.Message);
         foreach (var t in tables) t.Dispose();
     }

@@ -1,4 +1,5 @@
 using TorchBinding;
+using TorchBinding.Extensions;
 using static TorchBinding.torch;
 
 namespace ClinicalNer.Models.Crf;
@@ -120,7 +121,7 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
         if (logits.device_type == DeviceType.CPU && NativeViterbi)
         {
             // One native call for the whole dynamic programme (the loop below costs ~6 ops per step).
-            var (native, nativeScores) = nn.functional.crf_viterbi(logits, mask, trans.squeeze(0), start, end);
+            var (native, nativeScores) = SequenceKernels.CrfViterbi(logits, mask, trans.squeeze(0), start, end);
             return new CrfDecoding(native, nativeScores);
         }
         var score = start + logits.select(1, 0);                                            // (B, n)

@@ -3,7 +3,6 @@ using ClinicalNer.Data;
 using ClinicalNer.Models.Crf;
 using ClinicalNer.Text;
 using ClinicalNer.Text.Lexicon;
-using ClinicalNer.Training;
 using TorchBinding;
 using static TorchBinding.torch;
 

@@ -1,6 +1,7 @@
 using ClinicalNer.Models.Crf;
 using ClinicalNer.Models.Parts;
 using TorchBinding;
+using TorchBinding.Extensions;
 using TorchBinding.Modules;
 using static TorchBinding.torch;
 
@@ -75,7 +76,7 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 
     /// <summary>
     /// Whether this tagger's inference (eval mode, no grad) on CPU float32 runs the BiLSTM from folded input-gate tables
-    /// (<see cref="LSTM.input_gate_tables"/>, cached until a weight changes) instead of multiplying each
+    /// (<see cref="SequenceKernels.InputGateTables"/>, cached until a weight changes) instead of multiplying each
     /// embedding by W_ih. Same tags, scores equal to float rounding; on by default, off to compare. The fused LSTM kernel
     /// (<see cref="torch.backends.fused"/>) must be on too.
     /// </summary>
@@ -91,7 +92,7 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         var inputs = EmbeddingInputs(batch);
         Tensor x;
         if (encoder?.Lstm is { } folding && CanFold(folding, inputs))
-            x = folding.forward_embedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
+            x = folding.ForwardEmbedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
                 batch.Lengths).output;                                                        // (B, L, 2H)
         else
         {

@@ -1,7 +1,7 @@
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>The convention every model here follows for weight decay: none on biases, normalisation layers and CRF transitions.</summary>
 public static class WeightDecayGroups

@@ -1,7 +1,7 @@
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>
 /// Tagger checkpoints the trainer writes: opening any of them whatever the model family, and the file

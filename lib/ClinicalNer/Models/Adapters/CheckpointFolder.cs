@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>
 /// Checkpoint folders written so that a crash never leaves a half-written one: the new content goes to

@@ -1,7 +1,7 @@
 using ClinicalNer.Data;
 using TorchBinding;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>
 /// What the trainer needs from a model: its module, a loss on a batch of documents, batched

@@ -4,7 +4,7 @@ using ClinicalNer.Text;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>
 /// A <see cref="BertTagger"/> with its WordPiece tokenizer: labels go to word pieces through the

@@ -4,7 +4,7 @@ using ClinicalNer.Models.Tagging;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>A <see cref="SequenceTagger"/> with the <see cref="TaggerInputs"/> that feed it: a trainable, saveable NER model.</summary>
 public sealed class TaggerModel : INerModel

@@ -1,6 +1,6 @@
 using ClinicalNer.Models.FeatureCrf;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Models;
 
 /// <summary>A model family: its name, the file that marks its checkpoints, the presets that build it, and its loader.</summary>
 /// <param name="Name">The family's name in messages.</param>
