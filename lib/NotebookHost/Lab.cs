@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using ClinicalNer.Plots;
+using Reporting;
 using Microsoft.DotNet.Interactive.Formatting;
 using NotebookHost.Display;
 using static TorchBinding.torch;
@@ -30,6 +30,7 @@ public static class Lab
     public static LabInfo Start()
     {
         Formatters.Register();
+        Reporting.Live.Sink = NotebookDisplay.Sink;   // library code's progress lines and curves update in place
         // Values also carry text/plain beside the kernel's HTML, so headless runs, diffs and CI logs can read them.
         Formatter.SetPreferredMimeTypesFor(typeof(object), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         Formatter.Register<LabInfo>(i => ChartHtml.ScriptTag() + $"<pre style=\"margin:0\">{WebUtility.HtmlEncode(i.ToString())}</pre>", HtmlFormatter.MimeType);

@@ -4,3 +4,4 @@ global using ClinicalNer.Text;
 global using Xunit;
 global using ClinicalNer.Models.Parts;
 global using ClinicalNer.Models;
+global using Reporting;

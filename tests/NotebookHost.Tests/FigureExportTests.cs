@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using ClinicalNer.Plots;
+
 using NotebookHost.Export;
 
 namespace NotebookHost.Tests;

@@ -1,6 +1,6 @@
 using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
-using ClinicalNer.Plots;
+
 using Microsoft.Data.Analysis;
 using NotebookHost.Display;
 
@@ -65,5 +65,17 @@ public class FormatterTests
         }
         finally { Console.SetOut(saved); }
         Assert.Equal(["first", "second"], sink.ToString().TrimEnd().Split(Environment.NewLine));
+    }
+}
+
+/// <summary>The host names no NER type: it formats what the libraries return through Reporting's interfaces.</summary>
+public class HostIndependenceTests
+{
+    [Fact]
+    public void The_notebook_host_does_not_reference_the_ner_library()
+    {
+        var references = typeof(Lab).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.Contains("Reporting", references);
+        Assert.DoesNotContain("ClinicalNer", references);
     }
 }

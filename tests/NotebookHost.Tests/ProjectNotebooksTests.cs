@@ -27,6 +27,7 @@ public sealed class ProjectNotebooksTests : IDisposable
         Assert.Equal("csharp", notebook.Metadata["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]!.GetValue<string>());
         var code = notebook.Cells.Where(c => c.CellType == "code").ToList();
         Assert.StartsWith(LoadLine, code[0].Source.Split('\n').First(l => !l.StartsWith("//", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("#r \"../lib/NotebookHost/bin/Release/net10.0/ClinicalNer.dll\"", code[0].Source, StringComparison.Ordinal);
         Assert.Contains("Lab.Start()", code[0].Source, StringComparison.Ordinal);
         Assert.Contains("using static TorchBinding.torch;", code[0].Source, StringComparison.Ordinal);
         var parameters = Assert.Single(code, c => c.Tags.Contains("parameters"));

@@ -3,6 +3,7 @@ using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
+using Reporting;
 
 namespace Cli.Commands;
 

@@ -9,6 +9,7 @@ using ClinicalNer.Runs;
 using ClinicalNer.Text;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
+using Reporting;
 
 namespace Cli.Commands;
 

@@ -1,4 +1,5 @@
 using ClinicalNer.Data;
+using Reporting;
 
 namespace ClinicalNer.Evaluation;
 
@@ -22,7 +23,7 @@ public sealed record Score(string Type, int Gold, int Predicted, int Correct)
 /// <summary>An evaluation: micro scores, per-type scores (sorted by type) and their macro-F1.</summary>
 /// <param name="Micro">Pooled over all types.</param>
 /// <param name="PerType">One score per type seen in gold or predictions.</param>
-public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType)
+public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType) : Reporting.IDisplayReport
 {
     /// <summary>Unweighted mean of the per-type F1 scores.</summary>
     public double MacroF1 => PerType.Count == 0 ? 0 : PerType.Average(s => s.F1);
@@ -55,6 +56,12 @@ public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType)
                 scores.Select(s => s.Type).Append("macro").Select(t => Reference.TryGetValue(t, out double p) ? p : (double?)null)));
         return new Microsoft.Data.Analysis.DataFrame(columns);
     }
+
+    /// <inheritdoc/>
+    public string ToHtml() => ToTable().ToHtml();
+
+    /// <inheritdoc/>
+    public string ToText() => ToTable().ToText();
 
     /// <inheritdoc/>
     public override string ToString() => ToTable().ToText();

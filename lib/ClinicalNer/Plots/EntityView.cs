@@ -9,7 +9,7 @@ namespace ClinicalNer.Plots;
 /// entities: a colour per type; correct predictions plain, type errors, boundary errors, spurious
 /// predictions and misses marked, so a researcher sees the errors behind the F1.
 /// </summary>
-public sealed class EntityView
+public sealed class EntityView : Reporting.IDisplayReport
 {
     private static readonly string[] Palette = ["#7aecec", "#bfeeb7", "#feca74", "#ff9561", "#aa9cfc", "#c887fb", "#9cc9cc", "#ffeb80", "#e4e7d2", "#f0d0ff"];
     private readonly List<(Document Doc, IReadOnlyList<EntitySpan> Gold, IReadOnlyList<EntitySpan> Predicted)> items = [];

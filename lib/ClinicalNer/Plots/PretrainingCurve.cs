@@ -1,5 +1,6 @@
 using ClinicalNer.Training;
 using Plotly.NET;
+using Reporting;
 
 namespace ClinicalNer.Plots;
 

@@ -3,6 +3,7 @@ using ClinicalNer.Models;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Training;
 using Microsoft.Data.Sqlite;
+using Reporting;
 
 namespace ClinicalNer.Runs;
 

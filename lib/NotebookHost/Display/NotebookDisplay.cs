@@ -5,7 +5,7 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace NotebookHost.Display;
 
 /// <summary>A value shown in a notebook that can be replaced in place (progress lines, live curves).</summary>
-public sealed class DisplayHandle
+public sealed class DisplayHandle : Reporting.ILiveHandle
 {
     private readonly KernelInvocationContext? context;
 
@@ -33,6 +33,9 @@ public sealed class DisplayHandle
 /// </remarks>
 public static class NotebookDisplay
 {
+    /// <summary>The notebook as a <see cref="Reporting.Live"/> sink: library code's live displays update in place here.</summary>
+    public static Reporting.ILiveSink Sink { get; } = new LiveSink();
+
     /// <summary>Shows <paramref name="value"/> and returns a handle to replace it.</summary>
     public static DisplayHandle Show(object? value)
     {
@@ -42,11 +45,16 @@ public static class NotebookDisplay
         return handle;
     }
 
+    private sealed class LiveSink : Reporting.ILiveSink
+    {
+        public Reporting.ILiveHandle Show(object? value) => NotebookDisplay.Show(value);
+    }
+
     internal static void Publish(KernelInvocationContext? context, object? value, string id, bool update)
     {
         if (context is null)
         {
-            Console.WriteLine(value?.ToString() ?? "null");
+            Console.WriteLine(value is Reporting.IDisplayReport r ? r.ToText() : value?.ToString() ?? "null");
             return;
         }
         if (context.IsComplete) return; // the cell that showed it has finished; nothing can be replaced any more

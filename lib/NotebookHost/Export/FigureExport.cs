@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using ClinicalNer.Plots;
+using Reporting;
 
 namespace NotebookHost.Export;
 

@@ -1,4 +1,4 @@
-using ClinicalNer.Plots;
+using Reporting;
 using Plotly.NET;
 
 namespace NotebookHost.Export;

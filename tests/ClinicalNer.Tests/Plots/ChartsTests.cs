@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ClinicalNer.Plots;
+
 
 namespace ClinicalNer.Tests;
 

@@ -1,25 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
-using ClinicalNer.Plots;
-using ClinicalNer.Models;
-using ClinicalNer.Training;
+using Reporting;
 
-namespace NotebookHost.Display;
+namespace ClinicalNer.Training;
 
 /// <summary>
-/// Live view of a training run in a notebook: one progress line replaced in place (epoch, step, loss, chars/s,
-/// ETA; at most twice a second) and, from the first epoch on, a loss / dev-F1 curve replaced after every epoch.
-/// Headless runs keep the last state of both in the executed notebook.
+/// Live view of a training run (<see cref="Live"/>): one progress line replaced in place (epoch, step, loss, chars/s,
+/// ETA; at most twice a second) and, from the first epoch on, a loss / dev-F1 curve replaced after every epoch. In a
+/// notebook both update in place (headless runs keep their last state); elsewhere they are printed.
 /// </summary>
 public sealed class TrainingMonitor
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.5);
     private readonly string name;
     private readonly int epochs;
-    private readonly DisplayHandle progress;
+    private readonly ILiveHandle progress;
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly List<(int Epoch, double Loss, double DevF1)> history = [];
-    private DisplayHandle? curve;
+    private ILiveHandle? curve;
     private TimeSpan lastShown = -Interval;
     private long steps;
 
@@ -27,7 +25,7 @@ public sealed class TrainingMonitor
     {
         this.name = name;
         this.epochs = epochs;
-        progress = NotebookDisplay.Show(new ProgressLine($"{name}: starting..."));
+        progress = Live.Show(new ProgressLine($"{name}: starting..."));
     }
 
     /// <summary>Shows the progress of <paramref name="trainer"/>'s next runs under <paramref name="name"/>.</summary>
@@ -67,7 +65,7 @@ public sealed class TrainingMonitor
              Charts.Lines(x, [new Series("dev F1", history.Select(h => h.DevF1).ToList())])],
             1, 2, ["train loss", "dev F1 (%)"], $"{name}: training").WithAxisTitles("epoch", null).WithAxisTitles("epoch", null, subplot: 2)
             .WithLegendShown(false).WithPixelSize(760, 320);
-        if (curve is null) curve = NotebookDisplay.Show(chart);
+        if (curve is null) curve = Live.Show(chart);
         else curve.Update(chart);
     }
 

@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text;
 using Microsoft.Data.Analysis;
 
-namespace ClinicalNer.Evaluation;
+namespace Reporting;
 
 /// <summary>
 /// What <see cref="DataFrame"/> lacks for reports, kept thin: a frame from records, Markdown, aligned text for a

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plotly.NET;
 
-namespace ClinicalNer.Plots;
+namespace Reporting;
 
 /// <summary>
 /// Charts as HTML that draws offline: plotly.js comes from the copy embedded in the Plotly.NET assembly (never a

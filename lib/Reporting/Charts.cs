@@ -4,7 +4,7 @@ using Plotly.NET.LayoutObjects;
 using Plotly.NET.TraceObjects;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
-namespace ClinicalNer.Plots;
+namespace Reporting;
 
 /// <summary>One named series of y values (with optional symmetric error bars, e.g. the sd over seeds).</summary>
 /// <param name="Name">Legend name.</param>
