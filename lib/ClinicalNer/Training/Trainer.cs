@@ -34,7 +34,11 @@ public sealed class Trainer
     /// <summary>Called with every step and epoch event (progress bars, live curves, the run store).</summary>
     public event Action<TrainingEvent>? Progress;
 
-    /// <summary>Trains <paramref name="model"/>; resumes from OutputDir/last when <paramref name="resume"/> and it exists.</summary>
+    /// <summary>
+    /// Trains <paramref name="model"/> (resuming from OutputDir/last when <paramref name="resume"/> and it exists) and returns
+    /// with the model holding the weights of its best dev epoch (<see cref="TrainingResult.BestEpoch"/>), from best/ or, without
+    /// an output folder, from a copy kept in memory, whatever the epochs after it did.
+    /// </summary>
     public TrainingResult Fit(INerModel model, IReadOnlyList<Document> train, IReadOnlyList<Document> dev, bool resume = false)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -62,10 +66,11 @@ public sealed class Trainer
             state = Restore(model, optimizer, schedule, lastDir);
         else manual_seed(options.Seed);
 
-        // 3. Epochs.
+        // 3. Epochs. Without an output folder the best epoch's weights are kept in memory (copies, CPU or GPU alike).
         int[] lengths = train.Select(model.LengthOf).ToArray();
         var parameters = model.Network.parameters().ToList();
         bool stoppedEarly = false;
+        using var bestInMemory = new WeightSnapshot();
         for (int epoch = state.Epoch + 1; epoch <= options.Epochs && state.Step < totalSteps && !stoppedEarly; epoch++)
         {
             model.Network.train();
@@ -96,7 +101,7 @@ public sealed class Trainer
                 Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds));
             }
 
-            // 4. Evaluate, keep the best, maybe stop.
+            // Evaluate, keep the best, maybe stop.
             var report = Evaluate(model, dev);
             double seconds = clock.Elapsed.TotalSeconds;
             bool isBest = report.Micro.F1 > state.BestF1 || state.BestEpoch == 0;
@@ -109,12 +114,19 @@ public sealed class Trainer
                 state.BestEpoch = epoch;
                 state.SinceBest = 0;
                 if (options.OutputDir is not null) CheckpointFolder.Replace(Path.Combine(options.OutputDir, BestDir), model.Save);
+                else bestInMemory.Take(model.Network);
             }
             else state.SinceBest++;
             stoppedEarly = options.Patience > 0 && state.SinceBest >= options.Patience;
             state.Epoch = epoch;
             if (options.OutputDir is not null) SaveLast(model, optimizer, state, Path.Combine(options.OutputDir, LastDir));
             Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, record.TrainLoss, record.LearningRate, chars / seconds, report, isBest, seconds));
+        }
+        // 4. End holding the best epoch's weights, whatever came after it.
+        if (state.BestEpoch > 0 && state.History.Count > 0 && state.History[^1].Epoch != state.BestEpoch)
+        {
+            if (options.OutputDir is not null) model.LoadWeights(CheckpointFolder.Resolve(Path.Combine(options.OutputDir, BestDir)));
+            else bestInMemory.RestoreInto(model.Network);
         }
         return new TrainingResult(state.BestF1, state.BestEpoch, state.History,
             options.OutputDir is null ? null : Path.Combine(options.OutputDir, BestDir), stoppedEarly);
