@@ -13,6 +13,7 @@ public class LegacyCheckpointTests
 
     [Theory]
     [InlineData("bilstm-crf-2026-11-29", "encoder.weight_ih_l0", "encoder.rnn.weight_ih_l0")]
+    [InlineData("bilstm-crf-2026-11-29", "char_embedding.weight", "embedder.char_embedding.weight")]
     [InlineData("bert-bilstm-crf-2026-11-29", "lstm.weight_hh_l0_reverse", "lstm.rnn.weight_hh_l0_reverse")]
     public void An_old_checkpoint_loads_with_its_weights_under_the_new_names(string name, string oldKey, string newKey)
     {

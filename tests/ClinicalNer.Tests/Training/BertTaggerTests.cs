@@ -40,7 +40,7 @@ public class BertTaggerTests : TempDirTest
         Assert.All(entities, e => Assert.Equal(text[e.Start..e.End], e.Text));
         Assert.All(entities, e => Assert.InRange(e.Confidence, 0, 1));
         var again = model.PredictWithConfidence(Tiny, 2);
-        using var reloaded = NerCheckpoint.Load(Path.Combine(output, Trainer.LastDir));
+        using var reloaded = NerCheckpoint.Load(Path.Combine(output, Trainer.BestDir));   // the model ends holding the best epoch's weights
         reloaded.Network.eval();
         var b = reloaded.PredictWithConfidence(Tiny, 5);
         Assert.Equal(again.Select(x => x.Spans), b.Select(x => x.Spans));

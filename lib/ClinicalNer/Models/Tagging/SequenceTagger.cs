@@ -8,23 +8,20 @@ using static TorchBinding.torch;
 namespace ClinicalNer.Models.Tagging;
 
 /// <summary>
-/// The BiLSTM-CRF family as a composition of parts: embeddings (characters, + words, + bigrams, + dictionary features,
-/// concatenated), dropout, an encoder (<see cref="RecurrentEncoder"/> or none), optional self-attention
+/// The BiLSTM-CRF family as a composition of parts: a <see cref="CharacterEmbedder"/> (characters, + words, + bigrams,
+/// + dictionary features, concatenated), dropout, an encoder (<see cref="RecurrentEncoder"/> or none), optional self-attention
 /// (<see cref="SelfAttentionEncoder"/>), dropout, a linear projection to tag scores, and a decoder
 /// (<see cref="SoftmaxDecoder"/> or <see cref="ConditionalRandomField"/>). Paper 2's LSTM-CRF, paper 4's
 /// BiGRU-Attention-CRF and the plain baselines are configurations of it.
 /// </summary>
 /// <remarks>
-/// Parameter names: <c>char_embedding</c>, <c>word_embedding</c>, <c>bigram_embedding</c>, <c>dictionary_embedding</c>,
-/// <c>encoder.rnn</c>, <c>attention</c>, <c>projection</c>, <c>crf</c>. Checkpoints written before the encoder became a part
-/// (<c>encoder.weight_ih_l0</c>) load through <see cref="UpgradeKey"/>.
+/// Parameter names: <c>embedder.char_embedding</c> (and <c>word_</c>, <c>bigram_</c>, <c>dictionary_embedding</c>),
+/// <c>encoder.rnn</c>, <c>attention</c>, <c>projection</c>, <c>crf</c>. Checkpoints written before the embedder and encoder became
+/// parts (<c>char_embedding.weight</c>, <c>encoder.weight_ih_l0</c>) load through <see cref="UpgradeKey"/>.
 /// </remarks>
 public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 {
-    private readonly Embedding char_embedding;
-    private readonly Embedding? word_embedding;
-    private readonly Embedding? dictionary_embedding;
-    private readonly Embedding? bigram_embedding;
+    private readonly CharacterEmbedder embedder;
     private readonly RecurrentEncoder? encoder;
     private readonly SelfAttentionEncoder? attention;
     private readonly Dropout dropout;
@@ -40,10 +37,7 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        char_embedding = nn.Embedding(config.CharVocabularySize, config.CharEmbeddingDim, padding_idx: 0);
-        if (config.WordVocabularySize > 0) word_embedding = nn.Embedding(config.WordVocabularySize, config.WordEmbeddingDim, padding_idx: 0);
-        if (config.BigramVocabularySize > 0) bigram_embedding = nn.Embedding(config.BigramVocabularySize, config.BigramEmbeddingDim, padding_idx: 0);
-        if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
+        embedder = new CharacterEmbedder(config);
         if (config.Encoder != EncoderKind.None) encoder = new RecurrentEncoder(config.Encoder, config.EmbeddingDim, config.HiddenSize, config.Layers, config.Dropout);
         if (config.AttentionHeads > 0) attention = new SelfAttentionEncoder(config.EncodedDim, config.AttentionHeads, config.Dropout);
         dropout = nn.Dropout(config.Dropout);
@@ -62,14 +56,17 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
     /// <summary>The decoder part.</summary>
     public ITagDecoder Decoder { get; }
 
+    /// <summary>The embedder part.</summary>
+    public CharacterEmbedder Embedder => embedder;
+
     /// <summary>Word embedding table (for loading pretrained vectors), or null.</summary>
-    public Embedding? WordEmbedding => word_embedding;
+    public Embedding? WordEmbedding => embedder.Words;
 
     /// <summary>Character embedding table (for loading pretrained vectors).</summary>
-    public Embedding CharEmbedding => char_embedding;
+    public Embedding CharEmbedding => embedder.Characters;
 
     /// <summary>Bigram embedding table (for loading pretrained vectors), or null.</summary>
-    public Embedding? BigramEmbedding => bigram_embedding;
+    public Embedding? BigramEmbedding => embedder.Bigrams;
 
     /// <summary>The CRF, when the decoder is one.</summary>
     public ConditionalRandomField? Crf => decoderModule as ConditionalRandomField;
@@ -89,32 +86,18 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
     public Tensor Emissions(TaggerBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var inputs = EmbeddingInputs(batch);
+        var inputs = embedder.Lookups(batch);
         Tensor x;
         if (encoder?.Lstm is { } folding && CanFold(folding, inputs))
             x = folding.ForwardEmbedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
                 batch.Lengths).output;                                                        // (B, L, 2H)
         else
         {
-            var parts = inputs.Select(i => i.Table.call(i.Ids)).ToList();                     // (B, L, E_k)
-            x = dropout.call(parts.Count == 1 ? parts[0] : cat(parts, 2));                   // (B, L, E)
+            x = dropout.call(embedder.Embed(batch));                                          // (B, L, E)
             if (encoder is not null) x = encoder.Encode(x, batch.Lengths, batch.Mask);        // (B, L, 2H)
         }
         if (attention is not null) x = attention.Encode(x, batch.Lengths, batch.Mask);
         return projection.call(dropout.call(x));                                              // (B, L, tags)
-    }
-
-    // The embedding lookups whose concatenation feeds the encoder, in order.
-    private List<(Embedding Table, Tensor Ids)> EmbeddingInputs(TaggerBatch batch)
-    {
-        var inputs = new List<(Embedding, Tensor)> { (char_embedding, batch.Chars) };
-        if (word_embedding is not null)
-            inputs.Add((word_embedding, batch.Words ?? throw new ArgumentException("this tagger needs word ids (Words) in its batches")));
-        if (bigram_embedding is not null)
-            inputs.Add((bigram_embedding, batch.Bigrams ?? throw new ArgumentException("this tagger needs bigram ids in its batches")));
-        if (dictionary_embedding is not null)
-            inputs.Add((dictionary_embedding, batch.Dictionary ?? throw new ArgumentException("this tagger needs dictionary features in its batches")));
-        return inputs;
     }
 
     // Inference with no dropout and no gradient, on the fused kernel's device and type, with tables of a sensible size.
@@ -146,9 +129,11 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         return Decoder.Decode(Emissions(batch), batch.Mask, batch.Lengths, withConfidence);
     }
 
-    /// <summary>Before the encoder became a part, its RNN's parameters sat directly under <c>encoder.</c>.</summary>
+    /// <summary>Before the embedder and the encoder became parts, their parameters sat directly under the tagger and <c>encoder.</c>.</summary>
     public string UpgradeKey(string key) =>
-        key.StartsWith("encoder.", StringComparison.Ordinal) && !key.StartsWith("encoder.rnn.", StringComparison.Ordinal) ? "encoder.rnn." + key["encoder.".Length..] : key;
+        key.StartsWith("encoder.", StringComparison.Ordinal) && !key.StartsWith("encoder.rnn.", StringComparison.Ordinal) ? "encoder.rnn." + key["encoder.".Length..]
+        : key.Split('.')[0] is "char_embedding" or "word_embedding" or "bigram_embedding" or "dictionary_embedding" ? "embedder." + key
+        : key;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -115,6 +115,22 @@ public class PartsTests : TempDirTest
     }
 
     [Fact]
+    public void The_character_embedder_concatenates_its_lookups_in_order()
+    {
+        var docs = TinyCorpus.Documents;
+        var inputs = TaggerInputs.Build(docs, minBigramCount: 1);
+        var config = inputs.ModelConfig(c => c with { CharEmbeddingDim = 6, BigramEmbeddingDim = 3 });
+        using var embedder = new CharacterEmbedder(config);
+        var batch = inputs.Encode(docs, withTags: false);
+        var x = embedder.Embed(batch);
+        Assert.Equal(9, embedder.OutputSize);
+        Assert.Equal([docs.Count, batch.Chars.size(1), 9L], x.shape);
+        Assert.True(x.narrow(2, 0, 6).allclose(embedder.Characters.call(batch.Chars)));
+        Assert.True(x.narrow(2, 6, 3).allclose(embedder.Bigrams!.call(batch.Bigrams!)));
+        Assert.Equal(["char_embedding.weight", "bigram_embedding.weight"], embedder.named_parameters().Select(p => p.name));
+    }
+
+    [Fact]
     public void A_decoder_added_in_one_file_trains_inside_the_tagger()
     {
         var inputs = TaggerInputs.Build(TinyCorpus.Documents);

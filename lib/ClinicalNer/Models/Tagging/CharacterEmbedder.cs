@@ -1,0 +1,79 @@
+using ClinicalNer.Models.Parts;
+using TorchBinding;
+using TorchBinding.Modules;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Models.Tagging;
+
+/// <summary>
+/// An embedder: the first part of a tagger, from a batch's ids to one vector per position (B, L, <see cref="OutputSize"/>).
+/// </summary>
+/// <typeparam name="TBatch">The batch type it reads.</typeparam>
+public interface IEmbedder<in TBatch>
+{
+    /// <summary>Size of each position's vector.</summary>
+    long OutputSize { get; }
+
+    /// <summary>Embeds a batch.</summary>
+    Tensor Embed(TBatch batch);
+}
+
+/// <summary>
+/// The character-level embedder of the BiLSTM-CRF family: a character embedding, plus optional word (entity-aware
+/// segmentation), character-bigram and dictionary-feature embeddings, concatenated per character. Its tables are
+/// exposed so pretrained vectors can be loaded and the LSTM's input projection folded into them
+/// (<see cref="Lookups"/>). Parameter names: <c>char_embedding</c>, <c>word_embedding</c>, <c>bigram_embedding</c>,
+/// <c>dictionary_embedding</c>.
+/// </summary>
+public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
+{
+    private readonly Embedding char_embedding;
+    private readonly Embedding? word_embedding;
+    private readonly Embedding? bigram_embedding;
+    private readonly Embedding? dictionary_embedding;
+
+    /// <summary>Builds the tables the config asks for.</summary>
+    public CharacterEmbedder(SequenceTaggerConfig config) : base(nameof(CharacterEmbedder))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        char_embedding = nn.Embedding(config.CharVocabularySize, config.CharEmbeddingDim, padding_idx: 0);
+        if (config.WordVocabularySize > 0) word_embedding = nn.Embedding(config.WordVocabularySize, config.WordEmbeddingDim, padding_idx: 0);
+        if (config.BigramVocabularySize > 0) bigram_embedding = nn.Embedding(config.BigramVocabularySize, config.BigramEmbeddingDim, padding_idx: 0);
+        if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
+        OutputSize = config.EmbeddingDim;
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public long OutputSize { get; }
+
+    /// <summary>Character embedding table (for loading pretrained vectors).</summary>
+    public Embedding Characters => char_embedding;
+
+    /// <summary>Word embedding table, or null.</summary>
+    public Embedding? Words => word_embedding;
+
+    /// <summary>Bigram embedding table, or null.</summary>
+    public Embedding? Bigrams => bigram_embedding;
+
+    /// <summary>The lookups whose concatenation is the embedding, in order: each table with the batch's ids for it.</summary>
+    public List<(Embedding Table, Tensor Ids)> Lookups(TaggerBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var inputs = new List<(Embedding, Tensor)> { (char_embedding, batch.Chars) };
+        if (word_embedding is not null)
+            inputs.Add((word_embedding, batch.Words ?? throw new ArgumentException("this tagger needs word ids (Words) in its batches")));
+        if (bigram_embedding is not null)
+            inputs.Add((bigram_embedding, batch.Bigrams ?? throw new ArgumentException("this tagger needs bigram ids in its batches")));
+        if (dictionary_embedding is not null)
+            inputs.Add((dictionary_embedding, batch.Dictionary ?? throw new ArgumentException("this tagger needs dictionary features in its batches")));
+        return inputs;
+    }
+
+    /// <inheritdoc/>
+    public Tensor Embed(TaggerBatch batch)
+    {
+        var parts = Lookups(batch).Select(i => i.Table.call(i.Ids)).ToList();                  // (B, L, E_k)
+        return parts.Count == 1 ? parts[0] : cat(parts, 2);                                      // (B, L, E)
+    }
+}
