@@ -197,12 +197,16 @@ def main(argv):
     output = args.output or os.path.join("out", os.path.basename(args.notebook))
     try:
         nb = nbformat.read(args.notebook, as_version=4)
+    except (ValueError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        log(f"{args.notebook}: {str(e).splitlines()[0][:200]}")
+        return 2
+    try:
         nbformat.validate(nb)
         inject_parameters(nb, parameters)
     except nbformat.ValidationError as e:
         log(f"{args.notebook}: not a valid notebook: {describe_invalid(nb, e)}")
         return 2
-    except (ValueError, json.JSONDecodeError, UnicodeDecodeError) as e:
+    except ValueError as e:
         log(f"{args.notebook}: {str(e).splitlines()[0][:200]}")
         return 2
     kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name") or DEFAULT_KERNEL
