@@ -1,0 +1,233 @@
+using System.Globalization;
+using ClinicalNer.Data;
+using ClinicalNer.Evaluation;
+using ClinicalNer.Models;
+using ClinicalNer.Training;
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+using Reporting;
+
+namespace ClinicalNer.Runs;
+
+/// <summary>One configuration of an experiment: its name (e.g. "lr=0.002,dropout=0.5") and its settings.</summary>
+/// <param name="Name">Unique within the experiment; part of each run's name in the store.</param>
+/// <param name="Settings">The values that make this configuration (by setting name).</param>
+public sealed record Configuration(string Name, IReadOnlyDictionary<string, string> Settings)
+{
+    /// <summary>A configuration without settings (a single named model).</summary>
+    public static Configuration Named(string name) => new(name, new Dictionary<string, string>());
+}
+
+/// <summary>What one configuration trains: a fresh model and the trainer options for a seed.</summary>
+/// <param name="Model">The model to train (disposed by the experiment afterwards).</param>
+/// <param name="Options">Trainer options; their seed is the run's.</param>
+public sealed record RunSetup(INerModel Model, TrainerOptions Options);
+
+/// <summary>
+/// Runs configurations over seeds on the run store: each (configuration, seed) is one run named
+/// <c>EXPERIMENT/CONFIGURATION/seed=S</c> with its parameters, curve and dev and test scores (best-dev weights); a run
+/// already finished in the store is not run again, so an interrupted experiment restarted runs only what is missing.
+/// </summary>
+public sealed class Experiment
+{
+    private readonly RunStore store;
+
+    /// <summary>An experiment named <paramref name="name"/> on data <paramref name="dataset"/>.</summary>
+    public Experiment(RunStore store, string name, string dataset)
+    {
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Contains('/', StringComparison.Ordinal)) throw new ArgumentException($"experiment name '{name}' may not contain '/'", nameof(name));
+        Name = name;
+        Dataset = dataset ?? "";
+    }
+
+    /// <summary>The experiment's name (the prefix of its runs' names).</summary>
+    public string Name { get; }
+
+    /// <summary>What the runs were trained on.</summary>
+    public string Dataset { get; }
+
+    /// <summary>Called before each run with (configuration, seed) and whether it is skipped as already finished.</summary>
+    public event Action<Configuration, int, bool>? Starting;
+
+    /// <summary>Every combination of the axes' values, in order (the first axis varies slowest).</summary>
+    public static IReadOnlyList<Configuration> Grid(IReadOnlyList<(string Setting, IReadOnlyList<string> Values)> axes)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        IEnumerable<List<(string, string)>> combinations = [[]];
+        foreach (var (setting, values) in axes)
+        {
+            if (values.Count == 0) throw new ArgumentException($"'{setting}' has no values", nameof(axes));
+            combinations = combinations.SelectMany(c => values.Select(v => new List<(string, string)>(c) { (setting, v) })).ToList();
+        }
+        return combinations.Select(c => new Configuration(string.Join(',', c.Select(p => $"{p.Item1}={p.Item2}")),
+            c.ToDictionary(p => p.Item1, p => p.Item2))).ToList();
+    }
+
+    /// <summary>The run name of a configuration and seed.</summary>
+    public string RunName(Configuration configuration, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return $"{Name}/{configuration.Name}/seed={seed.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>Whether the store holds a finished run of this configuration and seed.</summary>
+    public bool IsDone(Configuration configuration, int seed) =>
+        store.Runs(RunName(configuration, seed)).Any(r => r.Name == RunName(configuration, seed) && r.Status is "finished" or "early-stopped");
+
+    /// <summary>
+    /// Trains every configuration with every seed not yet finished: <paramref name="setup"/> builds the model and options,
+    /// the trainer keeps the best-dev weights, and dev and test are scored with them; then returns all runs' results.
+    /// </summary>
+    public ExperimentResults Run(IReadOnlyList<Configuration> configurations, IReadOnlyList<int> seeds, Func<Configuration, int, RunSetup> setup,
+        IReadOnlyList<Document> train, IReadOnlyList<Document> dev, IReadOnlyList<Document> test)
+    {
+        ArgumentNullException.ThrowIfNull(configurations);
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentNullException.ThrowIfNull(setup);
+        if (configurations.Select(c => c.Name).Distinct().Count() != configurations.Count) throw new ArgumentException("configuration names repeat", nameof(configurations));
+        foreach (var configuration in configurations)
+            foreach (int seed in seeds)
+            {
+                bool done = IsDone(configuration, seed);
+                Starting?.Invoke(configuration, seed, done);
+                if (done) continue;
+                var (model, options) = setup(configuration, seed);
+                using (model)
+                {
+                    options = options with { Seed = seed };
+                    var trainer = new Trainer(options);
+                    long id = store.Track(trainer, model, RunName(configuration, seed), Dataset, options);
+                    try
+                    {
+                        var result = trainer.Fit(model, train, dev);
+                        store.AddScores(id, "dev", Trainer.Evaluate(model, dev));
+                        store.AddScores(id, "test", Trainer.Evaluate(model, test));
+                        store.FinishRun(id, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
+                    }
+                    catch
+                    {
+                        store.FinishRun(id, "failed", null);
+                        throw;
+                    }
+                }
+            }
+        return ExperimentResults.FromStore(store, Name);
+    }
+}
+
+/// <summary>One finished run of an experiment, as the store holds it.</summary>
+/// <param name="Configuration">The configuration's name.</param>
+/// <param name="Seed">The seed.</param>
+/// <param name="RunId">The run's id in the store.</param>
+/// <param name="Scores">Its final scores (split, type "micro" or an entity type).</param>
+public sealed record ExperimentRun(string Configuration, int Seed, long RunId, IReadOnlyList<RunScore> Scores)
+{
+    /// <summary>F1 on a split for a type ("micro" by default), or null when not scored.</summary>
+    public double? F1(string split, string type = "micro") => Scores.FirstOrDefault(s => s.Split == split && s.Type == type)?.F1;
+}
+
+/// <summary>
+/// The finished runs of an experiment and their summaries: mean ± sample standard deviation over seeds per configuration
+/// (and per entity type), as DataFrames and as a grouped bar chart with error bars.
+/// </summary>
+public sealed class ExperimentResults
+{
+    private ExperimentResults(string name, IReadOnlyList<ExperimentRun> runs)
+    {
+        Name = name;
+        Runs = runs;
+    }
+
+    /// <summary>The experiment's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Its finished runs, by configuration in first-run order, then seed.</summary>
+    public IReadOnlyList<ExperimentRun> Runs { get; }
+
+    /// <summary>The configurations, in the order their first run was recorded.</summary>
+    public IReadOnlyList<string> Configurations => Runs.Select(r => r.Configuration).Distinct().ToList();
+
+    /// <summary>The finished runs of experiment <paramref name="name"/> in <paramref name="store"/> (the latest run of each configuration and seed).</summary>
+    public static ExperimentResults FromStore(RunStore store, string name)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var runs = store.Runs(name + "/")
+            .Where(r => r.Status is "finished" or "early-stopped")
+            .Select(r => (Info: r, Parts: r.Name.Split('/')))
+            .Where(x => x.Parts.Length == 3 && x.Parts[0] == name && x.Parts[2].StartsWith("seed=", StringComparison.Ordinal))
+            .GroupBy(x => (x.Parts[1], x.Parts[2])).Select(g => g.First())   // newest first: the latest of each
+            .OrderBy(x => x.Info.Id)
+            .Select(x => new ExperimentRun(x.Parts[1], int.Parse(x.Parts[2]["seed=".Length..], CultureInfo.InvariantCulture), x.Info.Id, store.Scores(x.Info.Id)))
+            .ToList();
+        var order = runs.Select(r => r.Configuration).Distinct().ToList();
+        return new ExperimentResults(name, runs.OrderBy(r => order.IndexOf(r.Configuration)).ThenBy(r => r.Seed).ToList());
+    }
+
+    /// <summary>Mean and sample standard deviation (0 for one value).</summary>
+    public static (double Mean, double Sd) MeanSd(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) return (double.NaN, double.NaN);
+        double mean = values.Average();
+        double sd = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return (mean, sd);
+    }
+
+    /// <summary>
+    /// One row per configuration: seeds, test micro-F1 mean and sd, test macro-F1 mean and sd, dev micro-F1 mean and sd (percent,
+    /// 2 decimals).
+    /// </summary>
+    public DataFrame Summary()
+    {
+        var rows = Configurations.Select(c =>
+        {
+            var runs = Runs.Where(r => r.Configuration == c).ToList();
+            var test = MeanSd(runs.Select(r => r.F1("test") ?? double.NaN).Where(double.IsFinite).ToList());
+            var macro = MeanSd(runs.Select(Macro).Where(double.IsFinite).ToList());
+            var dev = MeanSd(runs.Select(r => r.F1("dev") ?? double.NaN).Where(double.IsFinite).ToList());
+            return new
+            {
+                Configuration = c, Seeds = runs.Count, TestF1 = P(test.Mean), TestSd = P(test.Sd), MacroF1 = P(macro.Mean), MacroSd = P(macro.Sd),
+                DevF1 = P(dev.Mean), DevSd = P(dev.Sd),
+            };
+        });
+        return DataFrames.FromRecords(rows);
+    }
+
+    /// <summary>Test F1 per configuration and entity type: mean and sd over seeds (percent, 2 decimals).</summary>
+    public DataFrame PerType()
+    {
+        var types = Types();
+        var rows = Configurations.SelectMany(c => types.Select(t =>
+        {
+            var (mean, sd) = MeanSd(Runs.Where(r => r.Configuration == c).Select(r => r.F1("test", t) ?? double.NaN).Where(double.IsFinite).ToList());
+            return new { Configuration = c, Type = t, F1 = P(mean), Sd = P(sd) };
+        }));
+        return DataFrames.FromRecords(rows);
+    }
+
+    /// <summary>Test F1 by entity type (and micro), one bar per configuration, error bars of one sd.</summary>
+    public GenericChart Chart(string? title = null)
+    {
+        var categories = Types().Append("micro").ToList();
+        var series = Configurations.Select(c =>
+        {
+            var stats = categories.Select(t => MeanSd(Runs.Where(r => r.Configuration == c).Select(r => r.F1("test", t) ?? double.NaN).Where(double.IsFinite).ToList())).ToList();
+            return new Series(c, stats.Select(s => s.Mean * 100).ToList(), stats.Select(s => s.Sd * 100).ToList());
+        });
+        return Charts.GroupedBars(categories, series, title ?? $"{Name}: test F1 (mean ± sd over seeds)", "F1 (%)", yRange: (0, 100));
+    }
+
+    private List<string> Types() => Runs.SelectMany(r => r.Scores).Where(s => s.Split == "test" && s.Type != "micro").Select(s => s.Type)
+        .Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private static double Macro(ExperimentRun run)
+    {
+        var perType = run.Scores.Where(s => s.Split == "test" && s.Type != "micro").ToList();
+        return perType.Count == 0 ? double.NaN : perType.Average(s => s.F1);
+    }
+
+    private static double P(double fraction) => double.IsFinite(fraction) ? Math.Round(fraction * 100, 2) : double.NaN;
+}
