@@ -285,3 +285,30 @@ public sealed class KilledRunTests : IDisposable
         Assert.True(resume.ExitCode == 0, resume.Stderr);
     }
 }
+
+/// <summary><c>lab sweep</c>: every configuration and seed once, finished runs skipped when restarted, mean ± sd written.</summary>
+public sealed class SweepTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-sweep").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void A_sweep_runs_each_configuration_and_seed_once_and_a_restart_skips_them()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        string[] args = ["sweep", "--name", "tiny", "--out", dir, "--seeds", "1,2", "--vary", "hidden=4,8", "--data", sample, "--epochs", "1", "--emb", "4", "--batch-size", "128"];
+        var first = Lab.Run(args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(4, first.Stdout.Split('\n').Count(l => l.EndsWith(": training", StringComparison.Ordinal)));
+        Assert.Matches(@"hidden=4\s+2\s", first.Stdout);
+        foreach (string f in new[] { "summary.csv", "summary.md", "per-type.csv", "sweep.html" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        string summary = File.ReadAllText(Path.Combine(dir, "summary.csv"));
+        var again = Lab.Run(args);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(4, again.Stdout.Split('\n').Count(l => l.EndsWith("finished before, skipped", StringComparison.Ordinal)));
+        Assert.Equal(summary, File.ReadAllText(Path.Combine(dir, "summary.csv")));   // the same runs, the same statistics
+        Lab.UsageError("OPTION=V1,V2", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad"), "--vary", "hidden", "--data", sample);
+        Lab.UsageError("'--hiddenz'", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad2"), "--vary", "hiddenz=4", "--data", sample, "--epochs", "1");
+    }
+}
