@@ -136,5 +136,5 @@ public sealed class BertTagger : nn.Module, ICheckpointKeys
 
     /// <summary>Before the BiLSTM became a part, its parameters sat directly under <c>lstm.</c>.</summary>
     public string UpgradeKey(string key) =>
-        key.StartsWith("lstm.", StringComparison.Ordinal) && !key.StartsWith("lstm.rnn.", StringComparison.Ordinal) ? "lstm.rnn." + key["lstm.".Length..] : key;
+        key.StartsWith("lstm.weight_", StringComparison.Ordinal) || key.StartsWith("lstm.bias_", StringComparison.Ordinal) ? "lstm.rnn." + key["lstm.".Length..] : key;
 }

@@ -22,7 +22,8 @@ namespace ClinicalNer.Models.Tagging;
 public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 {
     private readonly CharacterEmbedder embedder;
-    private readonly RecurrentEncoder? encoder;
+    private readonly nn.Module? encoder;
+    private readonly ISequenceEncoder? encoderPart;
     private readonly SelfAttentionEncoder? attention;
     private readonly Dropout dropout;
     private readonly Linear projection;
@@ -38,7 +39,14 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         embedder = new CharacterEmbedder(config);
-        if (config.Encoder != EncoderKind.None) encoder = new RecurrentEncoder(config.Encoder, config.EmbeddingDim, config.HiddenSize, config.Layers, config.Dropout);
+        if (config.Encoder != EncoderKind.None)
+        {
+            var first = new RecurrentEncoder(config.Encoder, config.EmbeddingDim, config.HiddenSize, config.Layers, config.Dropout);
+            encoder = config.StackedHiddenSize > 0
+                ? new StackedEncoder([first, new RecurrentEncoder(config.Encoder, first.OutputSize, config.StackedHiddenSize)])
+                : first;
+            encoderPart = (ISequenceEncoder)encoder;
+        }
         if (config.AttentionHeads > 0) attention = new SelfAttentionEncoder(config.EncodedDim, config.AttentionHeads, config.Dropout);
         dropout = nn.Dropout(config.Dropout);
         projection = nn.Linear(config.EncodedDim, config.Labels.Count);
@@ -88,13 +96,13 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         ArgumentNullException.ThrowIfNull(batch);
         var inputs = embedder.Lookups(batch);
         Tensor x;
-        if (encoder?.Lstm is { } folding && CanFold(folding, inputs))
+        if ((encoder as RecurrentEncoder)?.Lstm is { } folding && CanFold(folding, inputs))
             x = folding.ForwardEmbedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
                 batch.Lengths).output;                                                        // (B, L, 2H)
         else
         {
             x = dropout.call(embedder.Embed(batch));                                          // (B, L, E)
-            if (encoder is not null) x = encoder.Encode(x, batch.Lengths, batch.Mask);        // (B, L, 2H)
+            if (encoderPart is not null) x = encoderPart.Encode(x, batch.Lengths, batch.Mask); // (B, L, 2H)
         }
         if (attention is not null) x = attention.Encode(x, batch.Lengths, batch.Mask);
         return projection.call(dropout.call(x));                                              // (B, L, tags)
@@ -131,7 +139,7 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 
     /// <summary>Before the embedder and the encoder became parts, their parameters sat directly under the tagger and <c>encoder.</c>.</summary>
     public string UpgradeKey(string key) =>
-        key.StartsWith("encoder.", StringComparison.Ordinal) && !key.StartsWith("encoder.rnn.", StringComparison.Ordinal) ? "encoder.rnn." + key["encoder.".Length..]
+        key.StartsWith("encoder.weight_", StringComparison.Ordinal) || key.StartsWith("encoder.bias_", StringComparison.Ordinal) ? "encoder.rnn." + key["encoder.".Length..]
         : key.Split('.')[0] is "char_embedding" or "word_embedding" or "bigram_embedding" or "dictionary_embedding" ? "embedder." + key
         : key;
 

@@ -26,6 +26,9 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="Decoder">Softmax or CRF.</param>
 /// <param name="Dropout">Dropout on embeddings and encoder outputs.</param>
 /// <param name="ConstrainedDecoding">Apply the scheme's transition constraints when decoding with a CRF.</param>
+/// <param name="StackedHiddenSize">
+/// A second bidirectional recurrent encoder of this size on top of the first (paper 2's code: BiLSTM 128, then 64); 0 = none.
+/// </param>
 public sealed record SequenceTaggerConfig(
     int CharVocabularySize,
     IReadOnlyList<string> Labels,
@@ -43,7 +46,8 @@ public sealed record SequenceTaggerConfig(
     int AttentionHeads = 0,
     DecoderKind Decoder = DecoderKind.Crf,
     double Dropout = 0.5,
-    bool ConstrainedDecoding = true)
+    bool ConstrainedDecoding = true,
+    int StackedHiddenSize = 0)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
@@ -52,7 +56,7 @@ public sealed record SequenceTaggerConfig(
         + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0);
 
     /// <summary>Size of the encoder output.</summary>
-    public int EncodedDim => Encoder == EncoderKind.None ? EmbeddingDim : 2 * HiddenSize;
+    public int EncodedDim => Encoder == EncoderKind.None ? EmbeddingDim : 2 * (StackedHiddenSize > 0 ? StackedHiddenSize : HiddenSize);
 
     /// <summary>JSON text of the config.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
