@@ -41,7 +41,7 @@ public sealed class ProjectNotebooksTests : IDisposable
     public void Notebook_runs_through_the_kernel_in_smoke_mode(string name)
     {
         string output = Path.Combine(dir, name);
-        var run = LabRun.Run(Path.Combine(LabRun.Root, "notebooks", name), output, ["-p", "smoke=true", "-p", $"exportDir={Path.Combine(dir, "figures")}", "--timeout", "900"]);
+        var run = LabRun.Run(Path.Combine(LabRun.Root, "notebooks", name), output, ["-p", "smoke=true", "-p", $"exportDir={Path.Combine(dir, "figures")}", "-p", $"runsDir={Path.Combine(dir, "runs")}", "--timeout", "900"]);
         Assert.True(run.ExitCode == 0, $"{name}: exit {run.ExitCode}\n{run.Stderr}");
         var outputs = run.Notebook!["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []).Select(o => o!.AsObject()).ToList();
         Assert.DoesNotContain(outputs, o => o["output_type"]!.GetValue<string>() == "error");
