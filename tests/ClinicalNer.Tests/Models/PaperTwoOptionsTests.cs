@@ -56,3 +56,24 @@ public class PaperTwoOptionsTests : TempDirTest
         public void Dispose() => network.Dispose();
     }
 }
+
+public class SegmentationModeTests : TempDirTest
+{
+    [Fact]
+    public void Without_gold_segmentation_training_words_are_the_words_new_text_gets()
+    {
+        // "查血常规示贫血": the gold CHECK 血常规 and DISEASE 贫血 are training entities; the lexicon here knows neither.
+        var doc = TinyCorpus.Documents[4];
+        var gold = TaggerInputs.Build(TinyCorpus.Documents, segmentationLexicon: ["头痛"]);
+        var plain = TaggerInputs.Build(TinyCorpus.Documents, segmentationLexicon: ["头痛"], goldSegmentationInTraining: false);
+        long[] Ids(TaggerInputs inputs, bool withTags) => inputs.Encode([doc], withTags).Words!.data<long>();
+        Assert.Equal(Ids(plain, false), Ids(plain, true));
+        Assert.True(gold.GoldSegmentationInTraining);
+        Assert.False(plain.GoldSegmentationInTraining);
+        string path = Path.Combine(Dir, "inputs.json");
+        plain.Save(path);
+        Assert.False(TaggerInputs.Load(path).GoldSegmentationInTraining);
+        gold.Save(path);
+        Assert.True(TaggerInputs.Load(path).GoldSegmentationInTraining);
+    }
+}

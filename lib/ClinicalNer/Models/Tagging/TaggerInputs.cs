@@ -22,9 +22,13 @@ public sealed class TaggerInputs
     private readonly Vocabulary? dictionaryLabels;
     private readonly Dictionary<string, List<string>>? lexicons;
 
+    /// <summary>Whether training batches segment with the gold entities kept whole (else as new text).</summary>
+    public bool GoldSegmentationInTraining { get; }
+
     private TaggerInputs(Vocabulary chars, Vocabulary labels, TagScheme scheme, Vocabulary? words, IReadOnlyCollection<string>? segmentationLexicon,
-        Dictionary<string, List<string>>? lexicons, Vocabulary? bigrams)
+        Dictionary<string, List<string>>? lexicons, Vocabulary? bigrams, bool goldSegmentation = true)
     {
+        GoldSegmentationInTraining = goldSegmentation;
         this.bigrams = bigrams;
         this.chars = chars;
         this.labels = labels;
@@ -74,10 +78,13 @@ public sealed class TaggerInputs
     /// Builds inputs from training documents: characters seen at least <paramref name="minCharCount"/>
     /// times; labels of <paramref name="scheme"/> for every type in the data; optionally words from the
     /// entity-aware segmentation (the lexicon plus the training entities) and typed dictionary lexicons.
+    /// <paramref name="goldSegmentationInTraining"/> (the paper's method) keeps each training entity one word in training
+    /// batches; off, training text is segmented as new text is, so words carry no boundary the model will not see at test
+    /// time.
     /// </summary>
     public static TaggerInputs Build(IReadOnlyList<Document> train, TagScheme scheme = TagScheme.BIO, int minCharCount = 1,
         IReadOnlyCollection<string>? segmentationLexicon = null, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null,
-        int minBigramCount = 0)
+        int minBigramCount = 0, bool goldSegmentationInTraining = true)
     {
         ArgumentNullException.ThrowIfNull(train);
         var charVocab = Vocabulary.WithSpecials(train.SelectMany(d => d.Chars), minCharCount);
@@ -88,11 +95,12 @@ public sealed class TaggerInputs
         {
             var segmenter = new EntityAwareSegmenter(segmentationLexicon, train);
             terms = segmenter.Terms.Order(StringComparer.Ordinal).ToList();
-            wordVocab = Vocabulary.WithSpecials(train.SelectMany(d => segmenter.Segment(d, keepGoldEntities: true).Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
+            wordVocab = Vocabulary.WithSpecials(train.SelectMany(d => segmenter.Segment(d, keepGoldEntities: goldSegmentationInTraining)
+                .Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
         }
         Vocabulary? bigramVocab = minBigramCount > 0 ? Vocabulary.WithSpecials(train.SelectMany(BigramsOf), minBigramCount) : null;
         return new TaggerInputs(charVocab, labelVocab, scheme, wordVocab, terms,
-            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), bigramVocab);
+            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), bigramVocab, goldSegmentationInTraining);
     }
 
     /// <summary>The model config these inputs imply, with <paramref name="customize"/> applied to the defaults.</summary>
@@ -115,7 +123,7 @@ public sealed class TaggerInputs
         if (bigrams is not null)
             bigramTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)BigramsOf(d).Select(b => (long)bigrams.Id(b)).ToArray()).ToList()).Ids, shape);
         if (words is not null && segmenter is not null)
-            wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d, withTags)).ToList()).Ids, shape);
+            wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d, withTags && GoldSegmentationInTraining)).ToList()).Ids, shape);
         if (dictionary is not null && dictionaryLabels is not null)
             dictTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)dictionary.Tag(d.Chars).Select(t => (long)dictionaryLabels.Id(t) + 1).ToArray()).ToList()).Ids, shape);
         if (withTags)
@@ -135,7 +143,8 @@ public sealed class TaggerInputs
     }
 
     // Each character gets the id of the word (segment) that covers it; training documents keep their
-    // gold entities whole (the paper's entity-aware segmentation), new text relies on the lexicon.
+    // gold entities whole (the paper's entity-aware segmentation) unless GoldSegmentationInTraining is off, new text relies
+    // on the lexicon.
     private long[] WordIds(Document d, bool goldKnown)
     {
         var ids = new long[d.Length];
@@ -148,14 +157,14 @@ public sealed class TaggerInputs
     }
 
     private sealed record Saved(string Scheme, List<string> Chars, List<string> Labels, List<string>? Words, List<string>? SegmentationLexicon,
-        Dictionary<string, List<string>>? Lexicons, List<string>? Bigrams = null);
+        Dictionary<string, List<string>>? Lexicons, List<string>? Bigrams = null, bool? GoldSegmentation = null);
 
     /// <summary>Writes the inputs as JSON.</summary>
     public void Save(string path)
     {
         var saved = new Saved(Scheme.ToString(), Enumerable.Range(0, chars.Count).Select(k => chars[k]).ToList(), Labels.ToList(),
             words is null ? null : Enumerable.Range(0, words.Count).Select(k => words[k]).ToList(), SegmentationLexicon?.ToList(), lexicons,
-            bigrams is null ? null : Enumerable.Range(0, bigrams.Count).Select(k => bigrams[k]).ToList());
+            bigrams is null ? null : Enumerable.Range(0, bigrams.Count).Select(k => bigrams[k]).ToList(), GoldSegmentationInTraining);
         File.WriteAllText(path, JsonSerializer.Serialize(saved));
     }
 
@@ -169,6 +178,7 @@ public sealed class TaggerInputs
         if (s.Chars is null || s.Labels is null || s.Scheme is null || !Enum.TryParse<TagScheme>(s.Scheme, out _))
             throw new InvalidDataException($"{path}: not tagger inputs (needs Chars, Labels and a Scheme of {string.Join(", ", Enum.GetNames<TagScheme>())})");
         return new TaggerInputs(Vocabulary.Of(s.Chars), Vocabulary.Of(s.Labels), Enum.Parse<TagScheme>(s.Scheme),
-            s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons, s.Bigrams is null ? null : Vocabulary.Of(s.Bigrams));
+            s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons, s.Bigrams is null ? null : Vocabulary.Of(s.Bigrams),
+            s.GoldSegmentation ?? true);   // files from before the option: the paper's gold segmentation
     }
 }
