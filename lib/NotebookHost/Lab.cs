@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net;
-using Reporting;
-using Microsoft.DotNet.Interactive.Formatting;
 using NotebookHost.Display;
+using Reporting;
 using static TorchBinding.torch;
 
 namespace NotebookHost;
@@ -31,11 +29,6 @@ public static class Lab
     {
         Formatters.Register();
         Reporting.Live.Sink = NotebookDisplay.Sink;   // library code's progress lines and curves update in place
-        // Values also carry text/plain beside the kernel's HTML, so headless runs, diffs and CI logs can read them.
-        Formatter.SetPreferredMimeTypesFor(typeof(object), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
-        Formatter.Register<LabInfo>(i => ChartHtml.ScriptTag() + $"<pre style=\"margin:0\">{WebUtility.HtmlEncode(i.ToString())}</pre>", HtmlFormatter.MimeType);
-        Formatter.Register<LabInfo>(i => i.ToString(), PlainTextFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(LabInfo), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
         string devices = string.Join(", ", Enumerable.Range(0, cuda.device_count()).Select(i => $"cuda:{i}").Prepend("cpu"));
         return new LabInfo(__version__, string.Create(CultureInfo.InvariantCulture,
             $"torch={get_num_threads()}, blas={blas.get_num_threads()} ({TorchBinding.Threading.Source})"), devices, ChartHtml.PlotlyVersion);

@@ -32,8 +32,9 @@ public static class ChartHtml
     public static string Fragment(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        var (width, height) = chart.PixelSize();
-        return Fragment(chart.ToFigureJson(), width, height);
+        var figure = chart.ToFigureJson();
+        var (width, height) = ChartStyle.PixelSize(figure);
+        return Fragment(figure, width, height);
     }
 
     /// <summary>A div and a script that draw a plotly figure (<c>{data, layout, config}</c>) with the page's plotly.js.</summary>
@@ -52,15 +53,16 @@ public static class ChartHtml
     public static string Page(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        var (width, height) = chart.PixelSize();
-        return Page(chart.ToFigureJson(), width, height);
+        var figure = chart.ToFigureJson();
+        var (width, height) = ChartStyle.PixelSize(figure);
+        return Page(figure, width, height);
     }
 
     /// <summary>A standalone page with plotly.js inline that draws a plotly figure (<c>{data, layout, config}</c>).</summary>
     public static string Page(JsonObject figure, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        string title = WebUtility.HtmlEncode(figure["layout"]?["title"]?["text"]?.GetValue<string>() ?? "figure");
+        string title = WebUtility.HtmlEncode(ChartStyle.TitleText(figure) ?? "figure");
         return $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><style>body{{margin:0;background:#fff}}</style></head><body>\n" +
                $"{ScriptTag()}\n{Fragment(figure, width, height)}\n</body></html>\n";
     }

@@ -177,14 +177,22 @@ public static class ChartStyle
     }
 
     /// <summary>The chart's width and height from its layout, or the defaults given.</summary>
-    public static (int Width, int Height) PixelSize(this GenericChart chart, int defaultWidth = 720, int defaultHeight = 420)
+    public static (int Width, int Height) PixelSize(this GenericChart chart, int defaultWidth = 720, int defaultHeight = 420) =>
+        PixelSize(chart.ToFigureJson(), defaultWidth, defaultHeight);
+
+    /// <summary>A figure's width and height from its layout, or the defaults given (for callers that already hold the JSON).</summary>
+    public static (int Width, int Height) PixelSize(JsonObject figure, int defaultWidth = 720, int defaultHeight = 420)
     {
-        var layout = chart.ToFigureJson()["layout"];
+        ArgumentNullException.ThrowIfNull(figure);
+        var layout = figure["layout"];
         return ((int?)layout?["width"]?.GetValue<double>() ?? defaultWidth, (int?)layout?["height"]?.GetValue<double>() ?? defaultHeight);
     }
 
     /// <summary>The figure title, or null.</summary>
-    public static string? TitleText(this GenericChart chart) => chart.ToFigureJson()["layout"]?["title"]?["text"]?.GetValue<string>();
+    public static string? TitleText(this GenericChart chart) => TitleText(chart.ToFigureJson());
+
+    /// <summary>A figure's title, or null.</summary>
+    public static string? TitleText(JsonObject figure) => figure?["layout"]?["title"]?["text"]?.GetValue<string>();
 
     private static Microsoft.FSharp.Core.FSharpOption<T> Some<T>(T value) => Microsoft.FSharp.Core.FSharpOption<T>.Some(value);
 }

@@ -34,6 +34,7 @@ internal static class SweepCommand
         Directory.CreateDirectory(outDir);
         string db = Path.Combine(outDir, "runs.db");
         var grid = Experiment.Grid(axes);
+        var train = new RootCommand { TrainCommand.Build() };   // one parser for every run
         using (var store = new RunStore(db))
         {
             var experiment = new Experiment(store, name, "");
@@ -52,7 +53,7 @@ internal static class SweepCommand
                     foreach (var (option, value) in configuration.Settings) args.AddRange([$"--{option}", value]);
                     args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(outDir, configuration.Name, $"seed={seed}"),
                         "--store", db, "--name", run]);
-                    var parsed = new RootCommand { TrainCommand.Build() }.Parse(args);
+                    var parsed = train.Parse(args);
                     if (parsed.Errors.Count > 0) throw new ArgumentException($"{run}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
                     int status = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
                     if (status != ExitCode.Ok) return status;

@@ -53,7 +53,7 @@ internal static class TrainCommand
     private static readonly Option<int> BigramMinCount = Options.Int("--bigram-min-count", "character bigram features for bigrams seen this often (0: none)", 0, min: 0);
     private static readonly Option<int> BigramEmb = Options.Int("--bigram-emb", "bigram embedding size", Recurrent0.BigramEmbeddingDim);
     private static readonly Option<string> PretrainedBigrams = Options.ExistingPath("--pretrained-bigrams", "vectors from lab word2vec --bigrams (--bigram-emb must match)");
-    private static readonly Option<string[]> Dictionary = new("--dictionary") { Description = "TYPE=FILE: dictionary features B-/I-TYPE of the longest lexicon match (repeatable)" };
+    private static readonly Option<string[]> Dictionary = TypedLexicons();
     private static readonly Option<int> DictEmb = Options.Int("--dict-emb", "dictionary feature embedding size", Recurrent0.DictionaryEmbeddingDim);
     private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT taggers: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors)");
     private static readonly Option<string> BertSize = Options.Choice("--bert-size", "BERT taggers without --bert: a randomly initialised encoder of this size", "small", "small", "tiny", "base");
@@ -74,15 +74,6 @@ internal static class TrainCommand
 
     public static Command Build()
     {
-        Dictionary.Validators.Add(r =>
-        {
-            foreach (string spec in r.GetValueOrDefault<string[]>() ?? [])
-            {
-                int eq = spec.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0 || eq == spec.Length - 1) r.AddError($"--dictionary expects TYPE=FILE, got '{spec}'");
-                else if (!File.Exists(spec[(eq + 1)..])) r.AddError($"--dictionary {spec}: no such file {spec[(eq + 1)..]}");
-            }
-        });
         var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, Bert, BertSize, Vocab, HeadLr,
@@ -91,6 +82,22 @@ internal static class TrainCommand
         Corpus.AddTo(command);
         command.SetAction(Run);
         return command;
+    }
+
+    // --dictionary TYPE=FILE (repeatable), each checked for its form and its file.
+    private static Option<string[]> TypedLexicons()
+    {
+        var option = new Option<string[]>("--dictionary") { Description = "TYPE=FILE: dictionary features B-/I-TYPE of the longest lexicon match (repeatable)" };
+        option.Validators.Add(r =>
+        {
+            foreach (string spec in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                int eq = spec.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || eq == spec.Length - 1) r.AddError($"--dictionary expects TYPE=FILE, got '{spec}'");
+                else if (!File.Exists(spec[(eq + 1)..])) r.AddError($"--dictionary {spec}: no such file {spec[(eq + 1)..]}");
+            }
+        });
+        return option;
     }
 
     private static int Run(ParseResult r)

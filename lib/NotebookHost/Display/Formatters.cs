@@ -25,16 +25,31 @@ public static class Formatters
 
         Formatter.Register<GenericChart>(c => c.ToFigureJson().ToJsonString(), PlotlyMime);
         Formatter.Register<GenericChart>(ChartHtml.Fragment, HtmlFormatter.MimeType);
-        Formatter.Register<GenericChart>(c => $"{c.TitleText() ?? "figure"} ({c.ToFigureJson()["data"]!.AsArray().Count} traces)", PlainTextFormatter.MimeType);
+        Formatter.Register<GenericChart>(ChartText, PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), PlotlyMime, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
 
         Formatter.Register<DataFrame>(f => f.ToHtml(), HtmlFormatter.MimeType);
         Formatter.Register<DataFrame>(f => f.ToText(), PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(DataFrame), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
 
+        // Values also carry text/plain beside the kernel's HTML, so headless runs, diffs and CI logs can read them.
+        Formatter.SetPreferredMimeTypesFor(typeof(object), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+        // Lab.Start()'s output also carries plotly.js, once, for front ends that render HTML rather than the plotly MIME type.
+        Formatter.Register<LabInfo>(i => ChartHtml.ScriptTag() + $"<pre style=\"margin:0\">{System.Net.WebUtility.HtmlEncode(i.ToString())}</pre>", HtmlFormatter.MimeType);
+        Formatter.Register<LabInfo>(i => i.ToString(), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(LabInfo), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
         Formatter.Register<IDisplayReport>(r => r.ToHtml(), HtmlFormatter.MimeType);
         Formatter.Register<IDisplayReport>(r => r.ToText(), PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(IDisplayReport), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+    }
+
+    // "Title (N traces)", from one serialisation of the figure.
+    private static string ChartText(GenericChart chart)
+    {
+        var figure = chart.ToFigureJson();
+        return $"{ChartStyle.TitleText(figure) ?? "figure"} ({figure["data"]!.AsArray().Count} traces)";
     }
 
     /// <summary>The bundle a value is displayed with (MIME type → text), as the kernel sends it.</summary>

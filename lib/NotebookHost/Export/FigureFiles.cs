@@ -16,13 +16,14 @@ public static class FigureFiles
     {
         ArgumentNullException.ThrowIfNull(chart);
         Directory.CreateDirectory(directory);
-        var (width, height) = chart.PixelSize();
+        var figure = chart.ToFigureJson();   // serialised once for every format
+        var (width, height) = ChartStyle.PixelSize(figure);
         var written = new List<string>();
         foreach (string format in formats.Length == 0 ? AllFormats : formats)
         {
             string path = Path.Combine(directory, $"{name}.{format.ToLowerInvariant()}");
-            if (format.Equals("html", StringComparison.OrdinalIgnoreCase)) chart.SaveHtml(path);
-            else FigureExport.Save(chart.ToFigureJson(), path, width, height);
+            if (format.Equals("html", StringComparison.OrdinalIgnoreCase)) File.WriteAllText(path, ChartHtml.Page(figure, width, height));
+            else FigureExport.Save(figure, path, width, height);
             written.Add(path);
         }
         return written;

@@ -41,7 +41,8 @@ public static class ModelPresets
 
     /// <summary>Whether <paramref name="name"/> is a BERT tagger.</summary>
     /// <exception cref="ArgumentException">For an unknown name (the known ones listed).</exception>
-    public static bool IsBert(string name) => BertPresets.ContainsKey(name) || (RecurrentPresets.ContainsKey(name) ? false : throw Unknown(name));
+    public static bool IsBert(string name) =>
+        BertPresets.ContainsKey(name) ? true : RecurrentPresets.ContainsKey(name) ? false : throw Unknown(name);
 
     /// <summary>The encoder, decoder and attention of a BiLSTM-CRF-family preset applied to <paramref name="config"/>.</summary>
     public static SequenceTaggerConfig Recurrent(string name, SequenceTaggerConfig config)

@@ -22,8 +22,7 @@ namespace ClinicalNer.Models.Tagging;
 public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 {
     private readonly CharacterEmbedder embedder;
-    private readonly nn.Module? encoder;
-    private readonly ISequenceEncoder? encoderPart;
+    private readonly ISequenceEncoder? encoder;   // a module too (RecurrentEncoder or StackedEncoder), registered as "encoder"
     private readonly SelfAttentionEncoder? attention;
     private readonly Dropout dropout;
     private readonly Linear projection;
@@ -45,7 +44,6 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
             encoder = config.StackedHiddenSize > 0
                 ? new StackedEncoder([first, new RecurrentEncoder(config.Encoder, first.OutputSize, config.StackedHiddenSize)])
                 : first;
-            encoderPart = (ISequenceEncoder)encoder;
         }
         if (config.AttentionHeads > 0) attention = new SelfAttentionEncoder(config.EncodedDim, config.AttentionHeads, config.Dropout);
         dropout = nn.Dropout(config.Dropout);
@@ -102,7 +100,7 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         else
         {
             x = dropout.call(embedder.Embed(batch));                                          // (B, L, E)
-            if (encoderPart is not null) x = encoderPart.Encode(x, batch.Lengths, batch.Mask); // (B, L, 2H)
+            if (encoder is not null) x = encoder.Encode(x, batch.Lengths, batch.Mask);        // (B, L, 2H)
         }
         if (attention is not null) x = attention.Encode(x, batch.Lengths, batch.Mask);
         return projection.call(dropout.call(x));                                              // (B, L, tags)
