@@ -71,13 +71,15 @@ internal static class TrainCommand
     private static readonly Option<double> Warmup = Options.Double("--warmup", "share of steps with a linear warmup", Trainer0.WarmupFraction, 0, 0.99);
     private static readonly Option<bool> Decay = Options.Flag("--decay", "linear decay of the learning rate to 0");
     private static readonly Option<int> Seed = Options.Int("--seed", "random seed", Trainer0.Seed, min: 0);
+    private static readonly Option<double> Average = Options.Double("--average",
+        "decay of a moving average of the weights, which is evaluated and saved instead of the raw weights (e.g. 0.999; 0: off)", Trainer0.WeightAveraging, 0, 0.99999);
 
     public static Command Build()
     {
         var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed })
+                     LstmHidden, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average })
             command.Options.Add(o);
         Corpus.AddTo(command);
         command.SetAction(Run);
@@ -111,7 +113,8 @@ internal static class TrainCommand
         var options = new TrainerOptions(
             Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
             Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
-            Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr));
+            Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr),
+            WeightAveraging: r.GetValue(Average));
         using INerModel model = ModelPresets.IsBert(modelName)
             ? BertModelFor(r, splits.Train, modelName, scheme, options.Seed)
             : RecurrentModelFor(r, splits.Train, modelName, scheme, options.Seed);

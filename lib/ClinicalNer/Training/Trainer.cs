@@ -22,6 +22,7 @@ public sealed class Trainer
     public const string LastDir = "last";
     private const string OptimizerFile = "optimizer.safetensors";
     private const string StateFile = "trainer_state.json";
+    private const string AverageFile = "weight_average.safetensors";
 
     private readonly TrainerOptions options;
 
@@ -59,11 +60,12 @@ public sealed class Trainer
         long warmup = (long)(options.WarmupFraction * totalSteps);
         var schedule = new optim.lr_scheduler.LambdaLR(optimizer, TrainingState.WarmupThenLinearDecay(warmup, totalSteps, options.LinearDecay));
 
-        // 2. State, possibly resumed.
+        // 2. State, possibly resumed; the weight average (when asked for) starts at the initial weights.
+        using var average = options.WeightAveraging > 0 ? new WeightAverage(model.Network, options.WeightAveraging) : null;
         var state = new RunState();
         string? lastDir = options.OutputDir is null ? null : CheckpointFolder.Resolve(Path.Combine(options.OutputDir, LastDir));
         if (resume && lastDir is not null && File.Exists(Path.Combine(lastDir, StateFile)))
-            state = Restore(model, optimizer, schedule, lastDir);
+            state = Restore(model, optimizer, schedule, average, lastDir);
         else manual_seed(options.Seed);
 
         // 3. Epochs. Without an output folder the best epoch's weights are kept in memory (copies, CPU or GPU alike).
@@ -91,6 +93,7 @@ public sealed class Trainer
                     if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
                     optimizer.step();
                     schedule.step();
+                    average?.Update();
                     loss = lossTensor.item<float>();
                 }
                 if (!double.IsFinite(loss)) throw new InvalidOperationException($"training diverged: loss {loss} at step {state.Step + 1} (epoch {epoch}); lower the learning rate");
@@ -101,10 +104,17 @@ public sealed class Trainer
                 Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds));
             }
 
-            // Evaluate, keep the best, maybe stop.
-            var report = Evaluate(model, dev);
+            // Evaluate (the averaged weights when averaging), keep the best, maybe stop.
+            NerReport report;
+            bool isBest;
+            using (average?.Applied())
+            {
+                report = Evaluate(model, dev);
+                isBest = report.Micro.F1 > state.BestF1 || state.BestEpoch == 0;
+                if (isBest && options.OutputDir is not null) CheckpointFolder.Replace(Path.Combine(options.OutputDir, BestDir), model.Save);
+                else if (isBest) bestInMemory.Take(model.Network);
+            }
             double seconds = clock.Elapsed.TotalSeconds;
-            bool isBest = report.Micro.F1 > state.BestF1 || state.BestEpoch == 0;
             var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(1, done), report.Micro.Precision, report.Micro.Recall, report.Micro.F1, seconds,
                 optimizer.ParamGroups[0].LearningRate);
             state.History.Add(record);
@@ -113,17 +123,15 @@ public sealed class Trainer
                 state.BestF1 = report.Micro.F1;
                 state.BestEpoch = epoch;
                 state.SinceBest = 0;
-                if (options.OutputDir is not null) CheckpointFolder.Replace(Path.Combine(options.OutputDir, BestDir), model.Save);
-                else bestInMemory.Take(model.Network);
             }
             else state.SinceBest++;
             stoppedEarly = options.Patience > 0 && state.SinceBest >= options.Patience;
             state.Epoch = epoch;
-            if (options.OutputDir is not null) SaveLast(model, optimizer, state, Path.Combine(options.OutputDir, LastDir));
+            if (options.OutputDir is not null) SaveLast(model, optimizer, average, state, Path.Combine(options.OutputDir, LastDir));
             Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, record.TrainLoss, record.LearningRate, chars / seconds, report, isBest, seconds));
         }
-        // 4. End holding the best epoch's weights, whatever came after it.
-        if (state.BestEpoch > 0 && state.History.Count > 0 && state.History[^1].Epoch != state.BestEpoch)
+        // 4. End holding the best epoch's weights, whatever came after it (with averaging the model holds raw weights now).
+        if (state.BestEpoch > 0 && state.History.Count > 0 && (state.History[^1].Epoch != state.BestEpoch || average is not null))
         {
             if (options.OutputDir is not null) model.LoadWeights(CheckpointFolder.Resolve(Path.Combine(options.OutputDir, BestDir)));
             else bestInMemory.RestoreInto(model.Network);
@@ -153,16 +161,22 @@ public sealed class Trainer
         public List<EpochRecord> History { get; set; } = [];
     }
 
-    private static void SaveLast(INerModel model, optim.Optimizer optimizer, RunState state, string dir) => CheckpointFolder.Replace(dir, folder =>
+    private static void SaveLast(INerModel model, optim.Optimizer optimizer, WeightAverage? average, RunState state, string dir) => CheckpointFolder.Replace(dir, folder =>
     {
         model.Save(folder);
         TrainingState.SaveOptimizer(optimizer, Path.Combine(folder, OptimizerFile));
+        average?.Save(Path.Combine(folder, AverageFile));
         File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(
             new { state.Epoch, state.Step, state.BestF1, state.BestEpoch, state.SinceBest, state.History, OptimizerSteps = optimizer.StepCount }));
     });
 
-    private static RunState Restore(INerModel model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, string dir)
+    private static RunState Restore(INerModel model, optim.Optimizer optimizer, optim.lr_scheduler.LambdaLR schedule, WeightAverage? average, string dir)
     {
+        string averageFile = Path.Combine(dir, AverageFile);
+        if (average is not null && !File.Exists(averageFile))
+            throw new InvalidOperationException($"{dir}: this run was started without weight averaging; resume it with the averaging it started with, or start a new run");
+        if (average is null && File.Exists(averageFile))
+            throw new InvalidOperationException($"{dir}: this run was started with weight averaging; resume it with the same averaging decay");
         var (state, optimizerSteps) = CheckpointFolder.ReadJson(Path.Combine(dir, StateFile), root => (new RunState
         {
             Epoch = root.GetProperty("Epoch").GetInt32(),
@@ -173,6 +187,7 @@ public sealed class Trainer
             History = root.GetProperty("History").Deserialize<List<EpochRecord>>() ?? [],
         }, root.GetProperty("OptimizerSteps").GetInt64()));
         model.LoadWeights(dir);
+        average?.Load(averageFile);
         TrainingState.RestoreOptimizer(optimizer, optimizerSteps, schedule, state.Step, Path.Combine(dir, OptimizerFile));
         return state;
     }

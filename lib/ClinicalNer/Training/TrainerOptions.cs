@@ -32,6 +32,10 @@ public enum OptimizerKind
 /// Learning rate of the new parameters of a model built on a pretrained encoder (a BERT tagger's head; null = the
 /// learning rate); models without a pretrained part ignore it.
 /// </param>
+/// <param name="WeightAveraging">
+/// Decay of an exponential moving average of the trainable weights (e.g. 0.999), which is what is evaluated on dev, kept
+/// as the best weights and saved; 0 = the raw weights.
+/// </param>
 public sealed record TrainerOptions(
     int Epochs = 30,
     int BatchSize = 32,
@@ -45,7 +49,8 @@ public sealed record TrainerOptions(
     int? MaxSteps = null,
     int Seed = 1,
     string? OutputDir = null,
-    double? HeadLearningRate = 1e-3);
+    double? HeadLearningRate = 1e-3,
+    double WeightAveraging = 0);
 
 /// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
 /// <param name="Epoch">1-based epoch.</param>
