@@ -12,7 +12,7 @@ using Reporting;
 namespace Cli.Commands;
 
 /// <summary>
-/// <c>lab pretrain --input PATH [--input PATH ...] --vocab vocab.txt --out DIR [--size small|tiny|base|config.json]
+/// <c>lab pretrain --input PATH [--input PATH ...] [--weight PATH=N ...] --vocab vocab.txt --out DIR [--size small|tiny|base|config.json]
 /// [--steps N] [--batch N] [--lr X] [--warmup N] [--max-length N] [--log-every N] [--save-every N] [--seed N] [--store runs.db]
 /// [--resume]</c> (defaults: <see cref="PretrainerOptions"/>, <see cref="PretrainingOptions"/>): MLM + NSP pretraining of a BERT on unlabeled text
 /// (files or folders, UTF-8 or GB18030); Hugging Face-layout checkpoints in DIR; accuracies in the run store.
@@ -23,6 +23,17 @@ internal static class PretrainCommand
     {
         var d = new PretrainerOptions();
         var inputs = Options.ExistingPaths("--input", "raw text files or folders (repeatable)", required: true);
+        var weights = new Option<string[]>("--weight") { Description = "PATH=N: each document of the --input PATH enters a pass N times (repeatable; default 1)" };
+        weights.Validators.Add(r =>
+        {
+            var given = r.GetResult(inputs)?.GetValueOrDefault<string[]>() ?? [];
+            foreach (string spec in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                int eq = spec.LastIndexOf('=');
+                if (eq <= 0 || !int.TryParse(spec[(eq + 1)..], out int n) || n < 1) r.AddError($"--weight expects PATH=N with a whole N ≥ 1, got '{spec}'");
+                else if (!given.Contains(spec[..eq])) r.AddError($"--weight {spec}: '{spec[..eq]}' is not one of the --input paths");
+            }
+        });
         var vocab = Options.ExistingPath("--vocab", "WordPiece vocab.txt (e.g. ../shared/data/kbert/models/google_vocab.txt)", required: true);
         var output = Options.OutputFolder("--out", "checkpoint folder (Hugging Face layout: model.safetensors, config.json, vocab.txt)");
         var size = Options.Text("--size", "small, tiny, base, or a config.json", "small");
@@ -43,9 +54,9 @@ internal static class PretrainCommand
         var resume = Options.Flag("--resume", "continue from the checkpoint in OUT (exactly: weights, optimizer, data position)");
         var command = new Command("pretrain", "MLM + NSP pretraining of a BERT on unlabeled text (google-research/bert's instances and masking)")
         {
-            inputs, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume,
+            inputs, weights, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume,
         };
-        command.SetAction(r => Run(r.GetValue(inputs)!, r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
+        command.SetAction(r => Run(Sources(r.GetValue(inputs)!, r.GetValue(weights) ?? []), r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
             r.GetValue(resume), d with
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), WarmupSteps = r.GetValue(warmup),
@@ -54,21 +65,29 @@ internal static class PretrainCommand
         return command;
     }
 
-    private static int Run(string[] inputs, string vocab, string outDir, string size, int maxLength, string? storePath, bool resume, PretrainerOptions options)
+    private static List<PretrainingSource> Sources(string[] inputs, string[] weights)
+    {
+        var weightOf = weights.ToDictionary(w => w[..w.LastIndexOf('=')], w => int.Parse(w[(w.LastIndexOf('=') + 1)..], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        return inputs.Select(i => new PretrainingSource(i, weightOf.GetValueOrDefault(i, 1))).ToList();
+    }
+
+    private static int Run(List<PretrainingSource> inputs, string vocab, string outDir, string size, int maxLength, string? storePath, bool resume, PretrainerOptions options)
     {
         var tokenizer = WordPieceTokenizer.FromFile(vocab);
         var config = (File.Exists(size) ? BertConfig.Load(size) : BertConfig.Preset(size)) with { VocabSize = tokenizer.VocabularySize };
         if (maxLength > config.MaxPositions) throw new ArgumentException($"--max-length {maxLength} exceeds the model's {config.MaxPositions} positions");
-        var texts = inputs.SelectMany(RawTextReader.Read).Select(t => t.Text).ToList();
+        var (texts, sources) = PretrainingCorpus.Load(inputs);
+        foreach (var s in sources)
+            Console.WriteLine($"{s.Path}: {s.Files:N0} files → {s.Documents:N0} documents, {s.Characters:N0} characters{(s.Weight > 1 ? $", weight {s.Weight}" : "")}");
         var data = PretrainingData.FromTexts(texts, tokenizer, new PretrainingOptions(MaxLength: maxLength));
-        Console.WriteLine($"{texts.Count:N0} files → {data.DocumentCount:N0} documents, {data.TokenCount:N0} word pieces; " +
+        Console.WriteLine($"{data.DocumentCount:N0} documents per pass, {data.TokenCount:N0} word pieces; " +
                           $"BERT {config.Layers} layers x {config.HiddenSize} hidden x {config.Heads} heads, vocabulary {config.VocabSize:N0}");
 
         TorchBinding.torch.manual_seed(options.Seed);   // the initial weights
         using var model = new BertForPreTraining(config);
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath ?? Path.Combine(outDir, "runs.db"));
-        long runId = store.StartRun($"pretrain-{size}", $"BERT-{Path.GetFileNameWithoutExtension(size)}", string.Join(";", inputs), config.ToJson(),
+        long runId = store.StartRun($"pretrain-{size}", $"BERT-{Path.GetFileNameWithoutExtension(size)}", string.Join(";", inputs.Select(i => i.Weight > 1 ? $"{i.Path}={i.Weight}" : i.Path)), config.ToJson(),
             new TrainerOptions(Epochs: 0, BatchSize: options.BatchSize, LearningRate: options.LearningRate, ClipNorm: options.ClipNorm, MaxSteps: options.Steps, Seed: options.Seed, OutputDir: outDir));
         var pretrainer = new BertPretrainer(options);
         pretrainer.Stepped += step => Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\rstep {step}/{options.Steps}   "));
