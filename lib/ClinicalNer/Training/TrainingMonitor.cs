@@ -53,7 +53,7 @@ public sealed class TrainingMonitor
             long left = Math.Max(0, total - e.Step);
             double eta = steps == 0 ? 0 : clock.Elapsed.TotalSeconds / steps * left;
             Show(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: epoch {e.Epoch}/{epochs}, step {e.StepsInEpoch}/{e.EpochSteps}, loss {e.Loss:F4}, {e.CharsPerSecond:N0} chars/s, ETA {Format(eta)}"));
+                $"{name}: epoch {e.Epoch}/{epochs}, step {e.StepsInEpoch}/{e.EpochSteps}, loss {e.Loss:F4}, {e.CharsPerSecond:N0} chars/s, ETA {Duration(eta)}"));
             return;
         }
         history.Add((e.Epoch, e.Loss, e.Dev!.Micro.F1 * 100));
@@ -76,6 +76,7 @@ public sealed class TrainingMonitor
         progress.Update(new ProgressLine(line));
     }
 
-    private static string Format(double seconds) =>
+    /// <summary>Seconds as "1h05m", "3m20s" or "42s".</summary>
+    internal static string Duration(double seconds) =>
         seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m" : seconds >= 60 ? $"{(int)(seconds / 60)}m{(int)(seconds % 60):D2}s" : $"{seconds:F0}s";
 }

@@ -61,4 +61,56 @@ public class BertPretrainerTests : TempDirTest
         Assert.Equal(full.Select(l => (l.Step, l.Loss, l.MlmAccuracy, l.NspAccuracy)), second.Select(l => (l.Step, l.Loss, l.MlmAccuracy, l.NspAccuracy)));
         Assert.True(straight.Bert.WordEmbeddings.weight.allclose(resumed.Bert.WordEmbeddings.weight, rtol: 1e-5, atol: 1e-6));
     }
+
+    [Fact]
+    public void The_monitor_shows_a_progress_line_and_redraws_the_curve_at_every_log()
+    {
+        var sink = new RecordingSink();
+        var previous = Reporting.Live.Sink;
+        Reporting.Live.Sink = sink;
+        try
+        {
+            var options = new PretrainerOptions(Steps: 12, BatchSize: 8, LearningRate: 1e-3, WarmupSteps: 2, LogEvery: 4, SaveEvery: 100);
+            var pretrainer = new BertPretrainer(options);
+            var monitor = PretrainingMonitor.Attach(pretrainer, "tiny", options.Steps);
+            TorchBinding.torch.manual_seed(1);
+            using var model = new BertForPreTraining(Tiny);
+            var logs = pretrainer.Run(model, Data(), null);
+            monitor.Finish(logs, "done");
+
+            // Two live outputs: the progress line (shown first) and the curve, each replaced in place.
+            Assert.Equal(2, sink.Handles.Count);
+            var line = sink.Handles[0];
+            Assert.Contains("tiny: step", Assert.IsType<Reporting.ProgressLine>(line.Values[1]).Text);
+            Assert.Equal("done", Assert.IsType<Reporting.ProgressLine>(line.Values[^1]).Text);
+            // The curve: once per log (3) and once more at the end, its last version holding every logged step.
+            var curve = sink.Handles[1];
+            Assert.Equal(logs.Count + 1, curve.Values.Count);
+            var last = Assert.IsAssignableFrom<Plotly.NET.GenericChart>(curve.Values[^1]).ToFigureJson()["data"]!.AsArray();
+            Assert.Equal(new double[] { 4, 8, 12 }, last[1]!["x"]!.AsArray().Select(v => v!.GetValue<double>()));
+        }
+        finally
+        {
+            Reporting.Live.Sink = previous;
+        }
+    }
+
+    private sealed class RecordingSink : Reporting.ILiveSink
+    {
+        public List<Handle> Handles { get; } = [];
+
+        public Reporting.ILiveHandle Show(object? value)
+        {
+            var handle = new Handle();
+            handle.Update(value);
+            Handles.Add(handle);
+            return handle;
+        }
+
+        public sealed class Handle : Reporting.ILiveHandle
+        {
+            public List<object?> Values { get; } = [];
+            public void Update(object? value) => Values.Add(value);
+        }
+    }
 }
