@@ -175,9 +175,19 @@ public sealed class ExperimentResults
         return (mean, sd);
     }
 
+    /// <summary>The same results restricted to <paramref name="configurations"/>, in that order.</summary>
+    /// <exception cref="ArgumentException">A configuration without finished runs.</exception>
+    public ExperimentResults Only(params string[] configurations)
+    {
+        ArgumentNullException.ThrowIfNull(configurations);
+        foreach (string c in configurations)
+            if (!Runs.Any(r => r.Configuration == c)) throw new ArgumentException($"'{c}' has no finished run in experiment '{Name}' (it has: {string.Join(", ", Configurations)})", nameof(configurations));
+        return new ExperimentResults(Name, configurations.SelectMany(c => Runs.Where(r => r.Configuration == c)).ToList());
+    }
+
     /// <summary>
-    /// One row per configuration: seeds, test micro-F1 mean and sd, test macro-F1 mean and sd, dev micro-F1 mean and sd (percent,
-    /// 2 decimals).
+    /// One row per configuration: seeds, test micro-F1 mean and sd, test micro precision and recall (means), test macro-F1 mean
+    /// and sd, dev micro-F1 mean and sd (percent, 2 decimals).
     /// </summary>
     public DataFrame Summary()
     {
@@ -187,9 +197,11 @@ public sealed class ExperimentResults
             var test = MeanSd(runs.Select(r => r.F1("test") ?? double.NaN).Where(double.IsFinite).ToList());
             var macro = MeanSd(runs.Select(Macro).Where(double.IsFinite).ToList());
             var dev = MeanSd(runs.Select(r => r.F1("dev") ?? double.NaN).Where(double.IsFinite).ToList());
+            var micro = runs.Select(r => r.Scores.FirstOrDefault(s => s.Split == "test" && s.Type == "micro")).OfType<RunScore>().ToList();
+            double precision = micro.Count == 0 ? double.NaN : micro.Average(s => s.Precision), recall = micro.Count == 0 ? double.NaN : micro.Average(s => s.Recall);
             return new
             {
-                Configuration = c, Seeds = runs.Count, TestF1 = P(test.Mean), TestSd = P(test.Sd), MacroF1 = P(macro.Mean), MacroSd = P(macro.Sd),
+                Configuration = c, Seeds = runs.Count, TestF1 = P(test.Mean), TestSd = P(test.Sd), TestP = P(precision), TestR = P(recall), MacroF1 = P(macro.Mean), MacroSd = P(macro.Sd),
                 DevF1 = P(dev.Mean), DevSd = P(dev.Sd),
             };
         });

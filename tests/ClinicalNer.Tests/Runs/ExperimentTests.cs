@@ -57,7 +57,15 @@ public class ExperimentTests : TempDirTest
             Assert.Equal(3L, summary.Columns["Seeds"][row]);
             Assert.Equal(Math.Round(mean * 100, 2), (double)summary.Columns["TestF1"][row]!);
             Assert.Equal(Math.Round(sd * 100, 2), (double)summary.Columns["TestSd"][row]!);
+            double precision = results.Runs.Where(r => r.Configuration == config).Average(r => store.Scores(r.RunId).Single(s => s.Split == "test" && s.Type == "micro").Precision);
+            Assert.Equal(Math.Round(precision * 100, 2), (double)summary.Columns["TestP"][row]!);
         }
+        // A subset, in the order asked for; an unknown configuration is named.
+        var only = results.Only("hidden=8", "hidden=4");
+        Assert.Equal(["hidden=8", "hidden=4"], only.Configurations);
+        Assert.Equal(6, only.Runs.Count);
+        Assert.Equal(3, results.Only("hidden=4").Runs.Count);
+        Assert.Contains("'hidden=5'", Assert.Throws<ArgumentException>(() => results.Only("hidden=5")).Message);
         var perType = results.PerType();
         Assert.Equal(2 * 4, perType.Rows.Count);   // BODY, CHECK, DISEASE, SIGNS for each configuration
         var chart = results.Chart().ToFigureJson();
