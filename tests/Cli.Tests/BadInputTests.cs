@@ -65,6 +65,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     [InlineData("'--text-fieldz'", "--text-fieldz", "x")]
     [InlineData("bilstm-crf", "--model", "nope")]
     [InlineData("TYPE=FILE", "--dictionary", "BODY")]
+    [InlineData("--average", "--average", "1")]
     public void Bad_values_and_unknown_options_name_the_option(string mustName, string option, string value)
     {
         Lab.UsageError(mustName, "train", "--data", Sample, "--out", Path.Combine(dir, "out"), option, value);
@@ -79,6 +80,12 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
         Lab.UsageError("--train FILE and --dev FILE", "train", "--out", Path.Combine(dir, "o"));
         Lab.UsageError("not both", "train", "--data", Sample, "--train", Path.Combine(Sample, "train.txt"), "--out", Path.Combine(dir, "o"));
         Lab.UsageError("no such file or folder", "data", "stats", Path.Combine(dir, "missing.txt"));
+        // lab pretrain --weight: the form, the number, and a path that is one of the inputs.
+        string text = Path.Combine(Sample, "train.txt");
+        string[] Pretrain(string weight) => ["pretrain", "--input", text, "--vocab", text, "--out", Path.Combine(dir, "pt"), "--weight", weight];
+        Lab.UsageError("PATH=N", Pretrain(text));
+        Lab.UsageError("whole N ≥ 1", Pretrain(text + "=0"));
+        Lab.UsageError("is not one of the --input paths", Pretrain(Path.Combine(Sample, "dev.txt") + "=2"));
     }
 
     [Fact]
