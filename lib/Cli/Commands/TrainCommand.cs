@@ -64,7 +64,11 @@ internal static class TrainCommand
     private static readonly Option<int> Epochs = Options.Int("--epochs", "epochs", Trainer0.Epochs);
     private static readonly Option<int> BatchSize = Options.Int("--batch-size", "pieces per batch", Trainer0.BatchSize);
     private static readonly Option<double> Lr = Options.Double("--lr", "learning rate", Trainer0.LearningRate, 0, minExclusive: true);
-    private static readonly Option<string> Optimizer = Options.Choice("--optimizer", "optimizer", Trainer0.Optimizer.ToString().ToLowerInvariant(), "adamw", "adam", "sgd");
+    private static readonly Option<string> Optimizer = Options.Choice("--optimizer", "optimizer", Trainer0.Optimizer.ToString().ToLowerInvariant(), "adamw", "adam", "sgd", "recadam");
+    private static readonly RecAdamOptions Recall0 = new();
+    private static readonly Option<double> RecallK = Options.Double("--recall-k", "RecAdam: steepness k of λ(t) = 1/(1+exp(-k(t-t0)))", Recall0.K, 0, minExclusive: true);
+    private static readonly Option<double> RecallT0 = Options.Double("--recall-t0", "RecAdam: the step t0 where λ = 1/2", Recall0.T0, double.MinValue);
+    private static readonly Option<double> RecallCoefficient = Options.Double("--recall-coefficient", "RecAdam: strength of the pull toward the pretrained weights", Recall0.Coefficient, 0);
     private static readonly Option<double> WeightDecay = Options.Double("--weight-decay", "weight decay (not on biases and LayerNorm)", Trainer0.WeightDecay, 0);
     private static readonly Option<double> Clip = Options.Double("--clip", "gradient norm clip (0: none)", Trainer0.ClipNorm, 0);
     private static readonly Option<int> Patience = Options.Int("--patience", "epochs without a better dev F1 before stopping (0: never)", Trainer0.Patience, min: 0);
@@ -79,7 +83,7 @@ internal static class TrainCommand
         var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average })
+                     LstmHidden, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average, RecallK, RecallT0, RecallCoefficient })
             command.Options.Add(o);
         Corpus.AddTo(command);
         command.SetAction(Run);
@@ -114,7 +118,7 @@ internal static class TrainCommand
             Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
             Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
             Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr),
-            WeightAveraging: r.GetValue(Average));
+            WeightAveraging: r.GetValue(Average), Recall: new RecAdamOptions(r.GetValue(RecallK), r.GetValue(RecallT0), r.GetValue(RecallCoefficient)));
         using INerModel model = ModelPresets.IsBert(modelName)
             ? BertModelFor(r, splits.Train, modelName, scheme, options.Seed)
             : RecurrentModelFor(r, splits.Train, modelName, scheme, options.Seed);

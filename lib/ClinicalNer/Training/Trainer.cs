@@ -55,6 +55,7 @@ public sealed class Trainer
         {
             OptimizerKind.Adam => new TorchBinding.Modules.Adam(groups, options.LearningRate, weight_decay: options.WeightDecay),
             OptimizerKind.Sgd => new TorchBinding.Modules.SGD(groups, options.LearningRate, momentum: 0.9, weight_decay: options.WeightDecay),
+            OptimizerKind.RecAdam => new RecAdam(groups, PretrainedOf(model), options.Recall, options.LearningRate, weightDecay: options.WeightDecay),
             _ => new TorchBinding.Modules.AdamW(groups, options.LearningRate, weight_decay: options.WeightDecay),
         };
         long warmup = (long)(options.WarmupFraction * totalSteps);
@@ -138,6 +139,13 @@ public sealed class Trainer
         }
         return new TrainingResult(state.BestF1, state.BestEpoch, state.History,
             options.OutputDir is null ? null : Path.Combine(options.OutputDir, BestDir), stoppedEarly);
+    }
+
+    private static List<nn.Parameter> PretrainedOf(INerModel model)
+    {
+        var pretrained = model.PretrainedParameters.Where(p => p.requires_grad).ToList();
+        return pretrained.Count > 0 ? pretrained
+            : throw new ArgumentException($"RecAdam pulls pretrained parameters toward their starting values, and {model.Kind} has none; use AdamW");
     }
 
     /// <summary>Strict scores of the model on documents (eval mode, no gradients).</summary>

@@ -13,13 +13,15 @@ public enum OptimizerKind
     Adam,
     /// <summary>SGD with momentum 0.9.</summary>
     Sgd,
+    /// <summary>RecAdam: AdamW whose pretrained parameters are pulled toward their starting values early on (<see cref="TrainerOptions.Recall"/>).</summary>
+    RecAdam,
 }
 
 /// <summary>How one training run goes. Immutable; recorded in the run store.</summary>
 /// <param name="Epochs">Passes over the training set (upper bound with early stopping).</param>
 /// <param name="BatchSize">Documents per step.</param>
 /// <param name="LearningRate">Peak learning rate.</param>
-/// <param name="Optimizer">AdamW, Adam or SGD.</param>
+/// <param name="Optimizer">AdamW, Adam, SGD or RecAdam.</param>
 /// <param name="WeightDecay">Weight decay (not applied to biases, norms, CRF transitions).</param>
 /// <param name="WarmupFraction">Fraction of all steps with a linear warmup from 0.</param>
 /// <param name="LinearDecay">Decay linearly to 0 at the last step after warmup.</param>
@@ -36,6 +38,7 @@ public enum OptimizerKind
 /// Decay of an exponential moving average of the trainable weights (e.g. 0.999), which is what is evaluated on dev, kept
 /// as the best weights and saved; 0 = the raw weights.
 /// </param>
+/// <param name="Recall">RecAdam's schedule and pull (with <see cref="OptimizerKind.RecAdam"/>; null = its defaults).</param>
 public sealed record TrainerOptions(
     int Epochs = 30,
     int BatchSize = 32,
@@ -50,7 +53,8 @@ public sealed record TrainerOptions(
     int Seed = 1,
     string? OutputDir = null,
     double? HeadLearningRate = 1e-3,
-    double WeightAveraging = 0);
+    double WeightAveraging = 0,
+    RecAdamOptions? Recall = null);
 
 /// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
 /// <param name="Epoch">1-based epoch.</param>

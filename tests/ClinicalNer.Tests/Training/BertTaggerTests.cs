@@ -1,3 +1,4 @@
+using ClinicalNer.Models.Tagging;
 using ClinicalNer.Models.Bert;
 using ClinicalNer.Training;
 
@@ -22,6 +23,28 @@ public class BertTaggerTests : TempDirTest
         var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, HeadLearningRate: 5e-3)).Fit(model, Tiny, Tiny);
         Assert.Equal(1.0, result.BestDevF1);
         Assert.Equal(1.0, Trainer.Evaluate(model, Tiny).Micro.F1);
+    }
+
+    [Fact]
+    public void RecAdam_fine_tunes_a_bert_tagger_pulling_its_encoder_and_refuses_a_model_without_pretrained_parts()
+    {
+        // A strong pull for the whole run (λ ≈ 0): the encoder stays near its start, the head learns the set anyway.
+        using var pulled = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 }, seed: 3);
+        using var free = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 }, seed: 3);
+        var start = pulled.Tagger.Bert.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        TrainerOptions Options(OptimizerKind kind) => new(Epochs: 30, BatchSize: 5, LearningRate: 2e-3, Patience: 0, HeadLearningRate: 5e-3,
+            Optimizer: kind, Recall: new RecAdamOptions(K: 0.01, T0: 1e6, Coefficient: 200));
+        new Trainer(Options(OptimizerKind.RecAdam)).Fit(pulled, Tiny, Tiny);
+        new Trainer(Options(OptimizerKind.AdamW)).Fit(free, Tiny, Tiny);
+        double Moved(BertTaggerModel m) => Math.Sqrt(m.Tagger.Bert.state_dict().Where(kv => start.ContainsKey(kv.Key) && kv.Value.is_floating_point())
+            .Sum(kv => { var d = kv.Value.sub(start[kv.Key]); return (double)d.mul(d).sum().item<float>(); }));
+        Assert.True(Moved(pulled) < 0.2 * Moved(free), $"encoder moved {Moved(pulled):F3} under RecAdam vs {Moved(free):F3} under AdamW");
+        Assert.True(Trainer.Evaluate(pulled, Tiny).Micro.F1 > 0.5);
+
+        var inputs = TaggerInputs.Build(Tiny);
+        using var scratch = TaggerModel.Create(inputs, inputs.ModelConfig(c => c with { CharEmbeddingDim = 8, HiddenSize = 8 }));
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(new TrainerOptions(Epochs: 1, Optimizer: OptimizerKind.RecAdam)).Fit(scratch, Tiny, Tiny));
+        Assert.Contains("has none; use AdamW", error.Message);
     }
 
     [Fact]

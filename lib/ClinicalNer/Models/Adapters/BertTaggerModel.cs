@@ -112,6 +112,9 @@ public sealed class BertTaggerModel : INerModel
             .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), headLearningRate ?? learningRate, weightDecay));
     }
 
+    /// <summary>The encoder's parameters (pretrained, or randomly initialised when no weights were given).</summary>
+    public IEnumerable<nn.Parameter> PretrainedParameters => Tagger.Bert.parameters();
+
     /// <inheritdoc/>
     public void Save(string directory)
     {

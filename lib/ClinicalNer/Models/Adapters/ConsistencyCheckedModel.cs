@@ -47,6 +47,9 @@ public sealed class ConsistencyCheckedModel(INerModel inner, LabelConsistencyChe
         inner.ParameterGroups(learningRate, weightDecay, headLearningRate);
 
     /// <inheritdoc/>
+    public IEnumerable<torch.nn.Parameter> PretrainedParameters => inner.PretrainedParameters;
+
+    /// <inheritdoc/>
     public void Save(string directory) => inner.Save(directory);
 
     /// <inheritdoc/>

@@ -34,6 +34,12 @@ public interface INerModel : IDisposable
     /// </summary>
     IEnumerable<torch.optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null);
 
+    /// <summary>
+    /// The parameters that came from pretraining (a BERT tagger's encoder), which RecAdam pulls toward their values at the
+    /// start of fine-tuning; none for models trained from scratch.
+    /// </summary>
+    IEnumerable<torch.nn.Parameter> PretrainedParameters => [];
+
     /// <summary>Writes weights and everything needed to rebuild the model into <paramref name="directory"/>.</summary>
     void Save(string directory);
 
