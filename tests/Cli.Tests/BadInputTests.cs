@@ -317,5 +317,6 @@ public sealed class SweepTests : IDisposable
         Assert.Equal(summary, File.ReadAllText(Path.Combine(dir, "summary.csv")));   // the same runs, the same statistics
         Lab.UsageError("OPTION=V1,V2", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad"), "--vary", "hidden", "--data", sample);
         Lab.UsageError("'--hiddenz'", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad2"), "--vary", "hiddenz=4", "--data", sample, "--epochs", "1");
+        Lab.UsageError("--epochs is varied by --vary and also given", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad3"), "--vary", "epochs=1,2", "--data", sample, "--epochs", "1");
     }
 }

@@ -31,6 +31,8 @@ internal static class SweepCommand
     {
         foreach (string reserved in new[] { "--seed", "--out", "--store", "--name" })
             if (trainArgs.Contains(reserved)) throw new ArgumentException($"{reserved} is set by lab sweep for each run; leave it out");
+        foreach (var (option, _) in axes)
+            if (trainArgs.Contains($"--{option}")) throw new ArgumentException($"--{option} is varied by --vary and also given as a train option; give it once");
         Directory.CreateDirectory(outDir);
         string db = Path.Combine(outDir, "runs.db");
         var grid = Experiment.Grid(axes);
