@@ -39,13 +39,64 @@ public class BertTests : TempDirTest
         PyTorchOracle.AssertAllClose(PyTorchOracle.Run("bert_layer", inputs), ours, rtol: 1e-4, atol: 1e-5);
     }
 
-    private static Dictionary<string, Tensor> WriteHuggingFaceFile(string path, Tensor ids, Tensor types, Tensor mask) => PyTorchOracle.Run("bert_hf", new Dictionary<string, Tensor>
+    private static Dictionary<string, Tensor> WriteHuggingFaceFile(string path, Tensor ids, Tensor types, Tensor mask, Tensor? positions = null, Tensor? visible = null)
     {
-        ["config.vocab"] = tensor((long)Config.VocabSize), ["config.hidden"] = tensor((long)Config.HiddenSize), ["config.layers"] = tensor((long)Config.Layers),
-        ["config.heads"] = tensor((long)Config.Heads), ["config.inner"] = tensor((long)Config.IntermediateSize), ["config.positions"] = tensor((long)Config.MaxPositions),
-        ["config.types"] = tensor((long)Config.TypeVocabSize), ["seed"] = tensor(7L),
-        ["path"] = tensor(System.Text.Encoding.UTF8.GetBytes(path)), ["input_ids"] = ids, ["token_type_ids"] = types, ["attention_mask"] = mask,
-    });
+        var inputs = new Dictionary<string, Tensor>
+        {
+            ["config.vocab"] = tensor((long)Config.VocabSize), ["config.hidden"] = tensor((long)Config.HiddenSize), ["config.layers"] = tensor((long)Config.Layers),
+            ["config.heads"] = tensor((long)Config.Heads), ["config.inner"] = tensor((long)Config.IntermediateSize), ["config.positions"] = tensor((long)Config.MaxPositions),
+            ["config.types"] = tensor((long)Config.TypeVocabSize), ["seed"] = tensor(7L),
+            ["path"] = tensor(System.Text.Encoding.UTF8.GetBytes(path)), ["input_ids"] = ids, ["token_type_ids"] = types, ["attention_mask"] = mask,
+        };
+        if (positions is not null) inputs["position_ids"] = positions;
+        if (visible is not null) inputs["visible"] = visible.to_type(ScalarType.Int64);
+        return PyTorchOracle.Run("bert_hf", inputs);
+    }
+
+    [Fact]
+    public void With_injected_knowledge_the_encoder_equals_pytorch_given_soft_positions_and_the_visible_matrix()
+    {
+        using var scope = NewDisposeScope();
+        // Two injected sentences from the injector itself: 患者头痛 with a branch after 头痛, and a padded plain one.
+        var tokenizer = new WordPieceTokenizer(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "患", "者", "头", "痛", "症", "状", "发", "热"]);
+        var injector = new KnowledgeInjector(new Text.Lexicon.KnowledgeGraphMatcher([new Data.Readers.Triple("头痛", "类别", "症状")]), tokenizer);
+        var sequences = new[] { "患者头痛", "发热" }.Select(text =>
+        {
+            var doc = Document.Create("s", text, [], "t");
+            return injector.Inject(doc.Chars, tokenizer.Tokenize(text).Select(t => (t.Id, t.Start, t.End)).ToList(), Config.MaxPositions);
+        }).ToList();
+        Assert.Single(sequences[0].Branches);
+        int width = sequences.Max(s => s.Ids.Length);
+        var idValues = new long[2 * width];
+        var positionValues = new long[2 * width];
+        var visibleValues = new bool[2 * width * width];
+        for (int r = 0; r < 2; r++)
+        {
+            var s = sequences[r];
+            for (int k = 0; k < s.Ids.Length; k++)
+            {
+                idValues[r * width + k] = s.Ids[k];
+                positionValues[r * width + k] = s.Positions[k];
+                for (int j = 0; j < s.Ids.Length; j++) visibleValues[(r * width + k) * width + j] = s.Visible![k, j];
+            }
+        }
+        var ids = tensor(idValues).view(2, width);
+        var positions = tensor(positionValues).view(2, width);
+        var visible = tensor(visibleValues).view(2, width, width);
+        var mask = ids.ne(0).to_type(ScalarType.Int64);
+        var types = zeros_like(ids);
+        string path = Path.Combine(Dir, "model.safetensors");
+        var reference = WriteHuggingFaceFile(path, ids, types, mask, positions, visible);
+
+        using var model = new BertModel(Config);
+        BertCheckpoint.LoadEncoder(model, path);
+        model.eval();
+        using var _ = no_grad();
+        var sequence = model.forward(ids, mask, types, positions, visible);
+        PyTorchOracle.AssertAllClose(reference, new Dictionary<string, Tensor> { ["sequence"] = sequence, ["pooled"] = model.Pool(sequence) }, rtol: 1e-4, atol: 1e-5);
+        // Without the visible matrix the sentence tokens would read the branch: the outputs differ, so the test has teeth.
+        Assert.False(model.forward(ids, mask, types, positions).allclose(sequence, rtol: 1e-3, atol: 1e-4));
+    }
 
     [Fact]
     public void Hugging_face_layout_file_written_by_pytorch_loads_and_reproduces_its_outputs()

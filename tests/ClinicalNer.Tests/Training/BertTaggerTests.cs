@@ -98,4 +98,55 @@ public class BertTaggerTests : TempDirTest
         Assert.Contains("classifier.weight", groups[2].Parameters.Select(p => named[p]));
         Assert.All(groups[3].Parameters.Select(p => named[p]), n => Assert.True(WeightDecayGroups.IsExempt(n), n));
     }
+
+    // A graph over the tiny set's entities: its objects are the types, as Medical.spo's are.
+    private static readonly Data.Readers.Triple[] Graph = [new("头", "类别", "部位"), new("咳嗽", "类别", "症状"), new("贫血", "类别", "疾病"), new("血常规", "类别", "检查")];
+
+    private static readonly WordPieceTokenizer KnowledgeTokenizer = new(Enumerable.Range(0, Tokenizer.VocabularySize).Select(i => Tokenizer[i]).Concat(["部", "位", "症", "状", "疾", "病"]).Distinct());
+
+    [Fact]
+    public void A_tiny_k_bert_tagger_overfits_the_tiny_set_and_its_checkpoint_keeps_the_graph()
+    {
+        string output = Path.Combine(Dir, "kbert");
+        using var model = BertTaggerModel.Create(Tiny, KnowledgeTokenizer, TinyBert with { MaxPositions = 32 }, head: BertHead.Crf, customize: c => c with { Dropout = 0 },
+            knowledge: Graph);
+        Assert.Equal("K-BERT-CRF", model.Kind);
+        var injected = model.Injections(Tiny[4]).Single().Sequence;   // 查血常规示贫血: branches after 血常规 and 贫血
+        Assert.Equal(["血常规 检查", "贫血 疾病"], injected.Branches.Select(b => $"{b.Entity} {b.Injected}"));
+        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, HeadLearningRate: 5e-3, OutputDir: output)).Fit(model, Tiny, Tiny);
+        Assert.Equal(1.0, result.BestDevF1);
+
+        string best = Path.Combine(output, Trainer.BestDir);
+        Assert.Equal(Graph.Select(t => $"{t.Head}\t{t.Relation}\t{t.Tail}"), File.ReadAllLines(Path.Combine(best, BertTaggerModel.KnowledgeFile)));
+        using var reloaded = NerCheckpoint.Load(best);
+        model.Network.eval();
+        reloaded.Network.eval();
+        Assert.Equal(model.PredictWithConfidence(Tiny, 5).Select(p => p.Spans), reloaded.PredictWithConfidence(Tiny, 2).Select(p => p.Spans));
+        Assert.Equal(1.0, Trainer.Evaluate(reloaded, Tiny).Micro.F1);
+
+        File.Delete(Path.Combine(best, BertTaggerModel.KnowledgeFile));
+        var missing = Assert.Throws<FileNotFoundException>(() => NerCheckpoint.Load(best));
+        Assert.Contains(BertTaggerModel.KnowledgeFile, missing.Message);
+    }
+
+    [Fact]
+    public void Without_injection_k_bert_is_the_plain_tagger_and_injected_tokens_never_reach_the_loss()
+    {
+        // Same weights, -KG: the injected path gives the plain path's loss exactly.
+        using var plain = BertTaggerModel.Create(Tiny, KnowledgeTokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 }, seed: 5);
+        using var noKg = BertTaggerModel.Create(Tiny, KnowledgeTokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 }, seed: 5,
+            knowledge: Graph, injection: new KnowledgeInjectionOptions(Inject: false));
+        plain.Network.eval();
+        noKg.Network.eval();
+        Assert.Equal(plain.Loss(Tiny).item<float>(), noKg.Loss(Tiny).item<float>(), 4);
+
+        // With injection the loss still runs over the sentence's pieces only: a label on each character, none on the branches,
+        // so the loss is that of a CRF over exactly the sentence's length (the CRF would fail on a length mismatch).
+        using var kbert = BertTaggerModel.Create(Tiny, KnowledgeTokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 }, seed: 5, knowledge: Graph);
+        kbert.Network.eval();
+        float injectedLoss = kbert.Loss(Tiny).item<float>();
+        Assert.True(float.IsFinite(injectedLoss));
+        Assert.NotEqual(plain.Loss(Tiny).item<float>(), injectedLoss);   // the branches change the sentence's states
+        Assert.All(kbert.Predict(Tiny).SelectMany(p => p), e => Assert.InRange(e.End, 1, 7));
+    }
 }

@@ -1,6 +1,8 @@
 using ClinicalNer.Data;
+using ClinicalNer.Data.Readers;
 using ClinicalNer.Models.Bert;
 using ClinicalNer.Text;
+using ClinicalNer.Text.Lexicon;
 using TorchBinding;
 using static TorchBinding.torch;
 
@@ -10,7 +12,9 @@ namespace ClinicalNer.Models;
 /// A <see cref="BertTagger"/> with its WordPiece tokenizer: labels go to word pieces through the
 /// piece→character map (a piece takes the tag of its first character) and predictions come back as
 /// character spans. Documents longer than the encoder's window are cut at sentence ends into pieces
-/// that fit, and predictions map back to the original offsets.
+/// that fit, and predictions map back to the original offsets. With a knowledge graph it is K-BERT: each window's
+/// entities get their graph objects injected (<see cref="KnowledgeInjector"/>), and the head reads the sentence's
+/// positions only.
 /// </summary>
 public sealed class BertTaggerModel : INerModel
 {
@@ -20,17 +24,25 @@ public sealed class BertTaggerModel : INerModel
     public const string ConfigFile = "bert-tagger.json";
     /// <summary>Vocabulary file in a checkpoint directory.</summary>
     public const string VocabFile = "vocab.txt";
+    /// <summary>K-BERT's knowledge graph in a checkpoint directory (subject, relation, object per line, tab-separated).</summary>
+    public const string KnowledgeFile = "knowledge.spo";
 
     private readonly Dictionary<string, int> labelIds;
 
-    /// <summary>Wraps a tagger and the tokenizer of its vocabulary.</summary>
-    public BertTaggerModel(BertTagger tagger, WordPieceTokenizer tokenizer)
+    /// <summary>Wraps a tagger, the tokenizer of its vocabulary and, for K-BERT (<see cref="BertTaggerConfig.Knowledge"/>), its knowledge graph.</summary>
+    public BertTaggerModel(BertTagger tagger, WordPieceTokenizer tokenizer, IReadOnlyList<Triple>? knowledge = null)
     {
         Tagger = tagger ?? throw new ArgumentNullException(nameof(tagger));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         if (tokenizer.VocabularySize != tagger.Config.Bert.VocabSize)
             throw new ArgumentException($"the vocabulary has {tokenizer.VocabularySize} entries but the BERT config says vocab_size {tagger.Config.Bert.VocabSize}");
         labelIds = tagger.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
+        if (tagger.Config.Knowledge is { } injection)
+        {
+            Knowledge = knowledge ?? throw new ArgumentException("a K-BERT tagger (its config has knowledge injection) needs its knowledge graph");
+            Injector = new KnowledgeInjector(new KnowledgeGraphMatcher(knowledge), tokenizer, injection);
+        }
+        else if (knowledge is not null) throw new ArgumentException("a knowledge graph was given to a tagger whose config has no knowledge injection");
     }
 
     /// <summary>
@@ -38,29 +50,35 @@ public sealed class BertTaggerModel : INerModel
     /// (a Hugging Face-layout safetensors file or checkpoint folder) or random when null.
     /// </summary>
     public static BertTaggerModel Create(IReadOnlyList<Document> train, WordPieceTokenizer tokenizer, BertConfig bert, string? pretrained = null,
-        BertHead head = BertHead.BiLstmCrf, TagScheme scheme = TagScheme.BIO, Func<BertTaggerConfig, BertTaggerConfig>? customize = null, int seed = 1)
+        BertHead head = BertHead.BiLstmCrf, TagScheme scheme = TagScheme.BIO, Func<BertTaggerConfig, BertTaggerConfig>? customize = null, int seed = 1,
+        IReadOnlyList<Triple>? knowledge = null, KnowledgeInjectionOptions? injection = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(tokenizer);
         var labels = TagCodec.Labels(train.SelectMany(d => d.Entities).Select(e => e.Type), scheme);
-        var config = new BertTaggerConfig(bert with { VocabSize = tokenizer.VocabularySize }, labels, scheme, head);
+        var config = new BertTaggerConfig(bert with { VocabSize = tokenizer.VocabularySize }, labels, scheme, head,
+            Knowledge: knowledge is null ? null : injection ?? new KnowledgeInjectionOptions());
         config = customize?.Invoke(config) ?? config;
         manual_seed(seed);
         var tagger = new BertTagger(config);
         if (pretrained is not null) BertCheckpoint.LoadEncoder(tagger.Bert, pretrained);
-        return new BertTaggerModel(tagger, tokenizer);
+        return new BertTaggerModel(tagger, tokenizer, knowledge);
     }
 
     /// <summary>The network.</summary>
     public BertTagger Tagger { get; }
     /// <summary>The tokenizer (its vocabulary is the encoder's).</summary>
     public WordPieceTokenizer Tokenizer { get; }
+    /// <summary>K-BERT's knowledge graph, or null for a plain BERT tagger.</summary>
+    public IReadOnlyList<Triple>? Knowledge { get; }
+    /// <summary>K-BERT's injection, or null for a plain BERT tagger.</summary>
+    public KnowledgeInjector? Injector { get; }
     /// <summary>Most word pieces per sequence, [CLS] and [SEP] excluded.</summary>
     public int MaxPieces => Tagger.Config.Bert.MaxPositions - 2;
     /// <inheritdoc/>
     public nn.Module Network => Tagger;
     /// <inheritdoc/>
-    public string Kind => Tagger.Config.Head switch { BertHead.Softmax => "BERT-Softmax", BertHead.Crf => "BERT-CRF", _ => "BERT-BiLSTM-CRF" };
+    public string Kind => (Injector is null ? "" : "K-") + Tagger.Config.Head switch { BertHead.Softmax => "BERT-Softmax", BertHead.Crf => "BERT-CRF", _ => "BERT-BiLSTM-CRF" };
     /// <inheritdoc/>
     public string ConfigJson => Tagger.Config.ToJson();
 
@@ -71,7 +89,7 @@ public sealed class BertTaggerModel : INerModel
     public Tensor Loss(IReadOnlyList<Document> batch)
     {
         var encoded = Encode(Windows(batch).Select(w => w.Window.Piece).ToList(), withLabels: true);
-        return Tagger.Loss(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.Labels!, encoded.LabelMask);
+        return Tagger.Loss(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.Labels!, encoded.LabelMask, encoded.Knowledge);
     }
 
     /// <inheritdoc/>
@@ -91,7 +109,7 @@ public sealed class BertTaggerModel : INerModel
             using var scope = NewDisposeScope();
             var pieces = chunk.Select(k => windows[k].Window.Piece).ToList();
             var encoded = Encode(pieces, withLabels: false);
-            var (paths, probability) = Tagger.Decode(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.LabelMask);
+            var (paths, probability) = Tagger.Decode(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.LabelMask, encoded.Knowledge);
             for (int r = 0; r < chunk.Length; r++)
             {
                 var (doc, window) = windows[chunk[r]];
@@ -121,6 +139,17 @@ public sealed class BertTaggerModel : INerModel
         NerCheckpoint.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Tokenizer.Save(Path.Combine(directory, VocabFile));
+        if (Knowledge is not null)
+            File.WriteAllLines(Path.Combine(directory, KnowledgeFile), Knowledge.Select(t => $"{t.Head}\t{t.Relation}\t{t.Tail}"));
+    }
+
+    /// <summary>The injected sequences of a document's windows (what the encoder reads), for showing what the graph added.</summary>
+    /// <exception cref="InvalidOperationException">For a plain BERT tagger.</exception>
+    public IReadOnlyList<(Window Window, InjectedSequence Sequence)> Injections(Document document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var injector = Injector ?? throw new InvalidOperationException($"{Kind} injects no knowledge");
+        return Windows([document]).Select(w => (w.Window, injector.Inject(w.Window.Piece.Chars, PiecesOf(w.Window.Piece), Tagger.Config.Bert.MaxPositions))).ToList();
     }
 
     /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
@@ -129,7 +158,9 @@ public sealed class BertTaggerModel : INerModel
     {
         NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, VocabFile);
         var config = BertTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
-        var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
+        if (config.Knowledge is not null) NerCheckpoint.RequireFiles(directory, KnowledgeFile);
+        var knowledge = config.Knowledge is null ? null : LexiconReader.ReadTriples(Path.Combine(directory, KnowledgeFile));
+        var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)), knowledge);
         model.LoadWeights(directory);
         return model;
     }
@@ -165,25 +196,25 @@ public sealed class BertTaggerModel : INerModel
         TagCodec.Decode(path.Select(i => Tagger.Config.Labels[i]).ToArray())
             .Select(s => new EntitySpan(pieces[s.Start].Start, pieces[s.End - 1].End, s.Type)).ToList();
 
-    private sealed record Encoded(Tensor Ids, Tensor Attention, long[] Lengths, Tensor? Labels, Tensor LabelMask, List<List<(int Id, int Start, int End)>> Pieces);
+    private sealed record Encoded(Tensor Ids, Tensor Attention, long[] Lengths, Tensor? Labels, Tensor LabelMask, List<List<(int Id, int Start, int End)>> Pieces,
+        KnowledgeInputs? Knowledge = null);
 
     private Encoded Encode(List<Document> documents, bool withLabels)
     {
         var pieces = documents.Select(PiecesOf).ToList();
-        int n = documents.Count, t = Math.Max(1, pieces.Max(p => p.Count)), width = t + 2;
-        var ids = new long[n * width];
-        var attention = new bool[n * width];
+        return Injector is null ? EncodePlain(documents, pieces, withLabels) : EncodeInjected(documents, pieces, withLabels, Injector);
+    }
+
+    // Labels per sentence piece (n x t, -100 where there is none) and the mask of labelled positions.
+    private (Tensor? Labels, Tensor LabelMask, long[] Lengths) PieceLabels(List<Document> documents, List<List<(int Id, int Start, int End)>> pieces, int t, bool withLabels)
+    {
+        int n = documents.Count;
         var labelMask = new bool[n * t];
         var labels = new long[n * t];
-        Array.Fill(ids, Tokenizer.PadId);
         Array.Fill(labels, -100);
         for (int r = 0; r < n; r++)
         {
             var p = pieces[r];
-            ids[r * width] = Tokenizer.ClsId;
-            for (int k = 0; k < p.Count; k++) ids[r * width + 1 + k] = p[k].Id;
-            ids[r * width + 1 + p.Count] = Tokenizer.SepId;
-            for (int k = 0; k < p.Count + 2; k++) attention[r * width + k] = true;
             for (int k = 0; k < p.Count; k++) labelMask[r * t + k] = true;
             if (!withLabels) continue;
             string[] charTags = TagCodec.Encode(documents[r].Length, documents[r].Entities, Tagger.Config.Scheme, out _);
@@ -193,7 +224,54 @@ public sealed class BertTaggerModel : INerModel
         // Sequences with no pieces (blank text) still get one masked position so the CRF sees length >= 1.
         long[] lengths = pieces.Select(p => (long)Math.Max(1, p.Count)).ToArray();
         for (int r = 0; r < n; r++) labelMask[r * t] = true;
-        return new Encoded(tensor(ids).view(n, width), tensor(attention).view(n, width), lengths,
-            withLabels ? tensor(labels).view(n, t) : null, tensor(labelMask).view(n, t), pieces);
+        return (withLabels ? tensor(labels).view(n, t) : null, tensor(labelMask).view(n, t), lengths);
+    }
+
+    private Encoded EncodeInjected(List<Document> documents, List<List<(int Id, int Start, int End)>> pieces, bool withLabels, KnowledgeInjector injector)
+    {
+        var sequences = documents.Select((d, r) => injector.Inject(d.Chars, pieces[r], Tagger.Config.Bert.MaxPositions)).ToList();
+        int n = documents.Count, t = Math.Max(1, pieces.Max(p => p.Count)), width = sequences.Max(s => s.Ids.Length);
+        var ids = new long[n * width];
+        var attention = new bool[n * width];
+        var positions = new long[n * width];
+        var sentence = new long[n * t];
+        bool withVisible = injector.Options.VisibleMatrix;
+        var visible = withVisible ? new bool[n * width * width] : null;
+        Array.Fill(ids, Tokenizer.PadId);
+        for (int r = 0; r < n; r++)
+        {
+            var s = sequences[r];
+            for (int k = 0; k < s.Ids.Length; k++)
+            {
+                ids[r * width + k] = s.Ids[k];
+                attention[r * width + k] = true;
+                positions[r * width + k] = s.Positions[k];
+            }
+            for (int k = 0; k < s.SentenceTokens.Length; k++) sentence[r * t + k] = s.SentenceTokens[k];
+            if (visible is null) continue;
+            for (int i = 0; i < s.Ids.Length; i++)
+                for (int j = 0; j < s.Ids.Length; j++) visible[((long)r * width + i) * width + j] = s.Visible![i, j];
+        }
+        var (labels, labelMask, lengths) = PieceLabels(documents, pieces, t, withLabels);
+        var knowledge = new KnowledgeInputs(tensor(positions).view(n, width), visible is null ? null : tensor(visible).view(n, width, width), tensor(sentence).view(n, t));
+        return new Encoded(tensor(ids).view(n, width), tensor(attention).view(n, width), lengths, labels, labelMask, pieces, knowledge);
+    }
+
+    private Encoded EncodePlain(List<Document> documents, List<List<(int Id, int Start, int End)>> pieces, bool withLabels)
+    {
+        int n = documents.Count, t = Math.Max(1, pieces.Max(p => p.Count)), width = t + 2;
+        var ids = new long[n * width];
+        var attention = new bool[n * width];
+        Array.Fill(ids, Tokenizer.PadId);
+        for (int r = 0; r < n; r++)
+        {
+            var p = pieces[r];
+            ids[r * width] = Tokenizer.ClsId;
+            for (int k = 0; k < p.Count; k++) ids[r * width + 1 + k] = p[k].Id;
+            ids[r * width + 1 + p.Count] = Tokenizer.SepId;
+            for (int k = 0; k < p.Count + 2; k++) attention[r * width + k] = true;
+        }
+        var (labels, labelMask, lengths) = PieceLabels(documents, pieces, t, withLabels);
+        return new Encoded(tensor(ids).view(n, width), tensor(attention).view(n, width), lengths, labels, labelMask, pieces);
     }
 }

@@ -29,9 +29,10 @@ public enum BertHead
 /// <param name="Head">Softmax, CRF or BiLSTM-CRF.</param>
 /// <param name="LstmHidden">BiLSTM hidden size per direction (BiLSTM-CRF only).</param>
 /// <param name="Dropout">Dropout before the head.</param>
+/// <param name="Knowledge">K-BERT: how knowledge-graph objects are injected (null = a plain BERT tagger); the graph is saved beside the config.</param>
 /// <remarks>The head's learning rate is a training option (<c>TrainerOptions.HeadLearningRate</c>); configs saved with one still load.</remarks>
 public sealed record BertTaggerConfig(BertConfig Bert, IReadOnlyList<string> Labels, TagScheme Scheme = TagScheme.BIO, BertHead Head = BertHead.BiLstmCrf,
-    int LstmHidden = 128, double Dropout = 0.1)
+    int LstmHidden = 128, double Dropout = 0.1, KnowledgeInjectionOptions? Knowledge = null)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
@@ -54,6 +55,12 @@ public sealed record BertTaggerConfig(BertConfig Bert, IReadOnlyList<string> Lab
         }
     }
 }
+
+/// <summary>K-BERT's inputs to the encoder and where the sentence's pieces sit among the injected tokens.</summary>
+/// <param name="PositionIds">(B, L) soft (or hard) position ids.</param>
+/// <param name="Visible">(B, L, L) true where a token may attend, or null (every token sees every token).</param>
+/// <param name="SentenceIndex">(B, T) the position in the sequence of each sentence piece (0 for padding).</param>
+public sealed record KnowledgeInputs(Tensor PositionIds, Tensor? Visible, Tensor SentenceIndex);
 
 /// <summary>
 /// BERT → (BiLSTM) → linear → softmax or CRF over word-piece tokens, composed of parts: the <see cref="BertModel"/>
@@ -104,34 +111,48 @@ public sealed class BertTagger : nn.Module, ICheckpointKeys
     /// <summary>The CRF, unless the head is softmax.</summary>
     public ConditionalRandomField? Crf => decoderModule as ConditionalRandomField;
 
-    /// <summary>Label scores of the word pieces between [CLS] and [SEP]: (B, T, labels).</summary>
-    /// <param name="inputIds">(B, T + 2) [CLS] pieces [SEP] padding.</param>
-    /// <param name="attentionMask">(B, T + 2) true at real tokens.</param>
-    /// <param name="lengths">Pieces per sequence (without [CLS]/[SEP]).</param>
-    public Tensor Emissions(Tensor inputIds, Tensor attentionMask, long[] lengths)
+    /// <summary>Label scores of the sentence's word pieces: (B, T, labels).</summary>
+    /// <param name="inputIds">(B, L): [CLS] pieces [SEP] padding (L = T + 2), or with K-BERT the injected sequence.</param>
+    /// <param name="attentionMask">(B, L) true at real tokens.</param>
+    /// <param name="lengths">Sentence pieces per sequence (without [CLS]/[SEP] and injected tokens).</param>
+    /// <param name="knowledge">K-BERT's positions, visible matrix and sentence positions; null for plain sequences.</param>
+    public Tensor Emissions(Tensor inputIds, Tensor attentionMask, long[] lengths, KnowledgeInputs? knowledge = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(attentionMask);
         ArgumentNullException.ThrowIfNull(lengths);
-        Tensor states = bert.forward(inputIds, attentionMask);                     // (B, T + 2, H)
-        long t = inputIds.size(1) - 2;
-        Tensor pieces = states.narrow(1, 1, t);                                     // drop [CLS]; the last column is [SEP] or padding
-        if (lstm is not null) pieces = lstm.Encode(dropout.call(pieces), lengths, attentionMask.narrow(1, 1, t));
+        Tensor states = bert.forward(inputIds, attentionMask, positionIds: knowledge?.PositionIds, visibleMatrix: knowledge?.Visible);   // (B, L, H)
+        Tensor pieces, pieceMask;
+        if (knowledge is null)
+        {
+            long t = inputIds.size(1) - 2;
+            pieces = states.narrow(1, 1, t);                                        // drop [CLS]; the last column is [SEP] or padding
+            pieceMask = attentionMask.narrow(1, 1, t);
+        }
+        else
+        {
+            // Only the sentence's positions go on: injected tokens shape them through attention but carry no label.
+            long b = states.size(0), t = knowledge.SentenceIndex.size(1), h = states.size(2);
+            pieces = states.gather(1, knowledge.SentenceIndex.unsqueeze(-1).expand(b, t, h));
+            pieceMask = arange(t, ScalarType.Int64, inputIds.device).unsqueeze(0).lt(tensor(lengths).to(inputIds.device).unsqueeze(1));
+        }
+        if (lstm is not null) pieces = lstm.Encode(dropout.call(pieces), lengths, pieceMask);
         return classifier.call(dropout.call(pieces));
     }
 
     /// <summary>The decoder's loss over the labelled pieces (<paramref name="labelMask"/>; other labels are ignored).</summary>
-    public Tensor Loss(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labels, Tensor labelMask)
+    public Tensor Loss(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labels, Tensor labelMask, KnowledgeInputs? knowledge = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        return Decoder.Loss(Emissions(inputIds, attentionMask, lengths), labels.clamp_min(0), labelMask);
+        return Decoder.Loss(Emissions(inputIds, attentionMask, lengths, knowledge), labels.clamp_min(0), labelMask);
     }
 
     /// <summary>Best label ids per sequence with a per-sequence confidence (CRF path probability, or the product of softmax maxima).</summary>
-    public Decoding Decode(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labelMask)
+    public Decoding Decode(Tensor inputIds, Tensor attentionMask, long[] lengths, Tensor labelMask, KnowledgeInputs? knowledge = null)
     {
         ArgumentNullException.ThrowIfNull(lengths);
         using var _ = no_grad();
-        return Decoder.Decode(Emissions(inputIds, attentionMask, lengths), labelMask, lengths);
+        return Decoder.Decode(Emissions(inputIds, attentionMask, lengths, knowledge), labelMask, lengths);
     }
 
     /// <summary>Before the BiLSTM became a part, its parameters sat directly under <c>lstm.</c>.</summary>

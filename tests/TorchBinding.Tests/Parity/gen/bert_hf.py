@@ -1,6 +1,8 @@
 """Writes a tiny BERT in Hugging Face's BertForPreTraining layout (bert.* and cls.* names, the position_ids
 buffer, the tied decoder copy, TF-era gamma/beta on the embedding LayerNorm) to the path given as UTF-8
-bytes in i["path"], and returns a plain-PyTorch reference forward of it: sequence output and pooled output."""
+bytes in i["path"], and returns a plain-PyTorch reference forward of it: sequence output and pooled output.
+With i["position_ids"] (B, L) and i["visible"] (B, L, L, 1 = may attend) it is K-BERT's forward: soft positions, and
+the visible matrix added to the attention scores of every layer as the padding mask is."""
 import torch
 
 import st
@@ -37,10 +39,13 @@ def run(i):
     ids, types, mask = i["input_ids"], i["token_type_ids"], i["attention_mask"]
     b, l = ids.shape
     ln = torch.nn.functional.layer_norm
-    x = w["bert.embeddings.word_embeddings.weight"][ids] + w["bert.embeddings.position_embeddings.weight"][torch.arange(l)] \
+    positions = i["position_ids"] if "position_ids" in i else torch.arange(l)
+    x = w["bert.embeddings.word_embeddings.weight"][ids] + w["bert.embeddings.position_embeddings.weight"][positions] \
         + w["bert.embeddings.token_type_embeddings.weight"][types]
     x = ln(x, (h,), w["bert.embeddings.LayerNorm.gamma"], w["bert.embeddings.LayerNorm.beta"], 1e-12)
     additive = (1.0 - mask.float())[:, None, None, :] * -10000.0
+    if "visible" in i:
+        additive = additive + (1.0 - i["visible"].float())[:, None, :, :] * -10000.0
     dh = h // heads
 
     def lin(t, name):
