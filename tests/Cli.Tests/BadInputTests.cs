@@ -320,3 +320,34 @@ public sealed class SweepTests : IDisposable
         Lab.UsageError("--epochs is varied by --vary and also given", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad3"), "--vary", "epochs=1,2", "--data", sample, "--epochs", "1");
     }
 }
+
+/// <summary><c>lab train --model kbert-*</c>: a K-BERT tagger trains with its graph, predicts from its checkpoint, and asks for --kg.</summary>
+public sealed class KnowledgeBertCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-kbert").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void A_k_bert_tagger_trains_with_its_graph_and_predicts_from_its_checkpoint()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        // A vocabulary of the sample's characters (and the objects'), and a graph whose objects name types, as Medical.spo's do.
+        var chars = File.ReadLines(Path.Combine(sample, "train.txt")).Select(l => l.Split(' ')[0]).Where(c => c.Length > 0);
+        string vocab = Path.Combine(dir, "vocab.txt");
+        File.WriteAllLines(vocab, new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(chars).Concat("症状部位疾病".Select(c => c.ToString())).Distinct());
+        string kg = Path.Combine(dir, "kg.spo");
+        File.WriteAllLines(kg, ["头痛\t类别\t症状", "发热\t类别\t症状", "腹部\t类别\t部位"]);
+        string output = Path.Combine(dir, "run");
+        var r = Lab.Run("train", "--data", sample, "--model", "kbert-crf", "--kg", kg, "--bert-size", "tiny", "--vocab", vocab, "--epochs", "1",
+            "--batch-size", "64", "--max-length", "60", "--out", output);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("knowledge graph: 3 triples", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("K-BERT-CRF", r.Stdout, StringComparison.Ordinal);
+        var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者头痛发热三天");
+        Assert.True(predicted.ExitCode == 0, predicted.Stderr);
+
+        Lab.UsageError("give --kg FILE", "train", "--data", sample, "--model", "kbert-crf", "--bert-size", "tiny", "--vocab", vocab, "--out", Path.Combine(dir, "o1"));
+        Lab.UsageError("--kg is for the kbert-* models", "train", "--data", sample, "--model", "bilstm-crf", "--kg", kg, "--out", Path.Combine(dir, "o2"));
+    }
+}

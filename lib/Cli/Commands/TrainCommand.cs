@@ -60,6 +60,12 @@ internal static class TrainCommand
     private static readonly Option<string> Vocab = Options.ExistingPath("--vocab", "BERT taggers: WordPiece vocab.txt (default: the one in --bert)");
     private static readonly Option<double> HeadLr = Options.Double("--head-lr", "BERT taggers: learning rate of the new head", Trainer0.HeadLearningRate ?? Trainer0.LearningRate, 0, minExclusive: true);
     private static readonly Option<int> LstmHidden = Options.Int("--lstm-hidden", "BERT-BiLSTM-CRF: LSTM hidden size", Bert0.LstmHidden);
+    private static readonly KnowledgeInjectionOptions Knowledge0 = new();
+    private static readonly Option<string> Kg = Options.ExistingPath("--kg", "K-BERT taggers: the knowledge graph (subject<TAB>relation<TAB>object lines, e.g. kbert/kgs/Medical.spo)");
+    private static readonly Option<int> KgObjects = Options.Int("--kg-objects", "K-BERT: objects injected after each matched entity", Knowledge0.MaxObjects, min: 0);
+    private static readonly Option<bool> KgNoMask = Options.Flag("--kg-no-mask", "K-BERT ablation -MASK: every token sees every token (no visible matrix)");
+    private static readonly Option<bool> KgHardPositions = Options.Flag("--kg-hard-positions", "K-BERT ablation -POS: positions 0, 1, 2, ... over the injected sequence");
+    private static readonly Option<bool> KgNoInjection = Options.Flag("--kg-no-injection", "K-BERT ablation -KG: inject nothing");
     // Training
     private static readonly Option<int> Epochs = Options.Int("--epochs", "epochs", Trainer0.Epochs);
     private static readonly Option<int> BatchSize = Options.Int("--batch-size", "pieces per batch", Trainer0.BatchSize);
@@ -83,7 +89,7 @@ internal static class TrainCommand
         var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average, RecallK, RecallT0, RecallCoefficient })
+                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average, RecallK, RecallT0, RecallCoefficient })
             command.Options.Add(o);
         Corpus.AddTo(command);
         command.SetAction(Run);
@@ -114,6 +120,8 @@ internal static class TrainCommand
         CorpusOptions.ReportIssues(splits.Corpora);
         var scheme = Enum.Parse<TagScheme>(r.GetValue(Scheme)!, ignoreCase: true);
         string modelName = r.GetValue(Model)!;
+        if (r.GetValue(Kg) is not null && !(ModelPresets.IsBert(modelName) && ModelPresets.InjectsKnowledge(modelName)))
+            throw new ArgumentException($"--kg is for the kbert-* models, not {modelName}");
         var options = new TrainerOptions(
             Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
             Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
@@ -204,8 +212,16 @@ internal static class TrainCommand
             vocab = r.GetValue(Vocab) ?? throw new ArgumentException("a BERT tagger needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
             bert = BertConfig.Preset(r.GetValue(BertSize)!);
         }
+        List<Triple>? knowledge = null;
+        KnowledgeInjectionOptions? injection = null;
+        if (ModelPresets.InjectsKnowledge(modelName))
+        {
+            knowledge = LexiconReader.ReadTriples(r.GetValue(Kg) ?? throw new ArgumentException($"--model {modelName} injects a knowledge graph: give --kg FILE"));
+            injection = new KnowledgeInjectionOptions(r.GetValue(KgObjects), !r.GetValue(KgNoMask), !r.GetValue(KgHardPositions), !r.GetValue(KgNoInjection));
+            Console.WriteLine($"knowledge graph: {knowledge.Count:N0} triples from {r.GetValue(Kg)}; {injection}");
+        }
         var model = BertTaggerModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, ModelPresets.BertHeadOf(modelName), scheme,
-            c => c with { LstmHidden = r.GetValue(LstmHidden), Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed);
+            c => c with { LstmHidden = r.GetValue(LstmHidden), Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed, knowledge, injection);
         Console.WriteLine(folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}");
         return model;
     }

@@ -20,11 +20,15 @@ public static class ModelPresets
         ["embedding-crf"] = (EncoderKind.None, DecoderKind.Crf, 0),
     };
 
-    private static readonly Dictionary<string, BertHead> BertPresets = new(StringComparer.OrdinalIgnoreCase)
+    // The BERT taggers by head; the kbert-* ones inject a knowledge graph (K-BERT, paper 3).
+    private static readonly Dictionary<string, (BertHead Head, bool Knowledge)> BertPresets = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["bert-softmax"] = BertHead.Softmax,
-        ["bert-crf"] = BertHead.Crf,
-        ["bert-bilstm-crf"] = BertHead.BiLstmCrf,
+        ["bert-softmax"] = (BertHead.Softmax, false),
+        ["bert-crf"] = (BertHead.Crf, false),
+        ["bert-bilstm-crf"] = (BertHead.BiLstmCrf, false),
+        ["kbert-softmax"] = (BertHead.Softmax, true),
+        ["kbert-crf"] = (BertHead.Crf, true),
+        ["kbert-bilstm-crf"] = (BertHead.BiLstmCrf, true),
     };
 
     /// <summary>The default preset.</summary>
@@ -53,7 +57,10 @@ public static class ModelPresets
     }
 
     /// <summary>The head of a BERT preset.</summary>
-    public static BertHead BertHeadOf(string name) => BertPresets.TryGetValue(name, out var head) ? head : throw Unknown(name);
+    public static BertHead BertHeadOf(string name) => BertPresets.TryGetValue(name, out var preset) ? preset.Head : throw Unknown(name);
+
+    /// <summary>Whether a BERT preset injects a knowledge graph (K-BERT).</summary>
+    public static bool InjectsKnowledge(string name) => BertPresets.TryGetValue(name, out var preset) ? preset.Knowledge : throw Unknown(name);
 
     private static ArgumentException Unknown(string name) => new($"unknown model '{name}' (one of: {string.Join(", ", Names)})");
 }
