@@ -60,18 +60,14 @@ public sealed class RecAdam : Optimizer
     /// <summary>Parameters pulled toward their pretrained values.</summary>
     public int PretrainedCount => anchored.Count;
 
-    /// <summary>Euclidean distance of the pretrained parameters from their pretrained values (the paper's Figure 7).</summary>
+    /// <summary>Σ |p − p₀| of the pretrained parameters from their pretrained values (the distance of the paper's Figure 7).</summary>
     public double DistanceFromPretrained()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         double sum = 0;
-        foreach (var p in anchored)
-        {
-            var d = p.sub(State[p][Pretrained]);
-            sum += d.mul(d).sum().item<float>();
-        }
-        return Math.Sqrt(sum);
+        foreach (var p in anchored) sum += p.sub(State[p][Pretrained]).abs().sum().to_type(ScalarType.Float64).item<double>();
+        return sum;
     }
 
     /// <inheritdoc/>

@@ -59,6 +59,10 @@ public class ExperimentTests : TempDirTest
             Assert.Equal(Math.Round(sd * 100, 2), (double)summary.Columns["TestSd"][row]!);
             double precision = results.Runs.Where(r => r.Configuration == config).Average(r => store.Scores(r.RunId).Single(s => s.Split == "test" && s.Type == "micro").Precision);
             Assert.Equal(Math.Round(precision * 100, 2), (double)summary.Columns["TestP"][row]!);
+            // The position-only score (type ignored) is recorded beside the strict one, and can only be higher.
+            double position = results.Runs.Where(r => r.Configuration == config).Average(r => store.Scores(r.RunId).Single(s => s.Split == Experiment.PositionSplit && s.Type == "micro").F1);
+            Assert.Equal(Math.Round(position * 100, 2), (double)summary.Columns["PositionF1"][row]!);
+            Assert.True(position >= mean - 1e-12);
         }
         // A subset, in the order asked for; an unknown configuration is named.
         var only = results.Only("hidden=8", "hidden=4");
