@@ -36,7 +36,7 @@ public class KnowledgeInjectorTests
         //            0     1   2   3   4  | 5   6 | 5   6 |  5   6 | 7   8 |  7
         Assert.Equal([0, 1, 2, 3, 4, 5, 6, 5, 6, 5, 6, 7, 8, 7], s.Positions);
         Assert.Equal([1, 2, 3, 4, 9, 10], s.SentenceTokens);
-        Assert.Equal([new Branch("头痛", "症状", 2, 3, 5, 2), new Branch("头痛", "疼痛", 2, 3, 7, 2), new Branch("发热", "症状", 4, 5, 11, 2)], s.Branches);
+        Assert.Equal([new Branch("头痛", "症状", 2, 3, 5, 2, 2, 4), new Branch("头痛", "疼痛", 2, 3, 7, 2, 2, 4), new Branch("发热", "症状", 4, 5, 11, 2, 4, 6)], s.Branches);
 
         // Expected visibility, written out: sentence tokens see one another; a branch sees itself and its entity, and back.
         int[] sentence = [0, 1, 2, 3, 4, 9, 10, 13];
@@ -98,5 +98,22 @@ public class KnowledgeInjectorTests
         var s = new KnowledgeInjector(Graph, Tokenizer).Inject(chars, pieces, 64);
         Assert.Empty(s.Branches);
         Assert.Equal(["[CLS]", "ct", "检", "查", "[SEP]"], Tokens(s));
+    }
+}
+
+/// <summary>The sentence-tree view of what was injected.</summary>
+public class KnowledgeTreeViewTests
+{
+    [Fact]
+    public void Entities_show_their_injected_objects_in_text_and_html()
+    {
+        var doc = Document.Create("s1", "患者头痛发热", [], "t");
+        var branches = new[] { new Branch("头痛", "症状", 2, 3, 5, 2, 2, 4), new Branch("头痛", "疼痛", 2, 3, 7, 2, 2, 4), new Branch("发热", "<症状>", 4, 5, 11, 2, 4, 6) };
+        var view = new Plots.KnowledgeTreeView().Add(doc, branches).Add(Document.Create("s2", "无", [], "t"), []);
+        Assert.Equal("患者头痛{症状|疼痛}发热{<症状>}\n无\n", view.ToText().ReplaceLineEndings("\n"));
+        string html = view.ToHtml();
+        Assert.Contains(">头痛</mark><sup", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;症状&gt;", html, StringComparison.Ordinal);   // encoded
+        Assert.Equal(3, html.Split("<sup").Length - 1);
     }
 }

@@ -22,7 +22,9 @@ public sealed record KnowledgeInjectionOptions(
 /// <param name="AnchorLast">The entity's last word piece.</param>
 /// <param name="Start">Where the branch's tokens start in <see cref="InjectedSequence.Ids"/>.</param>
 /// <param name="Length">How many tokens it has.</param>
-public sealed record Branch(string Entity, string Injected, int AnchorFirst, int AnchorLast, int Start, int Length);
+/// <param name="EntityStart">The entity's first character in the sentence.</param>
+/// <param name="EntityEnd">One past its last character.</param>
+public sealed record Branch(string Entity, string Injected, int AnchorFirst, int AnchorLast, int Start, int Length, int EntityStart, int EntityEnd);
 
 /// <summary>A sentence with its knowledge injected: [CLS], the sentence's pieces with branches after matched entities, [SEP].</summary>
 /// <param name="Ids">Token ids.</param>
@@ -77,7 +79,7 @@ public sealed class KnowledgeInjector
     }
 
     // Each matched entity that begins and ends on piece boundaries, with its objects' ids, in sentence order.
-    private List<(int First, int Last, string Entity, string Object, int[] Ids)> Candidates(IReadOnlyList<string> chars, IReadOnlyList<(int Id, int Start, int End)> pieces)
+    private List<(int First, int Last, string Entity, string Object, int[] Ids, int CharStart, int CharEnd)> Candidates(IReadOnlyList<string> chars, IReadOnlyList<(int Id, int Start, int End)> pieces)
     {
         var firstPieceAt = new Dictionary<int, int>();
         var lastPieceAt = new Dictionary<int, int>();
@@ -86,14 +88,14 @@ public sealed class KnowledgeInjector
             firstPieceAt.TryAdd(pieces[k].Start, k);
             lastPieceAt[pieces[k].End] = k;
         }
-        var result = new List<(int, int, string, string, int[])>();
+        var result = new List<(int, int, string, string, int[], int, int)>();
         foreach (var match in graph.Match(chars, Options.MaxObjects))
         {
             if (!firstPieceAt.TryGetValue(match.Start, out int first) || !lastPieceAt.TryGetValue(match.End, out int last)) continue;
             foreach (var triple in match.Triples)
             {
                 int[] ids = IdsOf(triple.Tail);
-                if (ids.Length > 0) result.Add((first, last, match.Entity, triple.Tail, ids));
+                if (ids.Length > 0) result.Add((first, last, match.Entity, triple.Tail, ids, match.Start, match.End));
             }
         }
         return result;
@@ -105,7 +107,7 @@ public sealed class KnowledgeInjector
         return ids;
     }
 
-    private InjectedSequence Build(IReadOnlyList<(int Id, int Start, int End)> pieces, List<(int First, int Last, string Entity, string Object, int[] Ids)> branches)
+    private InjectedSequence Build(IReadOnlyList<(int Id, int Start, int End)> pieces, List<(int First, int Last, string Entity, string Object, int[] Ids, int CharStart, int CharEnd)> branches)
     {
         var ids = new List<int> { tokenizer.ClsId };
         var positions = new List<int> { 0 };
@@ -119,7 +121,7 @@ public sealed class KnowledgeInjector
             positions.Add(k + 1);
             for (; b < branches.Count && branches[b].Last == k; b++)
             {
-                placed.Add(new Branch(branches[b].Entity, branches[b].Object, branches[b].First, k, ids.Count, branches[b].Ids.Length));
+                placed.Add(new Branch(branches[b].Entity, branches[b].Object, branches[b].First, k, ids.Count, branches[b].Ids.Length, branches[b].CharStart, branches[b].CharEnd));
                 for (int j = 0; j < branches[b].Ids.Length; j++)
                 {
                     ids.Add(branches[b].Ids[j]);
