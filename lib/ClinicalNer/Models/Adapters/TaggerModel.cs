@@ -1,4 +1,6 @@
 using ClinicalNer.Data;
+using ClinicalNer.Models.Bert;
+using ClinicalNer.Models.LanguageModel;
 using ClinicalNer.Models.Parts;
 using ClinicalNer.Models.Tagging;
 using TorchBinding;
@@ -6,7 +8,10 @@ using static TorchBinding.torch;
 
 namespace ClinicalNer.Models;
 
-/// <summary>A <see cref="SequenceTagger"/> with the <see cref="TaggerInputs"/> that feed it: a trainable, saveable NER model.</summary>
+/// <summary>
+/// A <see cref="SequenceTagger"/> with the <see cref="TaggerInputs"/> that feed it, and the frozen feature providers whose
+/// per-character features it concatenates with its embeddings (paper 4's fusion): a trainable, saveable NER model.
+/// </summary>
 public sealed class TaggerModel : INerModel
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
@@ -16,19 +21,42 @@ public sealed class TaggerModel : INerModel
     /// <summary>Vocabularies file in a checkpoint directory.</summary>
     public const string InputsFile = "inputs.json";
 
-    /// <summary>Wraps a model and its inputs.</summary>
-    public TaggerModel(SequenceTagger tagger, TaggerInputs inputs)
+    /// <summary>Folder of the feature providers in a checkpoint directory (one subfolder per provider, by name).</summary>
+    public const string FeaturesDir = "features";
+
+    /// <summary>Wraps a model, its inputs and the providers its config names (in that order; they are cached and owned by the model).</summary>
+    public TaggerModel(SequenceTagger tagger, TaggerInputs inputs, IReadOnlyList<ICharacterFeatures>? features = null)
     {
         Tagger = tagger ?? throw new ArgumentNullException(nameof(tagger));
         Inputs = inputs ?? throw new ArgumentNullException(nameof(inputs));
+        var expected = tagger.Config.FeatureProviders ?? [];
+        var given = features ?? [];
+        if (!expected.Select(p => (p.Name, p.Size)).SequenceEqual(given.Select(p => (p.Name, p.Size))))
+            throw new ArgumentException($"the tagger was configured for feature providers [{string.Join(", ", expected.Select(p => $"{p.Name} {p.Size}"))}] " +
+                                        $"but got [{string.Join(", ", given.Select(p => $"{p.Name} {p.Size}"))}]");
+        Features = given.Select(p => p as CachedCharacterFeatures ?? new CachedCharacterFeatures(p)).ToList();
     }
 
-    /// <summary>Builds a fresh model for the inputs, its weights drawn after seeding libtorch.</summary>
-    public static TaggerModel Create(TaggerInputs inputs, SequenceTaggerConfig config, int seed = 1)
+    /// <summary>Builds a fresh model for the inputs, its weights drawn after seeding libtorch; <paramref name="features"/> are frozen providers to fuse.</summary>
+    public static TaggerModel Create(TaggerInputs inputs, SequenceTaggerConfig config, int seed = 1, IReadOnlyList<ICharacterFeatures>? features = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(config);
+        if (features is { Count: > 0 }) config = config with { FeatureProviders = features.Select(f => new FeatureProviderInfo(f.Name, f.Size)).ToList() };
         manual_seed(seed);
-        return new TaggerModel(new SequenceTagger(config), inputs);
+        return new TaggerModel(new SequenceTagger(config), inputs, features);
+    }
+
+    /// <summary>The frozen feature providers, cached per document.</summary>
+    public IReadOnlyList<CachedCharacterFeatures> Features { get; }
+
+    // The batch of these documents, with the providers' features when there are any.
+    private TaggerBatch Encode(IReadOnlyList<Document> documents, bool withTags)
+    {
+        var batch = Inputs.Encode(documents, withTags);
+        if (Features.Count == 0) return batch;
+        var parts = Features.Select(f => f.Compute(documents)).ToList();
+        return batch with { Features = parts.Count == 1 ? parts[0] : cat(parts, 2) };
     }
 
     /// <summary>The network.</summary>
@@ -48,7 +76,7 @@ public sealed class TaggerModel : INerModel
     public string ConfigJson => Tagger.Config.ToJson();
 
     /// <inheritdoc/>
-    public Tensor Loss(IReadOnlyList<Document> batch) => Tagger.Loss(Inputs.Encode(batch, withTags: true));
+    public Tensor Loss(IReadOnlyList<Document> batch) => Tagger.Loss(Encode(batch, withTags: true));
 
     /// <inheritdoc/>
     public int LengthOf(Document document) => document?.Length ?? 0;
@@ -67,7 +95,7 @@ public sealed class TaggerModel : INerModel
         foreach (int[] chunk in order.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
-            var (paths, confidence) = Tagger.Decode(Inputs.Encode(chunk.Select(i => documents[i]).ToList(), withTags: false));
+            var (paths, confidence) = Tagger.Decode(Encode(chunk.Select(i => documents[i]).ToList(), withTags: false));
             for (int k = 0; k < chunk.Length; k++) result[chunk[k]] = (Inputs.Spans(paths[k]), confidence[k]);
         }
         return result;
@@ -83,6 +111,7 @@ public sealed class TaggerModel : INerModel
         NerCheckpoint.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Inputs.Save(Path.Combine(directory, InputsFile));
+        foreach (var provider in Features) provider.Save(Path.Combine(directory, FeaturesDir, provider.Name));
     }
 
     /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
@@ -92,14 +121,27 @@ public sealed class TaggerModel : INerModel
     {
         NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, InputsFile);
         var config = SequenceTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
-        var model = new TaggerModel(new SequenceTagger(config), TaggerInputs.Load(Path.Combine(directory, InputsFile)));
+        var providers = (config.FeatureProviders ?? []).Select(p => LoadProvider(p, Path.Combine(directory, FeaturesDir, p.Name))).ToList();
+        var model = new TaggerModel(new SequenceTagger(config), TaggerInputs.Load(Path.Combine(directory, InputsFile)), providers);
         model.LoadWeights(directory);
         return model;
     }
+
+    // The provider kinds a checkpoint can hold, by name.
+    private static ICharacterFeatures LoadProvider(FeatureProviderInfo info, string directory) => info.Name switch
+    {
+        BiLmFeatures.ProviderName => BiLmFeatures.Load(directory),
+        BertCharacterFeatures.ProviderName => BertCharacterFeatures.Load(directory),
+        _ => throw new InvalidDataException($"{directory}: unknown feature provider '{info.Name}' (known: {BiLmFeatures.ProviderName}, {BertCharacterFeatures.ProviderName})"),
+    };
 
     /// <inheritdoc/>
     public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Tagger, directory);
 
     /// <inheritdoc/>
-    public void Dispose() => Tagger.Dispose();
+    public void Dispose()
+    {
+        Tagger.Dispose();
+        foreach (var f in Features) f.Dispose();
+    }
 }

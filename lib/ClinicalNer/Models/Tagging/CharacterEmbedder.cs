@@ -31,6 +31,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     private readonly Embedding? word_embedding;
     private readonly Embedding? bigram_embedding;
     private readonly Embedding? dictionary_embedding;
+    private readonly int externalSize;
 
     /// <summary>Builds the tables the config asks for.</summary>
     public CharacterEmbedder(SequenceTaggerConfig config) : base(nameof(CharacterEmbedder))
@@ -41,6 +42,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
         if (config.BigramVocabularySize > 0) bigram_embedding = nn.Embedding(config.BigramVocabularySize, config.BigramEmbeddingDim, padding_idx: 0);
         if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
         OutputSize = config.EmbeddingDim;
+        externalSize = config.ExternalFeatureDim;
         RegisterComponents();
     }
 
@@ -70,10 +72,20 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
         return inputs;
     }
 
+    /// <summary>Whether the embedding includes features of frozen providers (<see cref="TaggerBatch.Features"/>).</summary>
+    public bool UsesFeatures => externalSize > 0;
+
     /// <inheritdoc/>
     public Tensor Embed(TaggerBatch batch)
     {
         var parts = Lookups(batch).Select(i => i.Table.call(i.Ids)).ToList();                  // (B, L, E_k)
+        if (externalSize > 0)
+        {
+            var features = batch.Features ?? throw new ArgumentException($"this tagger needs {externalSize} features per character from its providers in its batches");
+            if (features.size(2) != externalSize || features.size(1) != batch.Chars.size(1))
+                throw new ArgumentException($"provider features are [{string.Join(", ", features.shape)}]; the tagger needs (B, {batch.Chars.size(1)}, {externalSize})");
+            parts.Add(features);
+        }
         return parts.Count == 1 ? parts[0] : cat(parts, 2);                                      // (B, L, E)
     }
 }

@@ -29,6 +29,10 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="StackedHiddenSize">
 /// A second bidirectional recurrent encoder of this size on top of the first (paper 2's code: BiLSTM 128, then 64); 0 = none.
 /// </param>
+/// <param name="FeatureProviders">
+/// Frozen per-character feature providers concatenated with the embeddings (paper 4's fusion: "bilm", "bert"), by name
+/// and size, in order; empty = none.
+/// </param>
 public sealed record SequenceTaggerConfig(
     int CharVocabularySize,
     IReadOnlyList<string> Labels,
@@ -47,13 +51,17 @@ public sealed record SequenceTaggerConfig(
     DecoderKind Decoder = DecoderKind.Crf,
     double Dropout = 0.5,
     bool ConstrainedDecoding = true,
-    int StackedHiddenSize = 0)
+    int StackedHiddenSize = 0,
+    IReadOnlyList<FeatureProviderInfo>? FeatureProviders = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Size of the concatenated embeddings.</summary>
     public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0)
-        + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0);
+        + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0) + ExternalFeatureDim;
+
+    /// <summary>Features per character from the frozen providers (0 without them).</summary>
+    public int ExternalFeatureDim => FeatureProviders?.Sum(p => p.Size) ?? 0;
 
     /// <summary>Size of the encoder output.</summary>
     public int EncodedDim => Encoder == EncoderKind.None ? EmbeddingDim : 2 * (StackedHiddenSize > 0 ? StackedHiddenSize : HiddenSize);
@@ -96,3 +104,8 @@ public sealed record SequenceTaggerConfig(
         Require(Dropout is >= 0 and < 1, $"Dropout is {Dropout}, expected [0, 1)");
     }
 }
+
+/// <summary>A frozen feature provider a tagger was built with: its name (its folder in the checkpoint) and its size.</summary>
+/// <param name="Name">"bilm", "bert", ...</param>
+/// <param name="Size">Features per character.</param>
+public sealed record FeatureProviderInfo(string Name, int Size);

@@ -12,5 +12,6 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="Dictionary">Dictionary feature ids (or null without dictionary features).</param>
 /// <param name="Tags">Gold tag ids, -100 at padding (or null when predicting).</param>
 /// <param name="Bigrams">Ids of the bigram starting at each character (or null without bigram embeddings).</param>
+/// <param name="Features">Features of frozen models per character, (B, L, D) float (or null without them): see <see cref="ICharacterFeatures"/>.</param>
 public sealed record TaggerBatch(torch.Tensor Chars, torch.Tensor Mask, long[] Lengths, torch.Tensor? Words = null, torch.Tensor? Dictionary = null,
-    torch.Tensor? Tags = null, torch.Tensor? Bigrams = null);
+    torch.Tensor? Tags = null, torch.Tensor? Bigrams = null, torch.Tensor? Features = null);
