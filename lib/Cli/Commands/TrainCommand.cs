@@ -4,6 +4,7 @@ using ClinicalNer.Data.Readers;
 using ClinicalNer.Embeddings;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models.Bert;
+using ClinicalNer.Models.LanguageModel;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Runs;
 using ClinicalNer.Text;
@@ -55,6 +56,8 @@ internal static class TrainCommand
     private static readonly Option<string> PretrainedBigrams = Options.ExistingPath("--pretrained-bigrams", "vectors from lab word2vec --bigrams (--bigram-emb must match)");
     private static readonly Option<string[]> Dictionary = TypedLexicons();
     private static readonly Option<int> DictEmb = Options.Int("--dict-emb", "dictionary feature embedding size", Recurrent0.DictionaryEmbeddingDim);
+    private static readonly Option<string> BiLm = Options.ExistingPath("--bilm", "BiLSTM-CRF family: fuse the states of a BiLM folder from lab lm (paper 4's BiLM features)");
+    private static readonly Option<string> BertFeatures = Options.ExistingPath("--bert-features", "BiLSTM-CRF family: fuse a frozen BERT's character states (a pretraining checkpoint or Hugging Face folder)");
     private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT taggers: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors)");
     private static readonly Option<string> BertSize = Options.Choice("--bert-size", "BERT taggers without --bert: a randomly initialised encoder of this size", "small", "small", "tiny", "base");
     private static readonly Option<string> Vocab = Options.ExistingPath("--vocab", "BERT taggers: WordPiece vocab.txt (default: the one in --bert)");
@@ -88,7 +91,7 @@ internal static class TrainCommand
     {
         var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
-                     PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, Bert, BertSize, Vocab, HeadLr,
+                     PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
                      LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average, RecallK, RecallT0, RecallCoefficient })
             command.Options.Add(o);
         Corpus.AddTo(command);
@@ -188,7 +191,11 @@ internal static class TrainCommand
             CharEmbeddingDim = r.GetValue(Emb), HiddenSize = r.GetValue(Hidden), Layers = r.GetValue(Layers), Dropout = r.GetValue(Dropout) ?? c.Dropout,
             WordEmbeddingDim = r.GetValue(WordEmb), BigramEmbeddingDim = r.GetValue(BigramEmb), DictionaryEmbeddingDim = r.GetValue(DictEmb),
         });
-        var model = TaggerModel.Create(inputs, config, seed);
+        var features = new List<ICharacterFeatures>();
+        if (r.GetValue(BiLm) is { } bilm) features.Add(BiLmFeatures.Load(bilm));
+        if (r.GetValue(BertFeatures) is { } bertFeatures) features.Add(BertCharacterFeatures.Load(bertFeatures));
+        foreach (var f in features) Console.WriteLine($"fused features: {f.Name}, {f.Size} per character (frozen, computed once per piece)");
+        var model = TaggerModel.Create(inputs, config, seed, features);
         if (r.GetValue(PretrainedChars) is { } chars)
             Console.WriteLine($"pretrained character vectors: {Word2Vec.Load(chars).CopyInto(model.Tagger.CharEmbedding, inputs.Characters, $"{chars} (--emb {config.CharEmbeddingDim})"):N0} of {inputs.Characters.Count:N0} found in {chars}");
         if (r.GetValue(PretrainedBigrams) is { } bigrams)
