@@ -351,3 +351,32 @@ public sealed class KnowledgeBertCommandTests : IDisposable
         Lab.UsageError("--kg is for the kbert-* models", "train", "--data", sample, "--model", "bilstm-crf", "--kg", kg, "--out", Path.Combine(dir, "o2"));
     }
 }
+
+/// <summary><c>lab lm</c> then <c>lab train --bilm</c>: paper 4's BiLM trained on raw text and fused into a tagger that predicts from its checkpoint.</summary>
+public sealed class BiLmCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-bilm").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void A_bilm_trains_on_raw_text_and_a_tagger_fuses_it()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        string text = Path.Combine(dir, "raw.txt");
+        File.WriteAllLines(text, File.ReadLines(Path.Combine(sample, "train.txt")).Select(l => l.Split(' ')[0]).Chunk(20).Select(c => string.Concat(c)));
+        string bilm = Path.Combine(dir, "bilm");
+        var lm = Lab.Run("lm", "--input", text, "--out", bilm, "--hidden", "8", "--emb", "8", "--epochs", "1", "--seq", "16", "--batch", "16");
+        Assert.True(lm.ExitCode == 0, lm.Stderr);
+        Assert.Matches(@"backward epoch 1: dev perplexity \d", lm.Stdout);
+        Assert.True(File.Exists(Path.Combine(bilm, "lm-curve.html")));
+
+        string output = Path.Combine(dir, "run");
+        var train = Lab.Run("train", "--data", sample, "--bilm", bilm, "--epochs", "1", "--emb", "8", "--hidden", "8", "--batch-size", "64", "--out", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("fused features: bilm, 16 per character", train.Stdout, StringComparison.Ordinal);
+        var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者头痛发热三天");
+        Assert.True(predicted.ExitCode == 0, predicted.Stderr);
+        Lab.UsageError("no such file or folder", "train", "--data", sample, "--bilm", Path.Combine(dir, "missing"), "--out", Path.Combine(dir, "o"));
+    }
+}
