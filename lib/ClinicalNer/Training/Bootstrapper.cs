@@ -38,7 +38,7 @@ public sealed record ThresholdAdmission(double Threshold, int Admitted, double S
 /// <summary>
 /// Paper 4's bootstrapping: train on the labeled set (round 0), label the unlabeled pool with the best model so far, admit
 /// the sentences whose confidence passes the threshold, train a fresh model on the labeled set plus the admitted ones, and
-/// repeat until the dev F1 stops rising or <see cref="BootstrapOptions.MaxRounds"/> is reached. Every round is a run in the
+/// repeat until the dev F1 stops rising, no sentence passes, or <see cref="BootstrapOptions.MaxRounds"/> is reached. Every round is a run in the
 /// store (<c>NAME/round=R</c>) with its pool statistics as metrics; a restarted bootstrap skips finished rounds and labels
 /// with their checkpoints. A pool whose documents carry gold entities (labeled sentences held out as if unlabeled) gets
 /// the precision of its pseudo labels measured; the entities are never trained on.
@@ -90,6 +90,7 @@ public sealed class Bootstrapper
                 var best = rounds.MaxBy(r => r.DevF1)!;
                 using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"));
                 (admitted, quality) = Admit(labeler, pool, options.Threshold);
+                if (admitted.Count == 0) break;   // nothing passed the threshold: another round would retrain on the labeled set alone
             }
             var result = Round(round, setup, labeled, admitted, quality, dev, pool, dataset);
             rounds.Add(result);

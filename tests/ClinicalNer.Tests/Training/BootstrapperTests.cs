@@ -63,6 +63,16 @@ public class BootstrapperTests : TempDirTest
     }
 
     [Fact]
+    public void When_nothing_passes_the_threshold_it_stops_after_the_first_model()
+    {
+        using var store = new RunStore(Path.Combine(Dir, "runs.db"));
+        // Threshold 1: no sentence is labelled with certainty 1 by a model trained this briefly.
+        var rounds = new Bootstrapper(store, "strict", new BootstrapOptions(Threshold: 1.0, MaxRounds: 3)).Run(Setup, Labeled, Dev, Pool);
+        Assert.Single(rounds);
+        Assert.Single(store.Runs("strict/"));
+    }
+
+    [Fact]
     public void Bad_options_are_refused()
     {
         using var store = new RunStore(Path.Combine(Dir, "runs.db"));

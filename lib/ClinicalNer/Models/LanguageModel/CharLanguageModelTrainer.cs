@@ -39,6 +39,8 @@ public sealed class CharLanguageModelTrainer
 {
     private const string StateFile = "training_state.json";
     private const string OptimizerFile = "optimizer.safetensors";
+    // A report with no steps since the last one has a NaN loss; the state file keeps it as "NaN".
+    private static readonly JsonSerializerOptions StateJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly CharLanguageModelTraining options;
 
     /// <summary>Creates the trainer.</summary>
@@ -106,7 +108,7 @@ public sealed class CharLanguageModelTrainer
         if (resume && dir is not null && File.Exists(Path.Combine(dir, StateFile)))
         {
             var (epoch, steps, optimizerSteps, saved) = CheckpointFolder.ReadJson(Path.Combine(dir, StateFile), root => (root.GetProperty("Epoch").GetInt32(),
-                root.GetProperty("Step").GetInt64(), root.GetProperty("OptimizerSteps").GetInt64(), root.GetProperty("Logs").Deserialize<List<CharLanguageModelLog>>() ?? []));
+                root.GetProperty("Step").GetInt64(), root.GetProperty("OptimizerSteps").GetInt64(), root.GetProperty("Logs").Deserialize<List<CharLanguageModelLog>>(StateJson) ?? []));
             NerCheckpoint.LoadWeights(model, dir);
             using (var scope = NewDisposeScope())
             {
@@ -148,7 +150,7 @@ public sealed class CharLanguageModelTrainer
                 chars += chunk.Length * (long)options.SequenceLength;
                 if (step % options.LogEvery == 0)
                 {
-                    var log = new CharLanguageModelLog(direction, epoch, step, stepsPerEpoch, lossSum / count, null, chars / clock.Elapsed.TotalSeconds);
+                    var log = new CharLanguageModelLog(direction, epoch, step, stepsPerEpoch, lossSum / count, null, chars / Math.Max(1e-6, clock.Elapsed.TotalSeconds));
                     logs.Add(log);
                     Logged?.Invoke(log);
                     (lossSum, count, chars) = (0, 0, 0);
@@ -156,7 +158,7 @@ public sealed class CharLanguageModelTrainer
                 }
             }
             var end = new CharLanguageModelLog(direction, epoch, step, stepsPerEpoch, count > 0 ? lossSum / count : double.NaN,
-                Math.Exp(DevLoss(model, devStream, span)), count > 0 ? chars / clock.Elapsed.TotalSeconds : 0);
+                Math.Exp(DevLoss(model, devStream, span)), count > 0 ? chars / Math.Max(1e-6, clock.Elapsed.TotalSeconds) : 0);
             logs.Add(end);
             Logged?.Invoke(end);
             if (dir is not null) SaveEpoch(model, optimizer, epoch, step, logs.Where(l => l.Direction == direction).ToList(), dir);
@@ -214,6 +216,6 @@ public sealed class CharLanguageModelTrainer
         {
             BidirectionalLanguageModel.SaveModel(model, folder);
             TrainingState.SaveOptimizer(optimizer, Path.Combine(folder, OptimizerFile));
-            File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(new { Epoch = epoch, Step = step, OptimizerSteps = optimizer.StepCount, Logs = logs }));
+            File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(new { Epoch = epoch, Step = step, OptimizerSteps = optimizer.StepCount, Logs = logs }, StateJson));
         });
 }
