@@ -380,3 +380,29 @@ public sealed class BiLmCommandTests : IDisposable
         Lab.UsageError("no such file or folder", "train", "--data", sample, "--bilm", Path.Combine(dir, "missing"), "--out", Path.Combine(dir, "o"));
     }
 }
+
+/// <summary><c>lab bootstrap</c>: rounds on the run store with a labeled pool whose precision is measured, skipped when restarted.</summary>
+public sealed class BootstrapCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-bootstrap").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Rounds_run_and_a_restart_skips_them()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        string[] args = ["bootstrap", "--data", sample, "--pool-gold", Path.Combine(sample, "dev.txt"), "--threshold", "0.3", "--rounds", "1",
+            "--epochs", "2", "--emb", "8", "--hidden", "8", "--batch-size", "64", "--out", dir];
+        var first = Lab.Run(args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("round 0: training", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("with gold labels (measuring precision only)", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("test (strict), best round:", first.Stdout, StringComparison.Ordinal);
+        var again = Lab.Run(args);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("round 0: finished before, skipped", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(": training", again.Stdout, StringComparison.Ordinal);
+        Lab.UsageError("one of them", "bootstrap", "--data", sample, "--out", Path.Combine(dir, "o"));
+    }
+}

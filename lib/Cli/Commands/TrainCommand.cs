@@ -87,16 +87,50 @@ internal static class TrainCommand
     private static readonly Option<double> Average = Options.Double("--average",
         "decay of a moving average of the weights, which is evaluated and saved instead of the raw weights (e.g. 0.999; 0: off)", Trainer0.WeightAveraging, 0, 0.99999);
 
-    public static Command Build()
+    public static Command Build() =>
+        Build("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store", Run);
+
+    /// <summary>A command with every option of <c>lab train</c> (data, model, training) and <paramref name="extra"/> ones (lab bootstrap).</summary>
+    internal static Command Build(string name, string description, Func<ParseResult, int> action, params Option[] extra)
     {
-        var command = new Command("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store");
+        var command = new Command(name, description);
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average, RecallK, RecallT0, RecallCoefficient })
+                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Average, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
         Corpus.AddTo(command);
-        command.SetAction(Run);
+        command.SetAction(action);
         return command;
+    }
+
+    /// <summary>The splits the options name (issues reported), the tag scheme and the model's name, checked together.</summary>
+    internal static (CorpusSplits Splits, TagScheme Scheme, string ModelName) Load(ParseResult r)
+    {
+        var splits = CorpusLoader.LoadSplits(DataPaths(r), r.GetValue(MaxLength), Corpus.Read(r));
+        CorpusOptions.ReportIssues(splits.Corpora);
+        var scheme = Enum.Parse<TagScheme>(r.GetValue(Scheme)!, ignoreCase: true);
+        string modelName = r.GetValue(Model)!;
+        if (r.GetValue(Kg) is not null && !(ModelPresets.IsBert(modelName) && ModelPresets.InjectsKnowledge(modelName)))
+            throw new ArgumentException($"--kg is for the kbert-* models, not {modelName}");
+        return (splits, scheme, modelName);
+    }
+
+    /// <summary>The trainer options the command line gives, writing checkpoints to <paramref name="outDir"/>.</summary>
+    internal static TrainerOptions OptionsFor(ParseResult r, string outDir) => new(
+        Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
+        Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
+        Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr),
+        WeightAveraging: r.GetValue(Average), Recall: new RecAdamOptions(r.GetValue(RecallK), r.GetValue(RecallT0), r.GetValue(RecallCoefficient)));
+
+    /// <summary>A fresh model of the kind and with the features the command line gives.</summary>
+    internal static INerModel ModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed) =>
+        ModelPresets.IsBert(modelName) ? BertModelFor(r, train, modelName, scheme, seed) : RecurrentModelFor(r, train, modelName, scheme, seed);
+
+    /// <summary>The output folder and the run store path.</summary>
+    internal static (string Out, string Store) OutputOf(ParseResult r)
+    {
+        string outDir = r.GetValue(Out)!;
+        return (outDir, r.GetValue(Store) ?? Path.Combine(outDir, "runs.db"));
     }
 
     // --dictionary TYPE=FILE (repeatable), each checked for its form and its file.
@@ -117,26 +151,14 @@ internal static class TrainCommand
 
     private static int Run(ParseResult r)
     {
-        string outDir = r.GetValue(Out)!;
-        var paths = DataPaths(r);
-        var splits = CorpusLoader.LoadSplits(paths, r.GetValue(MaxLength), Corpus.Read(r));
-        CorpusOptions.ReportIssues(splits.Corpora);
-        var scheme = Enum.Parse<TagScheme>(r.GetValue(Scheme)!, ignoreCase: true);
-        string modelName = r.GetValue(Model)!;
-        if (r.GetValue(Kg) is not null && !(ModelPresets.IsBert(modelName) && ModelPresets.InjectsKnowledge(modelName)))
-            throw new ArgumentException($"--kg is for the kbert-* models, not {modelName}");
-        var options = new TrainerOptions(
-            Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), LearningRate: r.GetValue(Lr),
-            Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
-            Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr),
-            WeightAveraging: r.GetValue(Average), Recall: new RecAdamOptions(r.GetValue(RecallK), r.GetValue(RecallT0), r.GetValue(RecallCoefficient)));
-        using INerModel model = ModelPresets.IsBert(modelName)
-            ? BertModelFor(r, splits.Train, modelName, scheme, options.Seed)
-            : RecurrentModelFor(r, splits.Train, modelName, scheme, options.Seed);
+        var (outDir, storePath) = OutputOf(r);
+        var (splits, scheme, modelName) = Load(r);
+        var options = OptionsFor(r, outDir);
+        using INerModel model = ModelFor(r, splits.Train, modelName, scheme, options.Seed);
         Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {splits.Train.Count} / dev {splits.Dev.Count} pieces of ≤ {r.GetValue(MaxLength)} characters; data {splits.Dataset}");
         var trainer = new Trainer(options);
         Directory.CreateDirectory(outDir);
-        using var store = new RunStore(r.GetValue(Store) ?? Path.Combine(outDir, "runs.db"));
+        using var store = new RunStore(storePath);
         long runId = store.Track(trainer, model, r.GetValue(Name) ?? modelName, splits.Dataset, options);
         trainer.Progress += new ConsoleProgress().Show;
         TrainingResult result;
