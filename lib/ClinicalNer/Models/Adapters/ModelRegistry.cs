@@ -20,6 +20,7 @@ public static class ModelRegistry
         new("BiLSTM-CRF family", TaggerModel.ConfigFile, ModelPresets.Names.Where(n => !ModelPresets.IsBert(n)).ToList(), TaggerModel.Load),
         new("BERT tagger", BertTaggerModel.ConfigFile, ModelPresets.Names.Where(ModelPresets.IsBert).ToList(), BertTaggerModel.Load),
         new("feature CRF", FeatureCrfModel.StateFile, [], FeatureCrfModel.Load),
+        new("BERT span model", BertSpanModel.ConfigFile, [], BertSpanModel.Load),
     ];
 
     /// <summary>The families known, in registration order.</summary>

@@ -103,7 +103,12 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<IReadOnlyList<EntitySpan>> Decode(Tensor scores, long[] lengths)
+    public IReadOnlyList<IReadOnlyList<EntitySpan>> Decode(Tensor scores, long[] lengths) =>
+        Candidates(scores, lengths).Select(c => (IReadOnlyList<EntitySpan>)Select(c, Nested).Select(s => new EntitySpan(s.Start, s.End, Classes[s.Class]))
+            .OrderBy(s => s.Start).ThenBy(s => s.End).ToList()).ToList();
+
+    /// <summary>Per sequence, every span whose most probable class is an entity type, with that probability (before selection).</summary>
+    public static List<List<(int Start, int End, int Class, float Score)>> Candidates(Tensor scores, long[] lengths)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(lengths);
@@ -113,7 +118,7 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
         long length = scores.size(1);
         float[] p = best.contiguous().data<float>();
         long[] k = classes.contiguous().data<long>();
-        var result = new List<IReadOnlyList<EntitySpan>>();
+        var result = new List<List<(int Start, int End, int Class, float Score)>>();
         for (int r = 0; r < lengths.Length; r++)
         {
             var candidates = new List<(int Start, int End, int Class, float Score)>();
@@ -123,7 +128,7 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
                     long at = (r * length + i) * length + j;
                     if (k[at] != 0) candidates.Add((i, j + 1, (int)k[at], p[at]));
                 }
-            result.Add(Select(candidates, Nested).Select(s => new EntitySpan(s.Start, s.End, Classes[s.Class])).OrderBy(s => s.Start).ThenBy(s => s.End).ToList());
+            result.Add(candidates);
         }
         return result;
     }

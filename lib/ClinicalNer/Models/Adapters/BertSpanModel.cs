@@ -1,0 +1,326 @@
+using System.Text.Json;
+using ClinicalNer.Data;
+using ClinicalNer.Models.Bert;
+using ClinicalNer.Models.Parts;
+using ClinicalNer.Text;
+using TorchBinding;
+using TorchBinding.Modules;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Models;
+
+/// <summary>Everything that rebuilds a BERT span model (saved as JSON beside its weights).</summary>
+/// <param name="Bert">Encoder sizes.</param>
+/// <param name="Types">Entity types.</param>
+/// <param name="Queries">
+/// Machine reading comprehension: one natural-language query per type, read as [CLS] query [SEP] context [SEP] (one pass
+/// per type) and the spans of that type scored; null = no queries, one pass scoring every type (paper 5's "−MRC").
+/// </param>
+/// <param name="Hidden">Size of the biaffine scorer's start and end representations.</param>
+/// <param name="Dropout">Dropout on the encoder's output.</param>
+/// <param name="Nested">Keep nested spans when decoding (the training data nests).</param>
+public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types, IReadOnlyDictionary<string, string>? Queries = null, int Hidden = 150,
+    double Dropout = 0.1, bool Nested = false)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Serialises the config.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Indented);
+
+    /// <summary>Reads a config written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">Malformed, naming the file.</exception>
+    public static BertSpanConfig FromJson(string json, string source)
+    {
+        try
+        {
+            var config = JsonSerializer.Deserialize<BertSpanConfig>(json) ?? throw new InvalidDataException($"{source}: empty config");
+            config.Bert.Validate();
+            if (config.Types is null || config.Types.Count == 0) throw new InvalidDataException($"{source}: no entity types");
+            return config;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>A BERT encoder and a biaffine span scorer. Parameter names: <c>bert.*</c> (Hugging Face's), <c>scorer.*</c>.</summary>
+public sealed class BertSpanNetwork : nn.Module
+{
+    private readonly BertModel bert;
+    private readonly Dropout dropout;
+    private readonly BiaffineSpanScorer scorer;
+
+    /// <summary>Builds the network with a random encoder.</summary>
+    public BertSpanNetwork(BertSpanConfig config) : base(nameof(BertSpanNetwork))
+    {
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        bert = new BertModel(config.Bert);
+        dropout = nn.Dropout(config.Dropout);
+        // With queries each pass asks about one type: the scorer tells "entity of the asked type" from "none".
+        scorer = new BiaffineSpanScorer(config.Bert.HiddenSize, config.Queries is null ? config.Types : ["ENTITY"], config.Hidden, config.Dropout, config.Nested);
+        register_module("bert", bert);
+        register_module("dropout", dropout);
+        register_module("scorer", scorer);
+    }
+
+    /// <summary>The configuration.</summary>
+    public BertSpanConfig Config { get; }
+
+    /// <summary>The encoder.</summary>
+    public BertModel Bert => bert;
+
+    /// <summary>The scorer.</summary>
+    public BiaffineSpanScorer Scorer => scorer;
+
+    /// <summary>Span scores over the context tokens: (B, T, T, classes).</summary>
+    /// <param name="ids">(B, L) [CLS] (query [SEP]) context [SEP] padding.</param>
+    /// <param name="mask">(B, L) true at real tokens.</param>
+    /// <param name="types">(B, L) segment ids (1 on the context after a query).</param>
+    /// <param name="contextStart">Where the context starts (the same for every row: queries are padded to one length).</param>
+    /// <param name="contextMask">(B, T) true at real context tokens.</param>
+    public Tensor Scores(Tensor ids, Tensor mask, Tensor types, long contextStart, Tensor contextMask)
+    {
+        ArgumentNullException.ThrowIfNull(contextMask);
+        var states = bert.forward(ids, mask, types);
+        var context = dropout.call(states.narrow(1, contextStart, contextMask.size(1)));
+        return scorer.Scores(context, contextMask);
+    }
+}
+
+/// <summary>
+/// Paper 5's span model family on the shared trainer: BERT (optionally reading one query per type, MRC) and a biaffine
+/// scorer over every span of the context; gold spans (nested allowed) in, spans out. Documents longer than the window
+/// are cut at sentence ends and predictions map back to the original offsets, as the taggers do. A word piece span maps
+/// to the characters its pieces cover; a gold entity maps to the pieces holding its first and last character.
+/// </summary>
+public sealed class BertSpanModel : INerModel
+{
+    /// <summary>Config file in a checkpoint directory.</summary>
+    public const string ConfigFile = "bert-span.json";
+    /// <summary>Vocabulary file in a checkpoint directory.</summary>
+    public const string VocabFile = "vocab.txt";
+
+    /// <summary>Paper 5's queries (its Table 3's wording for the CCKS2017 types), editable.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultQueries { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["BODY"] = "找出身体部位，包括器官、组织和身体的某个部分",
+        ["SIGNS"] = "找出症状和体征，包括患者的不适和医生检查发现的异常",
+        ["CHECK"] = "找出检查和检验，包括实验室检验和影像检查",
+        ["DISEASE"] = "找出疾病和诊断，包括疾病名称和综合征",
+        ["TREATMENT"] = "找出治疗，包括药物、手术和其他治疗方法",
+    };
+
+    /// <summary>Wraps a network and the tokenizer of its vocabulary.</summary>
+    public BertSpanModel(BertSpanNetwork network, WordPieceTokenizer tokenizer)
+    {
+        Network0 = network ?? throw new ArgumentNullException(nameof(network));
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        if (tokenizer.VocabularySize != network.Config.Bert.VocabSize)
+            throw new ArgumentException($"the vocabulary has {tokenizer.VocabularySize} entries but the BERT config says vocab_size {network.Config.Bert.VocabSize}");
+        queryIds = network.Config.Queries is null ? null
+            : network.Config.Types.ToDictionary(t => t, t => Tokenizer.Tokenize(network.Config.Queries.TryGetValue(t, out var q) ? q : t).Select(p => p.Id).ToArray(), StringComparer.Ordinal);
+    }
+
+    private readonly Dictionary<string, int[]>? queryIds;
+
+    /// <summary>A fresh model for the types of <paramref name="train"/> (nested when the training data nests), its encoder from <paramref name="pretrained"/> or random.</summary>
+    /// <param name="train">Training documents (their types become the classes).</param>
+    /// <param name="tokenizer">The encoder's WordPiece vocabulary.</param>
+    /// <param name="bert">Encoder sizes.</param>
+    /// <param name="pretrained">Encoder weights (a checkpoint folder or safetensors file), or null for random ones.</param>
+    /// <param name="queries">MRC queries by type (<see cref="DefaultQueries"/> for the CCKS2017 types; a type without one asks its own name); null = no queries.</param>
+    /// <param name="customize">Changes to the config before the network is built.</param>
+    /// <param name="seed">Seeds the initial weights.</param>
+    public static BertSpanModel Create(IReadOnlyList<Document> train, WordPieceTokenizer tokenizer, BertConfig bert, string? pretrained = null,
+        IReadOnlyDictionary<string, string>? queries = null, Func<BertSpanConfig, BertSpanConfig>? customize = null, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var types = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal).ToList();
+        bool nested = train.Any(d => d.Entities.Any(a => d.Entities.Any(b => a != b && a.Start < b.End && b.Start < a.End)));
+        var config = new BertSpanConfig(bert with { VocabSize = tokenizer.VocabularySize }, types, queries, Nested: nested);
+        config = customize?.Invoke(config) ?? config;
+        manual_seed(seed);
+        var network = new BertSpanNetwork(config);
+        if (pretrained is not null) BertCheckpoint.LoadEncoder(network.Bert, pretrained);
+        return new BertSpanModel(network, tokenizer);
+    }
+
+    private BertSpanNetwork Network0 { get; }
+
+    /// <summary>The network.</summary>
+    public BertSpanNetwork SpanNetwork => Network0;
+    /// <summary>The tokenizer.</summary>
+    public WordPieceTokenizer Tokenizer { get; }
+    /// <inheritdoc/>
+    public nn.Module Network => Network0;
+    /// <inheritdoc/>
+    public string Kind => Network0.Config.Queries is null ? "BERT-Biaffine" : "BERT-MRC-Biaffine";
+    /// <inheritdoc/>
+    public string ConfigJson => Network0.Config.ToJson();
+    /// <inheritdoc/>
+    public int LengthOf(Document document) => document?.Length ?? 0;
+    /// <inheritdoc/>
+    public IEnumerable<nn.Parameter> PretrainedParameters => Network0.Bert.parameters();
+
+    private int LongestQuery => queryIds is null ? 0 : queryIds.Values.Max(q => q.Length) + 1;   // the query and its [SEP]
+    private int MaxContext => Network0.Config.Bert.MaxPositions - 2 - LongestQuery;
+
+    /// <inheritdoc/>
+    public Tensor Loss(IReadOnlyList<Document> batch)
+    {
+        var passes = Passes(Windows(batch).Select(w => w.Window.Piece).ToList());
+        var (ids, mask, types, contextStart, contextMask, pieces) = Encode(passes);
+        var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
+        var gold = passes.Select((p, r) => (IReadOnlyList<EntitySpan>)GoldOnPieces(p.Document, p.Type, pieces[r])).ToList();
+        return Network0.Scorer.Loss(scores, contextMask, gold);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
+        PredictWithConfidence(documents, 16).Select(p => p.Spans).ToList();
+
+    /// <summary>Spans per document with a confidence: the lowest probability among the spans kept (1 when none).</summary>
+    public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var windows = Windows(documents);
+        var perWindow = windows.Select(_ => new List<(int Start, int End, int Class, float Score)>()).ToList();
+        var passes = windows.SelectMany((w, k) => Passes([w.Window.Piece]).Select(p => (Window: k, Pass: p))).ToList();
+        foreach (var chunk in passes.Chunk(Math.Max(1, batchSize)))
+        {
+            using var scope = NewDisposeScope();
+            var (ids, mask, types, contextStart, contextMask, pieces) = Encode(chunk.Select(c => c.Pass).ToList());
+            var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
+            var candidates = BiaffineSpanScorer.Candidates(scores, pieces.Select(p => (long)p.Count).ToArray());
+            for (int r = 0; r < chunk.Length; r++)
+            {
+                var (window, pass) = chunk[r];
+                foreach (var c in candidates[r])
+                {
+                    // Piece span → characters; with queries the class is the asked type.
+                    int type = pass.Type is null ? c.Class : Network0.Config.Types.ToList().IndexOf(pass.Type) + 1;
+                    perWindow[window].Add((pieces[r][c.Start].Start, pieces[r][c.End - 1].End, type, c.Score));
+                }
+            }
+        }
+        var spans = documents.Select(_ => new List<EntitySpan>()).ToList();
+        var confidence = Enumerable.Repeat(1.0, documents.Count).ToArray();
+        var classes = Network0.Config.Types.Prepend("O").ToList();
+        for (int k = 0; k < windows.Count; k++)
+        {
+            var kept = BiaffineSpanScorer.Select(perWindow[k], Network0.Config.Nested);
+            var (doc, window) = windows[k];
+            spans[doc].AddRange(window.ToOriginal(kept.Select(s => new EntitySpan(s.Start, s.End, classes[s.Class]))));
+            if (kept.Count > 0) confidence[doc] = Math.Min(confidence[doc], kept.Min(s => (double)s.Score));
+        }
+        return spans.Select((s, i) => ((IReadOnlyList<EntitySpan>)s.OrderBy(e => e.Start).ThenBy(e => e.End).ToList(), confidence[i])).ToList();
+    }
+
+    /// <inheritdoc/>
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null)
+    {
+        var named = Network0.named_parameters().ToList();
+        static bool IsBert(string n) => n.StartsWith("bert.", StringComparison.Ordinal);
+        return WeightDecayGroups.Split(named.Where(p => IsBert(p.name)), learningRate, weightDecay)
+            .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), headLearningRate ?? learningRate, weightDecay));
+    }
+
+    /// <inheritdoc/>
+    public void Save(string directory)
+    {
+        NerCheckpoint.SaveWeights(Network0, directory, Kind);
+        File.WriteAllText(Path.Combine(directory, ConfigFile), Network0.Config.ToJson());
+        Tokenizer.Save(Path.Combine(directory, VocabFile));
+    }
+
+    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
+    public static BertSpanModel Load(string directory)
+    {
+        NerCheckpoint.RequireFiles(directory, NerCheckpoint.WeightsFile, ConfigFile, VocabFile);
+        string path = Path.Combine(directory, ConfigFile);
+        var model = new BertSpanModel(new BertSpanNetwork(BertSpanConfig.FromJson(File.ReadAllText(path), path)), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
+        model.LoadWeights(directory);
+        return model;
+    }
+
+    /// <inheritdoc/>
+    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Network0, directory);
+
+    /// <inheritdoc/>
+    public void Dispose() => Network0.Dispose();
+
+    private List<(int Doc, Window Window)> Windows(IReadOnlyList<Document> documents) =>
+        documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxContext).Select(w => (i, w))).ToList();
+
+    // One pass per document without queries; one per document and type with them.
+    private List<(Document Document, string? Type)> Passes(IReadOnlyList<Document> documents) => queryIds is null
+        ? documents.Select(d => (d, (string?)null)).ToList()
+        : documents.SelectMany(d => Network0.Config.Types.Select(t => (d, (string?)t))).ToList();
+
+    private List<(int Id, int Start, int End)> PiecesOf(Document document)
+    {
+        var charAt = new int[document.Text.Length + 1];
+        int offset = 0;
+        for (int c = 0; c < document.Length; c++)
+        {
+            for (int k = 0; k < document.Chars[c].Length; k++) charAt[offset + k] = c;
+            offset += document.Chars[c].Length;
+        }
+        charAt[offset] = document.Length;
+        var pieces = Tokenizer.Tokenize(document.Text).Select(t => (t.Id, charAt[t.Start], t.End >= charAt.Length - 1 ? document.Length : charAt[t.End])).ToList();
+        return pieces.Count > MaxContext ? pieces.Take(MaxContext).ToList() : pieces;
+    }
+
+    // Gold entities (of the asked type, with queries) as piece spans, end exclusive.
+    private static List<EntitySpan> GoldOnPieces(Document document, string? type, List<(int Id, int Start, int End)> pieces)
+    {
+        var result = new List<EntitySpan>();
+        foreach (var e in document.Entities.Where(e => type is null || e.Type == type))
+        {
+            int first = pieces.FindIndex(p => p.Start <= e.Start && e.Start < p.End), last = pieces.FindIndex(p => p.Start < e.End && e.End <= p.End);
+            if (first >= 0 && last >= first) result.Add(new EntitySpan(first, last + 1, type is null ? e.Type : "ENTITY"));
+        }
+        return result;
+    }
+
+    private (Tensor Ids, Tensor Mask, Tensor Types, long ContextStart, Tensor ContextMask, List<List<(int Id, int Start, int End)>> Pieces) Encode(
+        List<(Document Document, string? Type)> passes)
+    {
+        var pieces = passes.Select(p => PiecesOf(p.Document)).ToList();
+        int n = passes.Count, t = Math.Max(1, pieces.Max(p => p.Count)), start = 1 + LongestQuery, width = start + t + 1;
+        var ids = new long[n * width];
+        var mask = new bool[n * width];
+        var types = new long[n * width];
+        var contextMask = new bool[n * t];
+        Array.Fill(ids, Tokenizer.PadId);
+        for (int r = 0; r < n; r++)
+        {
+            ids[r * width] = Tokenizer.ClsId;
+            mask[r * width] = true;
+            if (passes[r].Type is { } type)
+            {
+                // The query, then [SEP], right-aligned before the context so every context starts at the same column.
+                int[] q = queryIds![type];
+                int at = start - q.Length - 1;
+                for (int k = 0; k < q.Length; k++) { ids[r * width + at + k] = q[k]; mask[r * width + at + k] = true; }
+                ids[r * width + start - 1] = Tokenizer.SepId;
+                mask[r * width + start - 1] = true;
+            }
+            var p = pieces[r];
+            for (int k = 0; k < p.Count; k++)
+            {
+                ids[r * width + start + k] = p[k].Id;
+                mask[r * width + start + k] = true;
+                types[r * width + start + k] = queryIds is null ? 0 : 1;
+                contextMask[r * t + k] = true;
+            }
+            ids[r * width + start + p.Count] = Tokenizer.SepId;
+            mask[r * width + start + p.Count] = true;
+            types[r * width + start + p.Count] = queryIds is null ? 0 : 1;
+        }
+        return (tensor(ids).view(n, width), tensor(mask).view(n, width), tensor(types).view(n, width), start, tensor(contextMask).view(n, t), pieces);
+    }
+}

@@ -1,0 +1,56 @@
+using ClinicalNer.Models.Bert;
+using ClinicalNer.Training;
+
+namespace ClinicalNer.Tests;
+
+/// <summary>Paper 5's span models on a tiny nested set: they fit it, reload, and map spans of long texts back.</summary>
+public class BertSpanModelTests : TempDirTest
+{
+    // Nested entities: a body part inside a disease.
+    private static readonly List<Document> Nested =
+    [
+        Document.Create("1", "左肺炎伴咳嗽", [new(0, 3, "DISEASE"), new(0, 2, "BODY"), new(4, 6, "SIGNS")], "t"),
+        Document.Create("2", "右肾结石三天", [new(0, 4, "DISEASE"), new(0, 2, "BODY")], "t"),
+        Document.Create("3", "查血常规示贫血", [new(1, 4, "CHECK"), new(5, 7, "DISEASE")], "t"),
+        Document.Create("4", "头痛伴发热", [new(0, 2, "SIGNS"), new(0, 1, "BODY"), new(3, 5, "SIGNS")], "t"),
+    ];
+
+    private static readonly WordPieceTokenizer Tokenizer = new(
+        new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "。" }.Concat(Nested.SelectMany(d => d.Chars))
+            .Concat(BertSpanModel.DefaultQueries.Values.SelectMany(q => Document.SplitChars(q))).Distinct());
+
+    private static readonly BertConfig TinyBert = BertConfig.Tiny with { HiddenSize = 32, Heads = 2, IntermediateSize = 64, MaxPositions = 64, HiddenDropout = 0, AttentionDropout = 0 };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_tiny_span_model_fits_nested_entities_and_reloads(bool mrc)
+    {
+        string output = Path.Combine(Dir, mrc ? "mrc" : "plain");
+        using var model = BertSpanModel.Create(Nested, Tokenizer, TinyBert, queries: mrc ? BertSpanModel.DefaultQueries : null, customize: c => c with { Hidden = 16, Dropout = 0 });
+        Assert.True(model.SpanNetwork.Config.Nested);
+        Assert.Equal(mrc ? "BERT-MRC-Biaffine" : "BERT-Biaffine", model.Kind);
+        var result = new Trainer(new TrainerOptions(Epochs: mrc ? 150 : 80, BatchSize: 4, LearningRate: 3e-3, Patience: 0, HeadLearningRate: 1e-2, OutputDir: output)).Fit(model, Nested, Nested);
+        Assert.Equal(1.0, result.BestDevF1);
+        model.Network.eval();
+        Assert.Equal(Nested.Select(d => d.Entities.OrderBy(e => e.Start).ThenBy(e => e.End).ToList()), model.Predict(Nested).Select(p => p.ToList()));
+        using var reloaded = NerCheckpoint.Load(Path.Combine(output, "best"));
+        Assert.IsType<BertSpanModel>(reloaded);
+        reloaded.Network.eval();
+        Assert.Equal(model.Predict(Nested), reloaded.Predict(Nested));
+    }
+
+    [Fact]
+    public void Spans_of_a_text_longer_than_the_window_map_back_to_its_characters()
+    {
+        using var model = BertSpanModel.Create(Nested, Tokenizer, TinyBert with { MaxPositions = 12 }, customize: c => c with { Hidden = 16, Dropout = 0 });
+        new Trainer(new TrainerOptions(Epochs: 80, BatchSize: 4, LearningRate: 2e-3, Patience: 0, HeadLearningRate: 5e-3)).Fit(model, Nested, Nested);
+        model.Network.eval();
+        // Three sentences of 7 characters, windows of at most 10 pieces: cut at sentence ends, mapped back.
+        var text = Document.Create("long", "左肺炎伴咳嗽。查血常规示贫血。右肾结石三天。", [], "t");
+        var spans = model.Predict([text])[0];
+        Assert.Contains(new EntitySpan(8, 11, "CHECK"), spans);
+        Assert.Contains(new EntitySpan(15, 17, "BODY"), spans);
+        Assert.All(spans, s => Assert.InRange(s.End, s.Start + 1, text.Length));
+    }
+}
