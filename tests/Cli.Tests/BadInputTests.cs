@@ -347,6 +347,15 @@ public sealed class KnowledgeBertCommandTests : IDisposable
         var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者头痛发热三天");
         Assert.True(predicted.ExitCode == 0, predicted.Stderr);
 
+        // Paper 5's span model trains and predicts from the command line too, with MRC queries.
+        string spanOut = Path.Combine(dir, "span");
+        var span = Lab.Run("train", "--data", sample, "--model", "bert-mrc-biaffine", "--bert-size", "tiny", "--vocab", vocab, "--epochs", "1",
+            "--batch-size", "64", "--max-length", "60", "--out", spanOut);
+        Assert.True(span.ExitCode == 0, span.Stderr);
+        Assert.Contains("BERT-MRC-Biaffine: types BODY, CHECK, DISEASE, SIGNS, TREATMENT", span.Stdout, StringComparison.Ordinal);
+        var spanPredicted = Lab.Run("predict", "--checkpoint", Path.Combine(spanOut, "best"), "--text", "患者头痛发热三天");
+        Assert.True(spanPredicted.ExitCode == 0, spanPredicted.Stderr);
+
         Lab.UsageError("give --kg FILE", "train", "--data", sample, "--model", "kbert-crf", "--bert-size", "tiny", "--vocab", vocab, "--out", Path.Combine(dir, "o1"));
         Lab.UsageError("--kg is for the kbert-* models", "train", "--data", sample, "--model", "bilstm-crf", "--kg", kg, "--out", Path.Combine(dir, "o2"));
     }

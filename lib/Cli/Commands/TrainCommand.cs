@@ -124,7 +124,29 @@ internal static class TrainCommand
 
     /// <summary>A fresh model of the kind and with the features the command line gives.</summary>
     internal static INerModel ModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed) =>
-        ModelPresets.IsBert(modelName) ? BertModelFor(r, train, modelName, scheme, seed) : RecurrentModelFor(r, train, modelName, scheme, seed);
+        ModelPresets.SpanOf(modelName).IsSpan ? SpanModelFor(r, train, modelName, seed)
+        : ModelPresets.IsBert(modelName) ? BertModelFor(r, train, modelName, scheme, seed) : RecurrentModelFor(r, train, modelName, scheme, seed);
+
+    // Span models (paper 5): the encoder as for the BERT taggers, MRC queries for bert-mrc-biaffine (the paper's wording for the CCKS2017 types).
+    private static BertSpanModel SpanModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, int seed)
+    {
+        var (bert, vocab, folder) = EncoderOf(r);
+        var model = BertSpanModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, ModelPresets.SpanOf(modelName).Mrc ? BertSpanModel.DefaultQueries : null,
+            c => c with { Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed);
+        Console.WriteLine($"{model.Kind}: types {string.Join(", ", model.SpanNetwork.Config.Types)}{(model.SpanNetwork.Config.Nested ? " (nested spans kept)" : "")}; " +
+                          (folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}"));
+        return model;
+    }
+
+    // The encoder's sizes, vocabulary and weights folder: --bert DIR, or --bert-size SIZE with --vocab.
+    private static (BertConfig Bert, string Vocab, string? Folder) EncoderOf(ParseResult r)
+    {
+        string? folder = r.GetValue(Bert);
+        if (folder is not null)
+            return (BertConfig.Load(Path.Combine(folder, BertCheckpoint.ConfigFile)), r.GetValue(Vocab) ?? Path.Combine(folder, BertCheckpoint.VocabFile), folder);
+        string vocab = r.GetValue(Vocab) ?? throw new ArgumentException("a BERT model needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
+        return (BertConfig.Preset(r.GetValue(BertSize)!), vocab, null);
+    }
 
     /// <summary>The output folder and the run store path.</summary>
     internal static (string Out, string Store) OutputOf(ParseResult r)
@@ -228,19 +250,7 @@ internal static class TrainCommand
     // BERT taggers: the encoder from a checkpoint folder (--bert) or random (--bert-size + --vocab).
     private static BertTaggerModel BertModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed)
     {
-        string? folder = r.GetValue(Bert);
-        BertConfig bert;
-        string vocab;
-        if (folder is not null)
-        {
-            bert = BertConfig.Load(Path.Combine(folder, BertCheckpoint.ConfigFile));
-            vocab = r.GetValue(Vocab) ?? Path.Combine(folder, BertCheckpoint.VocabFile);
-        }
-        else
-        {
-            vocab = r.GetValue(Vocab) ?? throw new ArgumentException("a BERT tagger needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
-            bert = BertConfig.Preset(r.GetValue(BertSize)!);
-        }
+        var (bert, vocab, folder) = EncoderOf(r);
         List<Triple>? knowledge = null;
         KnowledgeInjectionOptions? injection = null;
         if (ModelPresets.InjectsKnowledge(modelName))

@@ -31,11 +31,18 @@ public static class ModelPresets
         ["kbert-bilstm-crf"] = (BertHead.BiLstmCrf, true),
     };
 
+    // Paper 5's span models: the biaffine scorer over BERT, with or without MRC queries.
+    private static readonly Dictionary<string, bool> SpanPresets = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["bert-biaffine"] = false,
+        ["bert-mrc-biaffine"] = true,
+    };
+
     /// <summary>The default preset.</summary>
     public const string Default = "bilstm-crf";
 
     /// <summary>Every preset name, the BiLSTM-CRF family first.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. RecurrentPresets.Keys, .. BertPresets.Keys];
+    public static IReadOnlyList<string> Names { get; } = [.. RecurrentPresets.Keys, .. BertPresets.Keys, .. SpanPresets.Keys];
 
     /// <summary>Defaults of the BiLSTM-CRF family's settings (the record's own).</summary>
     public static SequenceTaggerConfig RecurrentDefaults { get; } = new(0, []);
@@ -46,7 +53,10 @@ public static class ModelPresets
     /// <summary>Whether <paramref name="name"/> is a BERT tagger.</summary>
     /// <exception cref="ArgumentException">For an unknown name (the known ones listed).</exception>
     public static bool IsBert(string name) =>
-        BertPresets.ContainsKey(name) ? true : RecurrentPresets.ContainsKey(name) ? false : throw Unknown(name);
+        BertPresets.ContainsKey(name) || SpanPresets.ContainsKey(name) ? true : RecurrentPresets.ContainsKey(name) ? false : throw Unknown(name);
+
+    /// <summary>Whether <paramref name="name"/> is a span model (paper 5), and whether it reads MRC queries.</summary>
+    public static (bool IsSpan, bool Mrc) SpanOf(string name) => SpanPresets.TryGetValue(name, out bool mrc) ? (true, mrc) : (false, false);
 
     /// <summary>The encoder, decoder and attention of a BiLSTM-CRF-family preset applied to <paramref name="config"/>.</summary>
     public static SequenceTaggerConfig Recurrent(string name, SequenceTaggerConfig config)
@@ -60,7 +70,8 @@ public static class ModelPresets
     public static BertHead BertHeadOf(string name) => BertPresets.TryGetValue(name, out var preset) ? preset.Head : throw Unknown(name);
 
     /// <summary>Whether a BERT preset injects a knowledge graph (K-BERT).</summary>
-    public static bool InjectsKnowledge(string name) => BertPresets.TryGetValue(name, out var preset) ? preset.Knowledge : throw Unknown(name);
+    public static bool InjectsKnowledge(string name) =>
+        BertPresets.TryGetValue(name, out var preset) ? preset.Knowledge : SpanPresets.ContainsKey(name) || RecurrentPresets.ContainsKey(name) ? false : throw Unknown(name);
 
     private static ArgumentException Unknown(string name) => new($"unknown model '{name}' (one of: {string.Join(", ", Names)})");
 }

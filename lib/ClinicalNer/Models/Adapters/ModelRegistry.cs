@@ -18,9 +18,9 @@ public static class ModelRegistry
     private static readonly List<ModelFamily> families =
     [
         new("BiLSTM-CRF family", TaggerModel.ConfigFile, ModelPresets.Names.Where(n => !ModelPresets.IsBert(n)).ToList(), TaggerModel.Load),
-        new("BERT tagger", BertTaggerModel.ConfigFile, ModelPresets.Names.Where(ModelPresets.IsBert).ToList(), BertTaggerModel.Load),
+        new("BERT tagger", BertTaggerModel.ConfigFile, ModelPresets.Names.Where(n => ModelPresets.IsBert(n) && !ModelPresets.SpanOf(n).IsSpan).ToList(), BertTaggerModel.Load),
         new("feature CRF", FeatureCrfModel.StateFile, [], FeatureCrfModel.Load),
-        new("BERT span model", BertSpanModel.ConfigFile, [], BertSpanModel.Load),
+        new("BERT span model", BertSpanModel.ConfigFile, ModelPresets.Names.Where(n => ModelPresets.SpanOf(n).IsSpan).ToList(), BertSpanModel.Load),
     ];
 
     /// <summary>The families known, in registration order.</summary>
