@@ -131,8 +131,9 @@ internal static class TrainCommand
     private static BertSpanModel SpanModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, int seed)
     {
         var (bert, vocab, folder) = EncoderOf(r);
-        var model = BertSpanModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, ModelPresets.SpanOf(modelName).Mrc ? BertSpanModel.DefaultQueries : null,
-            c => c with { Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed);
+        var (_, mrc, pointer) = ModelPresets.SpanOf(modelName);
+        var model = BertSpanModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, mrc ? BertSpanModel.DefaultQueries : null,
+            c => c with { Dropout = r.GetValue(Dropout) ?? c.Dropout, PointerHeads = pointer }, seed);
         Console.WriteLine($"{model.Kind}: types {string.Join(", ", model.SpanNetwork.Config.Types)}{(model.SpanNetwork.Config.Nested ? " (nested spans kept)" : "")}; " +
                           (folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}"));
         return model;

@@ -107,4 +107,38 @@ public class BiaffineSpanScorerTests
         var flat = BiaffineSpanScorer.Select(candidates, nested: false).Select(s => (s.Start, s.End)).ToList();
         Assert.Equal([(0, 4), (5, 7)], flat);
     }
+
+    [Fact]
+    public void Pointer_scorer_gradients_match_finite_differences_and_its_channels_are_start_end_match()
+    {
+        manual_seed(3);
+        using var scorer = new PointerSpanScorer(5, ["BODY", "SIGNS"], nested: true);
+        scorer.to(dtype: ScalarType.Float64);
+        var states = randn(2, 4, 5).to_type(ScalarType.Float64);
+        var mask = tensor(new[] { true, true, true, true, true, true, false, false }).view(2, 4);
+        IReadOnlyList<IReadOnlyList<EntitySpan>> gold = [[new(0, 2, "BODY"), new(1, 2, "SIGNS")], [new(1, 2, "SIGNS")]];
+        var scores = scorer.Scores(states, mask);
+        Assert.Equal(new long[] { 2, 4, 4, 6 }, scores.shape);
+        // Start channels do not depend on j, end channels not on i.
+        Assert.True(scores.narrow(3, 0, 2).select(2, 0).allclose(scores.narrow(3, 0, 2).select(2, 3)));
+        Assert.True(scores.narrow(3, 2, 2).select(1, 0).allclose(scores.narrow(3, 2, 2).select(1, 3)));
+        double Loss() => scorer.Loss(scorer.Scores(states, mask), mask, gold).item<double>();
+        scorer.zero_grad();
+        scorer.Loss(scorer.Scores(states, mask), mask, gold).backward();
+        foreach (var (name, parameter) in scorer.named_parameters())
+        {
+            var grad = parameter.grad!.clone();
+            foreach (long flat in new[] { 0L, parameter.numel() - 1 })
+            {
+                var view = parameter.detach().view(-1);
+                const double h = 1e-6;
+                using (no_grad()) view[flat].add_(h);
+                double up = Loss();
+                using (no_grad()) view[flat].add_(-2 * h);
+                double down = Loss();
+                using (no_grad()) view[flat].add_(h);
+                Assert.True(Math.Abs((up - down) / (2 * h) - grad.view(-1)[flat].item<double>()) < 1e-6, $"{name}[{flat}]");
+            }
+        }
+    }
 }

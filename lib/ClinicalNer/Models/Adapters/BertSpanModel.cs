@@ -19,8 +19,9 @@ namespace ClinicalNer.Models;
 /// <param name="Hidden">Size of the biaffine scorer's start and end representations.</param>
 /// <param name="Dropout">Dropout on the encoder's output.</param>
 /// <param name="Nested">Keep nested spans when decoding (the training data nests).</param>
+/// <param name="PointerHeads">Score spans with the MRC pointer heads (start, end, match) instead of the biaffine form (paper 5's "−biaffine").</param>
 public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types, IReadOnlyDictionary<string, string>? Queries = null, int Hidden = 150,
-    double Dropout = 0.1, bool Nested = false)
+    double Dropout = 0.1, bool Nested = false, bool PointerHeads = false)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -45,12 +46,12 @@ public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types
     }
 }
 
-/// <summary>A BERT encoder and a biaffine span scorer. Parameter names: <c>bert.*</c> (Hugging Face's), <c>scorer.*</c>.</summary>
+/// <summary>A BERT encoder and a span scorer (biaffine or pointer). Parameter names: <c>bert.*</c> (Hugging Face's), <c>scorer.*</c>.</summary>
 public sealed class BertSpanNetwork : nn.Module
 {
     private readonly BertModel bert;
     private readonly Dropout dropout;
-    private readonly BiaffineSpanScorer scorer;
+    private readonly nn.Module scorer;
 
     /// <summary>Builds the network with a random encoder.</summary>
     public BertSpanNetwork(BertSpanConfig config) : base(nameof(BertSpanNetwork))
@@ -59,7 +60,9 @@ public sealed class BertSpanNetwork : nn.Module
         bert = new BertModel(config.Bert);
         dropout = nn.Dropout(config.Dropout);
         // With queries each pass asks about one type: the scorer tells "entity of the asked type" from "none".
-        scorer = new BiaffineSpanScorer(config.Bert.HiddenSize, config.Queries is null ? config.Types : ["ENTITY"], config.Hidden, config.Dropout, config.Nested);
+        IReadOnlyList<string> classes = config.Queries is null ? config.Types : ["ENTITY"];
+        scorer = config.PointerHeads ? new PointerSpanScorer(config.Bert.HiddenSize, classes, config.Nested)
+            : new BiaffineSpanScorer(config.Bert.HiddenSize, classes, config.Hidden, config.Dropout, config.Nested);
         register_module("bert", bert);
         register_module("dropout", dropout);
         register_module("scorer", scorer);
@@ -72,7 +75,7 @@ public sealed class BertSpanNetwork : nn.Module
     public BertModel Bert => bert;
 
     /// <summary>The scorer.</summary>
-    public BiaffineSpanScorer Scorer => scorer;
+    public ISpanScorer Scorer => (ISpanScorer)scorer;
 
     /// <summary>Span scores over the context tokens: (B, T, T, classes).</summary>
     /// <param name="ids">(B, L) [CLS] (query [SEP]) context [SEP] padding.</param>
@@ -85,7 +88,7 @@ public sealed class BertSpanNetwork : nn.Module
         ArgumentNullException.ThrowIfNull(contextMask);
         var states = bert.forward(ids, mask, types);
         var context = dropout.call(states.narrow(1, contextStart, contextMask.size(1)));
-        return scorer.Scores(context, contextMask);
+        return Scorer.Scores(context, contextMask);
     }
 }
 
@@ -157,7 +160,7 @@ public sealed class BertSpanModel : INerModel
     /// <inheritdoc/>
     public nn.Module Network => Network0;
     /// <inheritdoc/>
-    public string Kind => Network0.Config.Queries is null ? "BERT-Biaffine" : "BERT-MRC-Biaffine";
+    public string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + (Network0.Config.PointerHeads ? "-Pointer" : "-Biaffine");
     /// <inheritdoc/>
     public string ConfigJson => Network0.Config.ToJson();
     /// <inheritdoc/>
@@ -194,7 +197,7 @@ public sealed class BertSpanModel : INerModel
             using var scope = NewDisposeScope();
             var (ids, mask, types, contextStart, contextMask, pieces) = Encode(chunk.Select(c => c.Pass).ToList());
             var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
-            var candidates = BiaffineSpanScorer.Candidates(scores, pieces.Select(p => (long)p.Count).ToArray());
+            var candidates = Network0.Scorer.Candidates(scores, pieces.Select(p => (long)p.Count).ToArray());
             for (int r = 0; r < chunk.Length; r++)
             {
                 var (window, pass) = chunk[r];

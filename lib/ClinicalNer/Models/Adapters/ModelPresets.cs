@@ -31,11 +31,13 @@ public static class ModelPresets
         ["kbert-bilstm-crf"] = (BertHead.BiLstmCrf, true),
     };
 
-    // Paper 5's span models: the biaffine scorer over BERT, with or without MRC queries.
-    private static readonly Dictionary<string, bool> SpanPresets = new(StringComparer.OrdinalIgnoreCase)
+    // Paper 5's span models: the biaffine (or pointer) scorer over BERT, with or without MRC queries — the model and its ablations.
+    private static readonly Dictionary<string, (bool Mrc, bool Pointer)> SpanPresets = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["bert-biaffine"] = false,
-        ["bert-mrc-biaffine"] = true,
+        ["bert-mrc-biaffine"] = (true, false),
+        ["bert-mrc-pointer"] = (true, true),
+        ["bert-biaffine"] = (false, false),
+        ["bert-pointer"] = (false, true),
     };
 
     /// <summary>The default preset.</summary>
@@ -55,8 +57,9 @@ public static class ModelPresets
     public static bool IsBert(string name) =>
         BertPresets.ContainsKey(name) || SpanPresets.ContainsKey(name) ? true : RecurrentPresets.ContainsKey(name) ? false : throw Unknown(name);
 
-    /// <summary>Whether <paramref name="name"/> is a span model (paper 5), and whether it reads MRC queries.</summary>
-    public static (bool IsSpan, bool Mrc) SpanOf(string name) => SpanPresets.TryGetValue(name, out bool mrc) ? (true, mrc) : (false, false);
+    /// <summary>Whether <paramref name="name"/> is a span model (paper 5), whether it reads MRC queries, and whether it scores with pointers.</summary>
+    public static (bool IsSpan, bool Mrc, bool Pointer) SpanOf(string name) =>
+        SpanPresets.TryGetValue(name, out var p) ? (true, p.Mrc, p.Pointer) : (false, false, false);
 
     /// <summary>The encoder, decoder and attention of a BiLSTM-CRF-family preset applied to <paramref name="config"/>.</summary>
     public static SequenceTaggerConfig Recurrent(string name, SequenceTaggerConfig config)

@@ -107,6 +107,9 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
         Candidates(scores, lengths).Select(c => (IReadOnlyList<EntitySpan>)Select(c, Nested).Select(s => new EntitySpan(s.Start, s.End, Classes[s.Class]))
             .OrderBy(s => s.Start).ThenBy(s => s.End).ToList()).ToList();
 
+    /// <inheritdoc/>
+    List<List<(int Start, int End, int Class, float Score)>> ISpanScorer.Candidates(Tensor scores, long[] lengths) => Candidates(scores, lengths);
+
     /// <summary>Per sequence, every span whose most probable class is an entity type, with that probability (before selection).</summary>
     public static List<List<(int Start, int End, int Class, float Score)>> Candidates(Tensor scores, long[] lengths)
     {

@@ -6,7 +6,7 @@ namespace ClinicalNer.Models.Parts;
 /// <summary>
 /// The part a span model ends with instead of an <see cref="ITagDecoder"/>: scores for every (start, end) pair of an encoded
 /// sequence and every class (none + entity types), a loss against gold spans (nested allowed) and a decoding to spans.
-/// Paper 5's biaffine scorer will implement it; the interface is fixed first so that span models reuse the encoders.
+/// Paper 5's biaffine scorer and the MRC pointer scorer implement it.
 /// </summary>
 public interface ISpanScorer
 {
@@ -21,4 +21,7 @@ public interface ISpanScorer
 
     /// <summary>Spans (end exclusive) whose best class is an entity type.</summary>
     IReadOnlyList<IReadOnlyList<EntitySpan>> Decode(Tensor scores, long[] lengths);
+
+    /// <summary>Per sequence, every span the scorer proposes (end exclusive), with its class and a score in [0, 1], before crossing spans are dropped.</summary>
+    List<List<(int Start, int End, int Class, float Score)>> Candidates(Tensor scores, long[] lengths);
 }

@@ -50,6 +50,8 @@ internal sealed class DotProductSpanScorer : nn.Module, ISpanScorer
         return nn.functional.cross_entropy(flat, labels).MoveToOuterDisposeScope();
     }
 
+    public List<List<(int Start, int End, int Class, float Score)>> Candidates(Tensor scores, long[] lengths) => BiaffineSpanScorer.Candidates(scores, lengths);
+
     public IReadOnlyList<IReadOnlyList<EntitySpan>> Decode(Tensor scores, long[] lengths)
     {
         long l = scores.size(1);

@@ -185,10 +185,12 @@ public class PartsTests : TempDirTest
         using var loaded = NerCheckpoint.Load(crfDir);
         Assert.Equal("Feature-CRF", loaded.Kind);
         Assert.Equal("feature CRF", ModelRegistry.FamilyOf(crfDir).Name);
-        Assert.Equal(["BiLSTM-CRF family", "BERT tagger", "feature CRF"], ModelRegistry.Families.Select(f => f.Name));
+        Assert.Equal(["BiLSTM-CRF family", "BERT tagger", "feature CRF", "BERT span model"], ModelRegistry.Families.Select(f => f.Name));
         Assert.Contains("bigru-attention-crf", ModelRegistry.Families[0].Presets);
+        Assert.Contains("kbert-crf", ModelRegistry.Families[1].Presets);
+        Assert.Equal(["bert-mrc-biaffine", "bert-mrc-pointer", "bert-biaffine", "bert-pointer"], ModelRegistry.Families[3].Presets);
         Directory.CreateDirectory(Path.Combine(Dir, "empty"));
         var e = Assert.Throws<FileNotFoundException>(() => NerCheckpoint.Load(Path.Combine(Dir, "empty")));
-        Assert.Contains("tagger.json (BiLSTM-CRF family), bert-tagger.json (BERT tagger), feature_crf.json (feature CRF)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("tagger.json (BiLSTM-CRF family), bert-tagger.json (BERT tagger), feature_crf.json (feature CRF), bert-span.json (BERT span model)", e.Message, StringComparison.Ordinal);
     }
 }
