@@ -66,6 +66,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     [InlineData("bilstm-crf", "--model", "nope")]
     [InlineData("TYPE=FILE", "--dictionary", "BODY")]
     [InlineData("--average", "--average", "1")]
+    [InlineData("--max-steps", "--max-steps", "-1")]
     public void Bad_values_and_unknown_options_name_the_option(string mustName, string option, string value)
     {
         Lab.UsageError(mustName, "train", "--data", Sample, "--out", Path.Combine(dir, "out"), option, value);
@@ -413,5 +414,23 @@ public sealed class BootstrapCommandTests : IDisposable
         Assert.Contains("round 0: finished before, skipped", again.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(": training", again.Stdout, StringComparison.Ordinal);
         Lab.UsageError("one of them", "bootstrap", "--data", sample, "--out", Path.Combine(dir, "o"));
+    }
+}
+
+/// <summary><c>lab train --max-steps</c>: a quick run stops after that many steps, whatever the epochs.</summary>
+public sealed class MaxStepsTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-max-steps").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Training_stops_after_the_given_steps()
+    {
+        // The sample's 400 documents make 13 steps of 32 per epoch: 3 steps end inside the first of 5 epochs.
+        var r = Lab.Run("train", "--data", Path.Combine(Lab.Root, "data", "sample"), "--epochs", "5", "--max-steps", "3", "--emb", "8", "--hidden", "8", "--out", dir);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("\"Step\":3,", File.ReadAllText(Path.Combine(dir, "last", "trainer_state.json")), StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"epoch\s+2\s", r.Stdout);
     }
 }
