@@ -312,6 +312,11 @@ public sealed class SweepTests : IDisposable
         Assert.Matches(@"hidden=4\s+2\s", first.Stdout);
         foreach (string f in new[] { "summary.csv", "summary.md", "per-type.csv", "sweep.html" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
         string summary = File.ReadAllText(Path.Combine(dir, "summary.csv"));
+        // Each run's test score by position only (type ignored) is recorded beside the strict one.
+        var csv = summary.ReplaceLineEndings("\n").Trim().Split('\n');
+        int position = Array.IndexOf(csv[0].Split(','), "PositionF1");
+        Assert.True(position >= 0, csv[0]);
+        Assert.All(csv.Skip(1), row => Assert.True(double.TryParse(row.Split(',')[position], System.Globalization.CultureInfo.InvariantCulture, out double f) && double.IsFinite(f), row));
         var again = Lab.Run(args);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(4, again.Stdout.Split('\n').Count(l => l.EndsWith("finished before, skipped", StringComparison.Ordinal)));

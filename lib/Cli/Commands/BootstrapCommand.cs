@@ -55,8 +55,7 @@ internal static class BootstrapCommand
         if (splits.Test is not null)
         {
             using var model = NerCheckpoint.Load(best.Checkpoint!);
-            var report = Trainer.Evaluate(model, splits.Test);
-            store.AddScores(best.RunId, "test", report);
+            var report = Experiment.ScoreTest(store, best.RunId, model, splits.Test);
             Console.WriteLine("test (strict), best round:");
             Console.Write(report.ToTable().ToText());
         }

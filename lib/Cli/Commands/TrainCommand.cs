@@ -201,8 +201,7 @@ internal static class TrainCommand
         store.AddScores(runId, "dev", Trainer.Evaluate(best, splits.Dev));
         if (splits.Test is not null)
         {
-            var report = Trainer.Evaluate(best, splits.Test);
-            store.AddScores(runId, "test", report);
+            var report = Experiment.ScoreTest(store, runId, best, splits.Test);
             Console.WriteLine("test (strict):");
             Console.Write(report.ToTable().ToText());
         }

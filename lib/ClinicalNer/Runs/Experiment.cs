@@ -68,11 +68,23 @@ public sealed class Experiment
     /// <summary>The split name under which test scores by position only (type ignored) are recorded.</summary>
     public const string PositionSplit = "test-position";
 
-    private static IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(INerModel model, IReadOnlyList<Document> documents)
+    /// <summary>
+    /// Scores a model on test data from one prediction, strictly and by position only (K-BERT's own score: boundaries
+    /// right, type ignored), and records both under <paramref name="runId"/> ("test" and <see cref="PositionSplit"/>).
+    /// </summary>
+    public static NerReport ScoreTest(RunStore store, long runId, INerModel model, IReadOnlyList<Document> test)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(test);
         model.Network.eval();
-        using var _ = TorchBinding.torch.no_grad();
-        return model.Predict(documents);
+        IReadOnlyList<IReadOnlyList<EntitySpan>> predicted;
+        using (TorchBinding.torch.no_grad()) predicted = model.Predict(test);
+        var gold = test.Select(d => d.Entities).ToList();
+        var strict = NerMetrics.Strict(gold, predicted);
+        store.AddScores(runId, "test", strict);
+        store.AddScores(runId, PositionSplit, NerMetrics.PositionOnly(gold, predicted));
+        return strict;
     }
 
     /// <summary>The run name of a configuration and seed.</summary>
@@ -113,11 +125,7 @@ public sealed class Experiment
                     {
                         var result = trainer.Fit(model, train, dev);
                         store.AddScores(id, "dev", Trainer.Evaluate(model, dev));
-                        // Test, strictly and by position only (K-BERT's own score: boundaries right, type ignored), from one prediction.
-                        var gold = test.Select(d => d.Entities).ToList();
-                        var predicted = Predict(model, test);
-                        store.AddScores(id, "test", NerMetrics.Strict(gold, predicted));
-                        store.AddScores(id, PositionSplit, NerMetrics.PositionOnly(gold, predicted));
+                        ScoreTest(store, id, model, test);
                         store.FinishRun(id, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
                     }
                     catch
