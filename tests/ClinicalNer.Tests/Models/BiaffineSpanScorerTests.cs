@@ -89,6 +89,9 @@ public class BiaffineSpanScorerTests
         Assert.Equal(-100, At(1, 2, 2));  // past the second sequence's length
         Assert.Equal(0, At(1, 0, 1));
         Assert.Throws<ArgumentException>(() => scorer.Targets(3, [3], [[new(0, 1, "DRUG")]]));
+        // Only empty texts in a batch: no span to learn from, a zero loss rather than NaN.
+        var empty = zeros(2, 3).@bool();
+        Assert.Equal(0f, scorer.Loss(scorer.Scores(randn(2, 3, 5), empty), empty, [[], []]).item<float>());
     }
 
     [Fact]

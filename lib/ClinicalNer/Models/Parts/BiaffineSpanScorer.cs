@@ -99,6 +99,8 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
         long length = scores.size(1);
         long[] lengths = mask.to_type(ScalarType.Int64).sum(1).data<long>();
         var targets = Targets(length, lengths, gold).to(scores.device);
+        // A batch of empty texts has no span: a zero loss (connected to the graph), not the NaN of a mean over nothing.
+        if (lengths.All(n => n == 0)) return scores.sum().mul(0);
         return nn.functional.cross_entropy(scores.reshape(-1, Classes.Count), targets.reshape(-1), ignore_index: -100);
     }
 
