@@ -393,6 +393,7 @@ public sealed class BiLmCommandTests : IDisposable
         var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者头痛发热三天");
         Assert.True(predicted.ExitCode == 0, predicted.Stderr);
         Lab.UsageError("no such file or folder", "train", "--data", sample, "--bilm", Path.Combine(dir, "missing"), "--out", Path.Combine(dir, "o"));
+        Lab.UsageError("not into bert-crf", "train", "--data", sample, "--bilm", bilm, "--model", "bert-crf", "--out", Path.Combine(dir, "o2"));
     }
 }
 

@@ -113,6 +113,8 @@ internal static class TrainCommand
         string modelName = r.GetValue(Model)!;
         if (r.GetValue(Kg) is not null && !(ModelPresets.IsBert(modelName) && ModelPresets.InjectsKnowledge(modelName)))
             throw new ArgumentException($"--kg is for the kbert-* models, not {modelName}");
+        if ((r.GetValue(BiLm) ?? r.GetValue(BertFeatures)) is not null && ModelPresets.IsBert(modelName))
+            throw new ArgumentException($"--bilm and --bert-features fuse features into the BiLSTM-CRF family, not into {modelName}");
         return (splits, scheme, modelName);
     }
 
