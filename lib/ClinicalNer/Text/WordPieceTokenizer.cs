@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ClinicalNer.Data;
 
 namespace ClinicalNer.Text;
 
@@ -58,6 +59,24 @@ public sealed class WordPieceTokenizer
 
     /// <summary>The id of a token, if it is in the vocabulary.</summary>
     public int? IdOf(string token) => vocab.TryGetValue(token, out int id) ? id : null;
+
+    /// <summary>
+    /// The word pieces of <paramref name="document"/> (ids) with the document's characters [Start, End) each covers:
+    /// <see cref="Tokenize"/> reports UTF-16 offsets, documents count text elements.
+    /// </summary>
+    public List<(int Id, int Start, int End)> TokenizeCharacters(Document document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var charAt = new int[document.Text.Length + 1];
+        int offset = 0;
+        for (int c = 0; c < document.Length; c++)
+        {
+            for (int k = 0; k < document.Chars[c].Length; k++) charAt[offset + k] = c;
+            offset += document.Chars[c].Length;
+        }
+        charAt[offset] = document.Length;
+        return Tokenize(document.Text).Select(t => (t.Id, charAt[t.Start], t.End >= charAt.Length - 1 ? document.Length : charAt[t.End])).ToList();
+    }
 
     /// <summary>Tokenizes <paramref name="text"/> into WordPiece tokens with character offsets.</summary>
     public List<WordPieceToken> Tokenize(string text)

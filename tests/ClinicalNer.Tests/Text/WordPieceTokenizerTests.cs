@@ -49,4 +49,14 @@ public class WordPieceTokenizerTests
         Assert.All(tokens, t => Assert.Equal(text.Substring(t.Start, t.End - t.Start).ToLowerInvariant(), t.Text.Replace("##", "", StringComparison.Ordinal)));
         Assert.Equal(tok.IdOf("头"), tokens[7].Id);
     }
+
+    [Fact]
+    public void Pieces_of_a_document_count_its_characters_not_utf16_units()
+    {
+        var tok = new WordPieceTokenizer(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "头", "痛", "ct"]);
+        // 𠮷 is one character (a text element) but two UTF-16 units; "ct" is one piece over two characters.
+        var doc = Document.Create("d", "𠮷头痛ct", [], "t");
+        Assert.Equal(5, doc.Length);
+        Assert.Equal([(tok.UnkId, 0, 1), (tok.IdOf("头")!.Value, 1, 2), (tok.IdOf("痛")!.Value, 2, 3), (tok.IdOf("ct")!.Value, 3, 5)], tok.TokenizeCharacters(doc));
+    }
 }

@@ -223,13 +223,8 @@ public sealed class BertSpanModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null)
-    {
-        var named = Network0.named_parameters().ToList();
-        static bool IsBert(string n) => n.StartsWith("bert.", StringComparison.Ordinal);
-        return WeightDecayGroups.Split(named.Where(p => IsBert(p.name)), learningRate, weightDecay)
-            .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), headLearningRate ?? learningRate, weightDecay));
-    }
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
+        WeightDecayGroups.EncoderAndHead(Network0.named_parameters(), "bert.", learningRate, weightDecay, headLearningRate);
 
     /// <inheritdoc/>
     public void Save(string directory)
@@ -265,15 +260,7 @@ public sealed class BertSpanModel : INerModel
 
     private List<(int Id, int Start, int End)> PiecesOf(Document document)
     {
-        var charAt = new int[document.Text.Length + 1];
-        int offset = 0;
-        for (int c = 0; c < document.Length; c++)
-        {
-            for (int k = 0; k < document.Chars[c].Length; k++) charAt[offset + k] = c;
-            offset += document.Chars[c].Length;
-        }
-        charAt[offset] = document.Length;
-        var pieces = Tokenizer.Tokenize(document.Text).Select(t => (t.Id, charAt[t.Start], t.End >= charAt.Length - 1 ? document.Length : charAt[t.End])).ToList();
+        var pieces = Tokenizer.TokenizeCharacters(document);
         return pieces.Count > MaxContext ? pieces.Take(MaxContext).ToList() : pieces;
     }
 

@@ -121,14 +121,8 @@ public sealed class BertTaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null)
-    {
-        // BERT at the trainer's rate, the new head at its own.
-        var named = Tagger.named_parameters().ToList();
-        static bool IsBert(string n) => n.StartsWith("bert.", StringComparison.Ordinal);
-        return WeightDecayGroups.Split(named.Where(p => IsBert(p.name)), learningRate, weightDecay)
-            .Concat(WeightDecayGroups.Split(named.Where(p => !IsBert(p.name)), headLearningRate ?? learningRate, weightDecay));
-    }
+    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
+        WeightDecayGroups.EncoderAndHead(Tagger.named_parameters(), "bert.", learningRate, weightDecay, headLearningRate);   // BERT at the trainer's rate, the head at its own
 
     /// <summary>The encoder's parameters (pretrained, or randomly initialised when no weights were given).</summary>
     public IEnumerable<nn.Parameter> PretrainedParameters => Tagger.Bert.parameters();
@@ -176,19 +170,10 @@ public sealed class BertTaggerModel : INerModel
     private List<(int Doc, Window Window)> Windows(IReadOnlyList<Document> documents) =>
         documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxPieces).Select(w => (i, w))).ToList();
 
-    /// <summary>Word pieces of a document with the character range [Start, End) each covers.</summary>
+    /// <summary>Word pieces of a document with the character range [Start, End) each covers, at most a window's worth.</summary>
     private List<(int Id, int Start, int End)> PiecesOf(Document document)
     {
-        // The tokenizer reports UTF-16 offsets; documents count text elements.
-        var charAt = new int[document.Text.Length + 1];
-        int offset = 0;
-        for (int c = 0; c < document.Length; c++)
-        {
-            for (int k = 0; k < document.Chars[c].Length; k++) charAt[offset + k] = c;
-            offset += document.Chars[c].Length;
-        }
-        charAt[offset] = document.Length;
-        var pieces = Tokenizer.Tokenize(document.Text).Select(t => (t.Id, charAt[t.Start], t.End >= charAt.Length - 1 ? document.Length : charAt[t.End])).ToList();
+        var pieces = Tokenizer.TokenizeCharacters(document);
         return pieces.Count > MaxPieces ? pieces.Take(MaxPieces).ToList() : pieces;
     }
 

@@ -58,21 +58,12 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
         var where = documents.Select(d => Enumerable.Repeat((-1, -1), d.Length).ToArray()).ToArray();
         for (int r = 0; r < documents.Count; r++)
         {
-            var doc = documents[r];
-            var charAt = new int[doc.Text.Length + 1];
-            int offset = 0;
-            for (int c = 0; c < doc.Length; c++)
-            {
-                for (int k = 0; k < doc.Chars[c].Length; k++) charAt[offset + k] = c;
-                offset += doc.Chars[c].Length;
-            }
-            charAt[offset] = doc.Length;
-            var pieces = Tokenizer.Tokenize(doc.Text);
+            var pieces = Tokenizer.TokenizeCharacters(documents[r]);
             for (int start = 0; start < pieces.Count; start += maxPieces)
             {
                 var window = pieces.Skip(start).Take(maxPieces).ToList();
                 for (int k = 0; k < window.Count; k++)
-                    for (int c = charAt[window[k].Start]; c < (window[k].End >= doc.Text.Length ? doc.Length : charAt[window[k].End]); c++) where[r][c] = (windows.Count, k + 1);
+                    for (int c = window[k].Start; c < window[k].End; c++) where[r][c] = (windows.Count, k + 1);
                 windows.Add(window.Select(p => p.Id).ToArray());
             }
         }
