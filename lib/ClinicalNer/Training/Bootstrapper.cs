@@ -80,38 +80,47 @@ public sealed class Bootstrapper
         ArgumentNullException.ThrowIfNull(dev);
         ArgumentNullException.ThrowIfNull(pool);
         var rounds = new List<BootstrapRound>();
-        IReadOnlyList<Document> admitted = [];
-        ThresholdAdmission? quality = null;
         for (int round = 0; round <= options.MaxRounds; round++)
         {
-            if (round > 0)
+            // A round finished before is read back from the store; its pool is not labelled again.
+            var result = Recorded(round);
+            if (result is null)
             {
-                // Label the pool with the best round so far.
-                var best = rounds.MaxBy(r => r.DevF1)!;
-                using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"));
-                (admitted, quality) = Admit(labeler, pool, options.Threshold);
-                if (admitted.Count == 0) break;   // nothing passed the threshold: another round would retrain on the labeled set alone
+                IReadOnlyList<Document> admitted = [];
+                ThresholdAdmission? quality = null;
+                if (round > 0)
+                {
+                    // Label the pool with the best round so far.
+                    var best = rounds.MaxBy(r => r.DevF1)!;
+                    using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"));
+                    (admitted, quality) = Admit(labeler, pool, options.Threshold);
+                    if (admitted.Count == 0) break;   // nothing passed the threshold: another round would retrain on the labeled set alone
+                }
+                Starting?.Invoke(round, false);
+                result = Train(round, setup, labeled, admitted, quality, dev, pool, dataset);
             }
-            var result = Round(round, setup, labeled, admitted, quality, dev, pool, dataset);
             rounds.Add(result);
             if (round > 0 && result.DevF1 <= rounds.Take(rounds.Count - 1).Max(r => r.DevF1)) break;   // dev F1 stopped rising
         }
         return rounds;
     }
 
-    private BootstrapRound Round(int round, Func<int, RunSetup> setup, IReadOnlyList<Document> labeled, IReadOnlyList<Document> admitted,
-        ThresholdAdmission? quality, IReadOnlyList<Document> dev, IReadOnlyList<Document> pool, string dataset)
+    // The round as the store holds it when it finished before (announced as skipped), else null.
+    private BootstrapRound? Recorded(int round)
     {
         var done = store.Runs(RunName(round)).FirstOrDefault(r => r.Name == RunName(round) && r.Status is "finished" or "early-stopped");
-        Starting?.Invoke(round, done is not null);
-        if (done is not null)
-        {
-            var scores = store.Scores(done.Id);
-            double Metric(string name) => store.Metric(done.Id, name).Select(m => m.Value).DefaultIfEmpty(double.NaN).Last();
-            double precision = Metric("pseudo_precision"), recall = Metric("pseudo_recall");
-            return new BootstrapRound(round, (int)Metric("admitted"), (int)Metric("pool"), scores.Single(s => s.Split == "dev" && s.Type == "micro").F1,
-                double.IsNaN(precision) ? null : precision, double.IsNaN(recall) ? null : recall, done.Id, done.Checkpoint);
-        }
+        if (done is null) return null;
+        Starting?.Invoke(round, true);
+        var scores = store.Scores(done.Id);
+        double Metric(string name) => store.Metric(done.Id, name).Select(m => m.Value).DefaultIfEmpty(double.NaN).Last();
+        double precision = Metric("pseudo_precision"), recall = Metric("pseudo_recall");
+        return new BootstrapRound(round, (int)Metric("admitted"), (int)Metric("pool"), scores.Single(s => s.Split == "dev" && s.Type == "micro").F1,
+            double.IsNaN(precision) ? null : precision, double.IsNaN(recall) ? null : recall, done.Id, done.Checkpoint);
+    }
+
+    private BootstrapRound Train(int round, Func<int, RunSetup> setup, IReadOnlyList<Document> labeled, IReadOnlyList<Document> admitted,
+        ThresholdAdmission? quality, IReadOnlyList<Document> dev, IReadOnlyList<Document> pool, string dataset)
+    {
         // The admitted sentences carry the labeler's predictions as their entities (their gold, if any, only measured the quality).
         var (model, trainerOptions) = setup(round);
         using (model)
