@@ -55,21 +55,25 @@ public class BiaffineSpanScorerTests
         scorer.to(dtype: ScalarType.Float64);
         var mask = tensor(new[] { true, true, true, true, true, true, false, false }).view(2, 4);
         IReadOnlyList<IReadOnlyList<EntitySpan>> gold = [[new(0, 2, "BODY"), new(1, 2, "SIGNS")], [new(1, 2, "SIGNS")]];
-        double Loss() => scorer.Loss(scorer.Scores(states, mask), mask, gold).item<double>();
-        scorer.zero_grad();
-        scorer.Loss(scorer.Scores(states, mask), mask, gold).backward();
-        foreach (var (name, parameter) in scorer.named_parameters())
+        AssertGradientsMatchFiniteDifferences(scorer, () => scorer.Loss(scorer.Scores(states, mask), mask, gold), n => [0L, n / 2, n - 1]);
+    }
+
+    // Central differences (float64, step 1e-6) of a scalar loss against autograd, at the given flat indices of every parameter.
+    private static void AssertGradientsMatchFiniteDifferences(TorchBinding.torch.nn.Module module, Func<Tensor> loss, Func<long, long[]> indices)
+    {
+        module.zero_grad();
+        loss().backward();
+        foreach (var (name, parameter) in module.named_parameters())
         {
             var grad = parameter.grad!.clone();
-            long n = parameter.numel();
-            foreach (long flat in new[] { 0L, n / 2, n - 1 })
+            foreach (long flat in indices(parameter.numel()))
             {
                 var view = parameter.detach().view(-1);
                 const double h = 1e-6;   // added in float64 in place (a scalar tensor would round through float32)
                 using (no_grad()) view[flat].add_(h);
-                double up = Loss();
+                double up = loss().item<double>();
                 using (no_grad()) view[flat].add_(-2 * h);
-                double down = Loss();
+                double down = loss().item<double>();
                 using (no_grad()) view[flat].add_(h);
                 Assert.True(Math.Abs((up - down) / (2 * h) - grad.view(-1)[flat].item<double>()) < 1e-6, $"{name}[{flat}] ({parameter.dtype}): numeric {(up - down) / (2 * h)}, autograd {grad.view(-1)[flat].item<double>()}");
             }
@@ -125,23 +129,6 @@ public class BiaffineSpanScorerTests
         // Start channels do not depend on j, end channels not on i.
         Assert.True(scores.narrow(3, 0, 2).select(2, 0).allclose(scores.narrow(3, 0, 2).select(2, 3)));
         Assert.True(scores.narrow(3, 2, 2).select(1, 0).allclose(scores.narrow(3, 2, 2).select(1, 3)));
-        double Loss() => scorer.Loss(scorer.Scores(states, mask), mask, gold).item<double>();
-        scorer.zero_grad();
-        scorer.Loss(scorer.Scores(states, mask), mask, gold).backward();
-        foreach (var (name, parameter) in scorer.named_parameters())
-        {
-            var grad = parameter.grad!.clone();
-            foreach (long flat in new[] { 0L, parameter.numel() - 1 })
-            {
-                var view = parameter.detach().view(-1);
-                const double h = 1e-6;
-                using (no_grad()) view[flat].add_(h);
-                double up = Loss();
-                using (no_grad()) view[flat].add_(-2 * h);
-                double down = Loss();
-                using (no_grad()) view[flat].add_(h);
-                Assert.True(Math.Abs((up - down) / (2 * h) - grad.view(-1)[flat].item<double>()) < 1e-6, $"{name}[{flat}]");
-            }
-        }
+        AssertGradientsMatchFiniteDifferences(scorer, () => scorer.Loss(scorer.Scores(states, mask), mask, gold), n => [0L, n - 1]);
     }
 }
