@@ -45,26 +45,8 @@ public class TrainerTests : TempDirTest
     public void Resume_after_an_interruption_reproduces_the_uninterrupted_run()
     {
         var inputs = TaggerInputs.Build(Tiny);
-        TrainerOptions Options(string dir, int epochs) => new(Epochs: epochs, BatchSize: 2, LearningRate: 0.01, Patience: 0, WarmupFraction: 0.2, LinearDecay: true, OutputDir: dir);
-
-        using var straight = Small(inputs);
-        var full = new Trainer(Options(Path.Combine(Dir, "a"), 6)).Fit(straight, Tiny, Tiny);
-
-        using (var first = Small(inputs))
-        {
-            // The same run, killed right after epoch 3 (its checkpoint written).
-            var interrupted = new Trainer(Options(Path.Combine(Dir, "b"), 6));
-            interrupted.Progress += e => { if (e.IsEpochEnd && e.Epoch == 3) throw new OperationCanceledException("killed"); };
-            Assert.Throws<OperationCanceledException>(() => interrupted.Fit(first, Tiny, Tiny));
-        }
-        using var resumed = Small(inputs);   // fresh weights: everything must come from the checkpoint
-        var rest = new Trainer(Options(Path.Combine(Dir, "b"), 6)).Fit(resumed, Tiny, Tiny, resume: true);
-
-        Assert.Equal(full.History.Select(h => h.TrainLoss), rest.History.Select(h => h.TrainLoss));
-        Assert.Equal(full.History.Select(h => h.DevF1), rest.History.Select(h => h.DevF1));
-        var w1 = straight.Tagger.state_dict();
-        var w2 = resumed.Tagger.state_dict();
-        Assert.All(w1, kv => Assert.True(kv.Value.equal(w2[kv.Key]), kv.Key));
+        ResumeCheck.AssertResumeReproducesTheUninterruptedRun(() => Small(inputs),
+            dir => new(Epochs: 6, BatchSize: 2, LearningRate: 0.01, Patience: 0, WarmupFraction: 0.2, LinearDecay: true, OutputDir: dir), Dir, Tiny);
     }
 
     [Fact]

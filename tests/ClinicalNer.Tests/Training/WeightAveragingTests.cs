@@ -57,23 +57,7 @@ public class WeightAveragingTests : TempDirTest
     public void Resume_with_averaging_reproduces_the_uninterrupted_run()
     {
         var inputs = TaggerInputs.Build(Tiny);
-        using var straight = Small(inputs);
-        var full = new Trainer(Options(Path.Combine(Dir, "a"), 6)).Fit(straight, Tiny, Tiny);
-
-        using (var first = Small(inputs))
-        {
-            var interrupted = new Trainer(Options(Path.Combine(Dir, "b"), 6));
-            interrupted.Progress += e => { if (e.IsEpochEnd && e.Epoch == 3) throw new OperationCanceledException("killed"); };
-            Assert.Throws<OperationCanceledException>(() => interrupted.Fit(first, Tiny, Tiny));
-        }
-        using var resumed = Small(inputs);
-        var rest = new Trainer(Options(Path.Combine(Dir, "b"), 6)).Fit(resumed, Tiny, Tiny, resume: true);
-
-        Assert.Equal(full.History.Select(h => h.DevF1), rest.History.Select(h => h.DevF1));
-        Assert.Equal(full.History.Select(h => h.TrainLoss), rest.History.Select(h => h.TrainLoss));
-        var w1 = straight.Tagger.state_dict();
-        var w2 = resumed.Tagger.state_dict();
-        Assert.All(w1, kv => Assert.True(kv.Value.equal(w2[kv.Key]), kv.Key));
+        ResumeCheck.AssertResumeReproducesTheUninterruptedRun(() => Small(inputs), dir => Options(dir, 6), Dir, Tiny);
     }
 
     [Fact]
