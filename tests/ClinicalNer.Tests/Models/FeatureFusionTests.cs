@@ -59,6 +59,24 @@ public class FeatureFusionTests : TempDirTest
     }
 
     [Fact]
+    public void A_cache_shared_by_models_that_do_not_own_it_is_computed_once_and_outlives_them()
+    {
+        var inputs = TaggerInputs.Build(Tiny);
+        using var shared = new CachedCharacterFeatures(new BiLmFeatures(SmallBiLm()));
+        var options = new TrainerOptions(Epochs: 2, BatchSize: 5, LearningRate: 0.02, Patience: 0);
+        for (int seed = 1; seed <= 2; seed++)
+            using (var model = TaggerModel.Create(inputs, Small(inputs), seed, [shared], ownsFeatures: false))
+            {
+                Assert.Same(shared, model.Features.Single());   // no second cache over the shared one
+                new Trainer(options).Fit(model, Tiny, Tiny);
+            }
+        // Both models are disposed; the shared cache and its language models still work and hold each document once.
+        Assert.Equal(Tiny.Count, shared.Count);
+        Assert.Equal(new long[] { 1, Tiny[0].Length, 12 }, shared.Compute([Tiny[0]]).shape);
+        Assert.Equal(new long[] { 1, Tiny[0].Length, 12 }, ((BiLmFeatures)shared.Inner).Compute([Tiny[0]]).shape);
+    }
+
+    [Fact]
     public void Bert_features_cover_long_texts_window_by_window_and_leave_uncovered_characters_at_zero()
     {
         using var bert = SmallBert(maxPositions: 8);   // 6 pieces per window

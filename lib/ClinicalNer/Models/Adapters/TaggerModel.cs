@@ -24,8 +24,12 @@ public sealed class TaggerModel : INerModel
     /// <summary>Folder of the feature providers in a checkpoint directory (one subfolder per provider, by name).</summary>
     public const string FeaturesDir = "features";
 
-    /// <summary>Wraps a model, its inputs and the providers its config names (in that order; they are cached and owned by the model).</summary>
-    public TaggerModel(SequenceTagger tagger, TaggerInputs inputs, IReadOnlyList<ICharacterFeatures>? features = null)
+    /// <summary>
+    /// Wraps a model, its inputs and the providers its config names (in that order; a provider that is not a
+    /// <see cref="CachedCharacterFeatures"/> gets a cache of its own). The model disposes the providers with itself unless
+    /// <paramref name="ownsFeatures"/> is false: providers shared by several models (one cache computed once for all of them).
+    /// </summary>
+    public TaggerModel(SequenceTagger tagger, TaggerInputs inputs, IReadOnlyList<ICharacterFeatures>? features = null, bool ownsFeatures = true)
     {
         Tagger = tagger ?? throw new ArgumentNullException(nameof(tagger));
         Inputs = inputs ?? throw new ArgumentNullException(nameof(inputs));
@@ -34,17 +38,35 @@ public sealed class TaggerModel : INerModel
         if (!expected.Select(p => (p.Name, p.Size)).SequenceEqual(given.Select(p => (p.Name, p.Size))))
             throw new ArgumentException($"the tagger was configured for feature providers [{string.Join(", ", expected.Select(p => $"{p.Name} {p.Size}"))}] " +
                                         $"but got [{string.Join(", ", given.Select(p => $"{p.Name} {p.Size}"))}]");
-        Features = given.Select(p => p as CachedCharacterFeatures ?? new CachedCharacterFeatures(p)).ToList();
+        var cachedFeatures = new List<CachedCharacterFeatures>();
+        foreach (var p in given)
+        {
+            if (p is CachedCharacterFeatures cached)
+            {
+                cachedFeatures.Add(cached);
+                if (ownsFeatures) disposables.Add(cached);
+            }
+            else
+            {
+                var cache = new CachedCharacterFeatures(p, ownsInner: ownsFeatures);   // the cache is the model's own, always disposed with it
+                cachedFeatures.Add(cache);
+                disposables.Add(cache);
+            }
+        }
+        Features = cachedFeatures;
     }
 
+    private readonly List<IDisposable> disposables = [];
+
     /// <summary>Builds a fresh model for the inputs, its weights drawn after seeding libtorch; <paramref name="features"/> are frozen providers to fuse.</summary>
-    public static TaggerModel Create(TaggerInputs inputs, SequenceTaggerConfig config, int seed = 1, IReadOnlyList<ICharacterFeatures>? features = null)
+    public static TaggerModel Create(TaggerInputs inputs, SequenceTaggerConfig config, int seed = 1, IReadOnlyList<ICharacterFeatures>? features = null,
+        bool ownsFeatures = true)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(config);
         if (features is { Count: > 0 }) config = config with { FeatureProviders = features.Select(f => new FeatureProviderInfo(f.Name, f.Size)).ToList() };
         manual_seed(seed);
-        return new TaggerModel(new SequenceTagger(config), inputs, features);
+        return new TaggerModel(new SequenceTagger(config), inputs, features, ownsFeatures);
     }
 
     /// <summary>The frozen feature providers, cached per document.</summary>
@@ -142,6 +164,6 @@ public sealed class TaggerModel : INerModel
     public void Dispose()
     {
         Tagger.Dispose();
-        foreach (var f in Features) f.Dispose();
+        foreach (var d in disposables) d.Dispose();
     }
 }

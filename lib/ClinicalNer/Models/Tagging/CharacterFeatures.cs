@@ -32,13 +32,18 @@ public sealed class CachedCharacterFeatures : ICharacterFeatures
 {
     private readonly ICharacterFeatures inner;
     private readonly int batchSize;
+    private readonly bool ownsInner;
     private readonly Dictionary<(string Id, string Text), Tensor> cache = [];
 
-    /// <summary>Caches <paramref name="inner"/>'s features, computing missing ones <paramref name="batchSize"/> documents at a time.</summary>
-    public CachedCharacterFeatures(ICharacterFeatures inner, int batchSize = 32)
+    /// <summary>
+    /// Caches <paramref name="inner"/>'s features, computing missing ones <paramref name="batchSize"/> documents at a time;
+    /// disposing the cache disposes <paramref name="inner"/> too when <paramref name="ownsInner"/>.
+    /// </summary>
+    public CachedCharacterFeatures(ICharacterFeatures inner, int batchSize = 32, bool ownsInner = true)
     {
         this.inner = inner ?? throw new ArgumentNullException(nameof(inner));
         this.batchSize = batchSize > 0 ? batchSize : throw new ArgumentOutOfRangeException(nameof(batchSize));
+        this.ownsInner = ownsInner;
     }
 
     /// <summary>The provider whose features are cached.</summary>
@@ -83,6 +88,6 @@ public sealed class CachedCharacterFeatures : ICharacterFeatures
     {
         foreach (var t in cache.Values) t.Dispose();
         cache.Clear();
-        inner.Dispose();
+        if (ownsInner) inner.Dispose();
     }
 }
