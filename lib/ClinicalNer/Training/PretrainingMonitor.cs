@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ClinicalNer.Plots;
 using Reporting;
@@ -12,14 +11,10 @@ namespace ClinicalNer.Training;
 /// </summary>
 public sealed class PretrainingMonitor
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.5);
     private readonly string name;
     private readonly long totalSteps;
-    private readonly ILiveHandle progress;
-    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly LiveView view;
     private readonly List<PretrainingLog> logs = [];
-    private ILiveHandle? curve;
-    private TimeSpan lastShown = -Interval;
     private long firstStep = -1;
     private PretrainingLog? last;
 
@@ -27,7 +22,7 @@ public sealed class PretrainingMonitor
     {
         this.name = name;
         this.totalSteps = totalSteps;
-        progress = Live.Show(new ProgressLine($"{name}: starting..."));
+        view = new LiveView($"{name}: starting...");
     }
 
     /// <summary>Shows the progress of <paramref name="pretrainer"/>'s runs under <paramref name="name"/>; <paramref name="totalSteps"/> is its schedule's length.</summary>
@@ -41,25 +36,25 @@ public sealed class PretrainingMonitor
     }
 
     /// <summary>The last progress line shown.</summary>
-    public string LastLine { get; private set; } = "";
+    public string LastLine => view.LastLine;
 
     /// <summary>Shows the curve of <paramref name="allLogs"/> (a resumed run's earlier part included) and a final line.</summary>
     public void Finish(IReadOnlyList<PretrainingLog> allLogs, string message)
     {
         ArgumentNullException.ThrowIfNull(allLogs);
         if (allLogs.Count > 0) ShowCurve(allLogs);
-        Show(message);
+        view.Line(message);
     }
 
     private void OnStep(long step)
     {
         if (firstStep < 0) firstStep = step - 1;
-        if (clock.Elapsed - lastShown < Interval) return;
+        if (!view.Due) return;
         long done = step - firstStep;
-        double eta = done <= 0 ? 0 : clock.Elapsed.TotalSeconds / done * Math.Max(0, totalSteps - step);
+        double eta = done <= 0 ? 0 : view.Seconds / done * Math.Max(0, totalSteps - step);
         string scores = last is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $", loss {last.Loss:F3}, MLM {last.MlmAccuracy * 100:F1}%, NSP {last.NspAccuracy * 100:F1}%, {last.TokensPerSecond:N0} tokens/s");
-        Show($"{name}: step {step:N0}/{totalSteps:N0}{scores}, ETA {TrainingMonitor.Duration(eta)}");
+        view.Line($"{name}: step {step:N0}/{totalSteps:N0}{scores}, ETA {LiveView.Duration(eta)}");
     }
 
     private void OnLog(PretrainingLog log)
@@ -69,17 +64,5 @@ public sealed class PretrainingMonitor
         ShowCurve(logs);
     }
 
-    private void ShowCurve(IReadOnlyList<PretrainingLog> points)
-    {
-        var chart = PretrainingCurve.Of(points, $"{name}: pretraining");
-        if (curve is null) curve = Live.Show(chart);
-        else curve.Update(chart);
-    }
-
-    private void Show(string line)
-    {
-        LastLine = line;
-        lastShown = clock.Elapsed;
-        progress.Update(new ProgressLine(line));
-    }
+    private void ShowCurve(IReadOnlyList<PretrainingLog> points) => view.Chart(PretrainingCurve.Of(points, $"{name}: pretraining"));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Reporting;
 
@@ -11,21 +10,17 @@ namespace ClinicalNer.Training;
 /// </summary>
 public sealed class TrainingMonitor
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(0.5);
     private readonly string name;
     private readonly int epochs;
-    private readonly ILiveHandle progress;
-    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly LiveView view;
     private readonly List<(int Epoch, double Loss, double DevF1)> history = [];
-    private ILiveHandle? curve;
-    private TimeSpan lastShown = -Interval;
     private long steps;
 
     private TrainingMonitor(string name, int epochs)
     {
         this.name = name;
         this.epochs = epochs;
-        progress = Live.Show(new ProgressLine($"{name}: starting..."));
+        view = new LiveView($"{name}: starting...");
     }
 
     /// <summary>Shows the progress of <paramref name="trainer"/>'s next runs under <paramref name="name"/>.</summary>
@@ -38,26 +33,26 @@ public sealed class TrainingMonitor
     }
 
     /// <summary>The last progress line shown.</summary>
-    public string LastLine { get; private set; } = "";
+    public string LastLine => view.LastLine;
 
     /// <summary>Replaces the progress line with a final message (e.g. the test score).</summary>
-    public void Finish(string message) => Show(message);
+    public void Finish(string message) => view.Line(message);
 
     private void OnProgress(TrainingEvent e)
     {
         if (!e.IsEpochEnd)
         {
             steps++;
-            if (clock.Elapsed - lastShown < Interval) return;
+            if (!view.Due) return;
             long total = (long)e.EpochSteps * epochs;
             long left = Math.Max(0, total - e.Step);
-            double eta = steps == 0 ? 0 : clock.Elapsed.TotalSeconds / steps * left;
-            Show(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: epoch {e.Epoch}/{epochs}, step {e.StepsInEpoch}/{e.EpochSteps}, loss {e.Loss:F4}, {e.CharsPerSecond:N0} chars/s, ETA {Duration(eta)}"));
+            double eta = steps == 0 ? 0 : view.Seconds / steps * left;
+            view.Line(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: epoch {e.Epoch}/{epochs}, step {e.StepsInEpoch}/{e.EpochSteps}, loss {e.Loss:F4}, {e.CharsPerSecond:N0} chars/s, ETA {LiveView.Duration(eta)}"));
             return;
         }
         history.Add((e.Epoch, e.Loss, e.Dev!.Micro.F1 * 100));
-        Show(string.Create(CultureInfo.InvariantCulture,
+        view.Line(string.Create(CultureInfo.InvariantCulture,
             $"{name}: epoch {e.Epoch}/{epochs} done in {e.Seconds:F1}s, loss {e.Loss:F4}, dev F1 {e.Dev.Micro.F1 * 100:F2}{(e.IsBest ? " (best)" : "")}, {e.CharsPerSecond:N0} chars/s"));
         var x = history.Select(h => (double)h.Epoch).ToList();
         var chart = Charts.Grid(
@@ -65,18 +60,6 @@ public sealed class TrainingMonitor
              Charts.Lines(x, [new Series("dev F1", history.Select(h => h.DevF1).ToList())])],
             1, 2, ["train loss", "dev F1 (%)"], $"{name}: training").WithAxisTitles("epoch", null).WithAxisTitles("epoch", null, subplot: 2)
             .WithLegendShown(false).WithPixelSize(760, 320);
-        if (curve is null) curve = Live.Show(chart);
-        else curve.Update(chart);
+        view.Chart(chart);
     }
-
-    private void Show(string line)
-    {
-        LastLine = line;
-        lastShown = clock.Elapsed;
-        progress.Update(new ProgressLine(line));
-    }
-
-    /// <summary>Seconds as "1h05m", "3m20s" or "42s".</summary>
-    internal static string Duration(double seconds) =>
-        seconds >= 3600 ? $"{(int)(seconds / 3600)}h{(int)(seconds % 3600 / 60):D2}m" : seconds >= 60 ? $"{(int)(seconds / 60)}m{(int)(seconds % 60):D2}s" : $"{seconds:F0}s";
 }
