@@ -78,6 +78,7 @@ public sealed class BertPretrainer
         }
 
         var parameters = model.parameters().ToList();
+        var device = Devices.Of(model);   // batches go where the model is (the caller moves it before the run)
         var clock = Stopwatch.StartNew();
         double lossSum = 0, mlmSum = 0, nspSum = 0;
         long tokens = 0;
@@ -91,7 +92,7 @@ public sealed class BertPretrainer
             while (batchInstances.Count < options.BatchSize && instances.MoveNext()) batchInstances.Add(instances.Current);
             using (var scope = NewDisposeScope())
             {
-                var batch = data.Collate(batchInstances);
+                var batch = data.Collate(batchInstances).To(device);
                 var result = model.Loss(batch);
                 optimizer.zero_grad();
                 result.Loss.backward();

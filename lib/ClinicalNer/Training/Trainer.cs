@@ -47,7 +47,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(dev);
         if (train.Count == 0) throw new ArgumentException("no training documents", nameof(train));
 
-        // 1. Optimizer and schedule.
+        // 1. Device, optimizer and schedule (the optimizer's state is created beside the parameters, so the move comes first).
+        if (options.Device is { } device && model.Device != device) model.MoveTo(device);
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();

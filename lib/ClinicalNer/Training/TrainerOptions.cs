@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Reporting;
+using TorchBinding;
 
 namespace ClinicalNer.Training;
 
@@ -39,6 +40,10 @@ public enum OptimizerKind
 /// as the best weights and saved; 0 = the raw weights.
 /// </param>
 /// <param name="Recall">RecAdam's schedule and pull (with <see cref="OptimizerKind.RecAdam"/>; null = its defaults).</param>
+/// <param name="Device">
+/// Where to train: the model is moved there before its optimizer is built (null = where the model already is;
+/// <see cref="Models.Devices.Resolve"/> turns "auto" into CUDA when there is a GPU).
+/// </param>
 public sealed record TrainerOptions(
     int Epochs = 30,
     int BatchSize = 32,
@@ -54,7 +59,8 @@ public sealed record TrainerOptions(
     string? OutputDir = null,
     double? HeadLearningRate = 1e-3,
     double WeightAveraging = 0,
-    RecAdamOptions? Recall = null);
+    RecAdamOptions? Recall = null,
+    [property: JsonConverter(typeof(Models.DeviceJsonConverter))] torch.Device? Device = null);
 
 /// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
 /// <param name="Epoch">1-based epoch.</param>

@@ -22,7 +22,9 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_contiguous(TensorHandle t);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_detach(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_detach_(TensorHandle t);
-    [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_to(TensorHandle t, int dtype, int deviceType, int deviceIndex, int copy);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_to(TensorHandle t, int dtype, int deviceType, int deviceIndex, int copy, int nonBlocking);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_Tensor_pin_memory(TensorHandle t);
+    [LibraryImport(Lib)] internal static partial int TS_Tensor_is_pinned(TensorHandle t, out int pinned);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_set_data(TensorHandle t, TensorHandle data);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_requires_grad(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int TS_Tensor_set_requires_grad(TensorHandle t, int on);

@@ -11,6 +11,11 @@ public static partial class torch
         CPU = 0,
         /// <summary>An NVIDIA GPU.</summary>
         CUDA = 1,
+        /// <summary>
+        /// Tensors with shapes and types but no data: every operation checks devices and shapes without computing, so a
+        /// model run on it proves that no tensor of a step is created on another device (a CPU-only build has it too).
+        /// </summary>
+        Meta = 14,
     }
 
     /// <summary>A device, as <c>torch.device("cuda:0")</c>.</summary>
@@ -18,7 +23,7 @@ public static partial class torch
     {
         /// <summary>"cpu", "cuda" or "cuda:1", as PyTorch prints it.</summary>
         public override string ToString() =>
-            (type == DeviceType.CPU ? "cpu" : "cuda") + (index >= 0 ? ":" + index.ToString(CultureInfo.InvariantCulture) : "");
+            (type switch { DeviceType.CPU => "cpu", DeviceType.CUDA => "cuda", _ => "meta" }) + (index >= 0 ? ":" + index.ToString(CultureInfo.InvariantCulture) : "");
     }
 
     /// <summary>The CPU device.</summary>
@@ -27,7 +32,10 @@ public static partial class torch
     /// <summary>The current CUDA device.</summary>
     public static Device CUDA { get; } = new(DeviceType.CUDA);
 
-    /// <summary>Parses "cpu", "cuda" or "cuda:N".</summary>
+    /// <summary>The data-less device (see <see cref="DeviceType.Meta"/>).</summary>
+    public static Device META { get; } = new(DeviceType.Meta);
+
+    /// <summary>Parses "cpu", "cuda", "cuda:N" or "meta".</summary>
     /// <exception cref="ArgumentException">For any other spelling.</exception>
     public static Device device(string spec)
     {
@@ -37,11 +45,12 @@ public static partial class torch
         {
             "cpu" => DeviceType.CPU,
             "cuda" => DeviceType.CUDA,
-            _ => throw new ArgumentException($"unknown device '{spec}': expected cpu, cuda or cuda:N", nameof(spec)),
+            "meta" => DeviceType.Meta,
+            _ => throw new ArgumentException($"unknown device '{spec}': expected cpu, cuda, cuda:N or meta", nameof(spec)),
         };
         if (parts.Length == 1) return new Device(type);
         if (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             return new Device(type, index);
-        throw new ArgumentException($"unknown device '{spec}': expected cpu, cuda or cuda:N", nameof(spec));
+        throw new ArgumentException($"unknown device '{spec}': expected cpu, cuda, cuda:N or meta", nameof(spec));
     }
 }

@@ -208,11 +208,24 @@ public static partial class torch
         /// <summary>This tensor in contiguous memory (a copy only when needed).</summary>
         public Tensor contiguous() => new(TS_Tensor_contiguous(Handle));
 
-        /// <summary>Converts dtype and/or device (a no-op copy-free handle when nothing changes).</summary>
-        public Tensor to(ScalarType? type = null, Device? device = null, bool copy = false)
+        /// <summary>
+        /// Converts dtype and/or device (a no-op copy-free handle when nothing changes). <paramref name="non_blocking"/>
+        /// lets a copy from pinned host memory to a GPU overlap with the kernels already queued, as in PyTorch.
+        /// </summary>
+        public Tensor to(ScalarType? type = null, Device? device = null, bool copy = false, bool non_blocking = false)
         {
             Device target = device ?? this.device;
-            return new(TS_Tensor_to(Handle, (int)(type ?? dtype), (int)target.type, target.index, copy ? 1 : 0));
+            return new(TS_Tensor_to(Handle, (int)(type ?? dtype), (int)target.type, target.index, copy ? 1 : 0, non_blocking ? 1 : 0));
+        }
+
+        /// <summary>A copy in page-locked host memory (needs a CUDA build with a GPU; a tensor already pinned is returned as is).</summary>
+        public Tensor pin_memory() => new(TS_Tensor_pin_memory(Handle));
+
+        /// <summary>Whether this tensor lives in page-locked host memory.</summary>
+        public bool is_pinned()
+        {
+            NativeError.Check(TS_Tensor_is_pinned(Handle, out int pinned));
+            return pinned != 0;
         }
 
         /// <summary>Moves to a device.</summary>

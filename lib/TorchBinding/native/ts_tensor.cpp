@@ -42,14 +42,29 @@ TS_EXPORT TSTensor TS_Tensor_contiguous(TSTensor t) { TS_TENSOR(t->contiguous())
 TS_EXPORT TSTensor TS_Tensor_detach(TSTensor t) { TS_TENSOR(t->detach()) }
 TS_EXPORT int32_t TS_Tensor_detach_(TSTensor t) { TS_STATUS(t->detach_()) }
 
-TS_EXPORT TSTensor TS_Tensor_to(TSTensor t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy) {
+TS_EXPORT TSTensor TS_Tensor_to(TSTensor t, int32_t dtype, int32_t device_type, int32_t device_index, int32_t copy, int32_t non_blocking) {
   TS_TENSOR(t->to(at::Device(static_cast<at::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index)),
-                  static_cast<at::ScalarType>(dtype), /*non_blocking=*/false, copy != 0))
+                  static_cast<at::ScalarType>(dtype), non_blocking != 0, copy != 0))
 }
 
+// Page-locked host memory, so that a host-to-GPU copy can be asynchronous (libtorch raises without a GPU).
+TS_EXPORT TSTensor TS_Tensor_pin_memory(TSTensor t) { TS_TENSOR(t->is_pinned() ? *t : t->pin_memory()) }
+TS_EXPORT int32_t TS_Tensor_is_pinned(TSTensor t, int32_t* pinned) { TS_STATUS(*pinned = t->is_pinned() ? 1 : 0) }
+
 // Replaces the data a tensor (typically a Parameter) points to, keeping its identity, as
-// Module.to() needs so that optimizers holding the parameter stay valid.
-TS_EXPORT int32_t TS_Tensor_set_data(TSTensor t, TSTensor data) { TS_STATUS(t->set_data(*data)) }
+// Module.to() needs so that optimizers holding the parameter stay valid. Where libtorch cannot swap the
+// storage in place (a different kind of tensor: CPU to the data-less meta device), the handle itself is
+// pointed at a new leaf with the same requires_grad, so the C# object keeps its identity all the same.
+TS_EXPORT int32_t TS_Tensor_set_data(TSTensor t, TSTensor data) {
+  TS_STATUS(
+    if (at::_has_compatible_shallow_copy_type(*t, *data)) {
+      t->set_data(*data);
+    } else {
+      bool requires_grad = t->requires_grad();
+      *t = data->detach();
+      if (requires_grad) t->set_requires_grad(true);
+    })
+}
 
 TS_EXPORT int32_t TS_Tensor_requires_grad(TSTensor t) { return t->requires_grad() ? 1 : 0; }
 TS_EXPORT int32_t TS_Tensor_set_requires_grad(TSTensor t, int32_t on) { TS_STATUS(t->set_requires_grad(on != 0)) }

@@ -55,7 +55,7 @@ public class BiaffineSpanScorerTests
         scorer.to(dtype: ScalarType.Float64);
         var mask = tensor(new[] { true, true, true, true, true, true, false, false }).view(2, 4);
         IReadOnlyList<IReadOnlyList<EntitySpan>> gold = [[new(0, 2, "BODY"), new(1, 2, "SIGNS")], [new(1, 2, "SIGNS")]];
-        AssertGradientsMatchFiniteDifferences(scorer, () => scorer.Loss(scorer.Scores(states, mask), mask, gold), n => [0L, n / 2, n - 1]);
+        AssertGradientsMatchFiniteDifferences(scorer, () => scorer.Loss(scorer.Scores(states, mask), mask, [4, 2], gold), n => [0L, n / 2, n - 1]);
     }
 
     // Central differences (float64, step 1e-6) of a scalar loss against autograd, at the given flat indices of every parameter.
@@ -95,7 +95,7 @@ public class BiaffineSpanScorerTests
         Assert.Throws<ArgumentException>(() => scorer.Targets(3, [3], [[new(0, 1, "DRUG")]]));
         // Only empty texts in a batch: no span to learn from, a zero loss rather than NaN.
         var empty = zeros(2, 3).@bool();
-        Assert.Equal(0f, scorer.Loss(scorer.Scores(randn(2, 3, 5), empty), empty, [[], []]).item<float>());
+        Assert.Equal(0f, scorer.Loss(scorer.Scores(randn(2, 3, 5), empty), empty, [0, 0], [[], []]).item<float>());
     }
 
     [Fact]
@@ -129,6 +129,6 @@ public class BiaffineSpanScorerTests
         // Start channels do not depend on j, end channels not on i.
         Assert.True(scores.narrow(3, 0, 2).select(2, 0).allclose(scores.narrow(3, 0, 2).select(2, 3)));
         Assert.True(scores.narrow(3, 2, 2).select(1, 0).allclose(scores.narrow(3, 2, 2).select(1, 3)));
-        AssertGradientsMatchFiniteDifferences(scorer, () => scorer.Loss(scorer.Scores(states, mask), mask, gold), n => [0L, n - 1]);
+        AssertGradientsMatchFiniteDifferences(scorer, () => scorer.Loss(scorer.Scores(states, mask), mask, [4, 2], gold), n => [0L, n - 1]);
     }
 }

@@ -93,6 +93,39 @@ public class TensorBasicsTests
         }
         else Assert.Equal(DeviceType.CUDA, t.to(CUDA).device_type);
     }
+
+    [Fact]
+    public void Meta_tensors_keep_shape_and_type_and_pinned_memory_needs_a_GPU()
+    {
+        using var scope = NewDisposeScope();
+        var t = ones(2, 3);
+        var m = t.to(META);
+        Assert.Equal(DeviceType.Meta, m.device_type);
+        Assert.Equal("meta", m.device.ToString());
+        Assert.Equal(META, device("meta"));
+        Assert.Equal(new long[] { 2, 3 }, m.shape);
+        Assert.Equal(ScalarType.Float32, m.dtype);
+        Assert.Equal(new long[] { 2, 2 }, m.matmul(ones(3, 2).to(META)).shape);   // shapes are computed, values are not
+        Assert.False(t.is_pinned());
+        if (cuda.is_available())
+        {
+            var pinned = t.pin_memory();
+            Assert.True(pinned.is_pinned());
+            Assert.True(pinned.to(null, CUDA, non_blocking: true).cpu().equal(t));
+        }
+        else Assert.Throws<TorchException>(() => t.pin_memory());   // an error, not a crash
+    }
+
+    [Fact]
+    public void A_module_moved_to_another_kind_of_device_keeps_its_parameter_objects()
+    {
+        using var linear = nn.Linear(3, 2);
+        var before = linear.parameters().ToList();
+        linear.to(META);   // libtorch cannot swap CPU storage for meta in place; the handles are re-pointed instead
+        Assert.Equal(before, linear.parameters().ToList());
+        Assert.All(before, p => Assert.Equal(DeviceType.Meta, p.device_type));
+        Assert.All(before, p => Assert.True(p.requires_grad));
+    }
 }
 
 public class RngStateTests

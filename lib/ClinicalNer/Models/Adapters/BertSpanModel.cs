@@ -178,7 +178,7 @@ public sealed class BertSpanModel : INerModel
         var (ids, mask, types, contextStart, contextMask, pieces) = Encode(passes);
         var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
         var gold = passes.Select((p, r) => (IReadOnlyList<EntitySpan>)GoldOnPieces(p.Document, p.Type, pieces[r])).ToList();
-        return Network0.Scorer.Loss(scores, contextMask, gold);
+        return Network0.Scorer.Loss(scores, contextMask, pieces.Select(p => (long)p.Count).ToArray(), gold);
     }
 
     /// <inheritdoc/>
@@ -311,6 +311,9 @@ public sealed class BertSpanModel : INerModel
             mask[r * width + start + p.Count] = true;
             types[r * width + start + p.Count] = queryIds is null ? 0 : 1;
         }
-        return (tensor(ids).view(n, width), tensor(mask).view(n, width), tensor(types).view(n, width), start, tensor(contextMask).view(n, t), pieces);
+        // Built on the host, then moved to the network's device.
+        var device = Devices.Of(Network0);
+        return (Devices.Move(tensor(ids).view(n, width), device), Devices.Move(tensor(mask).view(n, width), device), Devices.Move(tensor(types).view(n, width), device),
+            start, Devices.Move(tensor(contextMask).view(n, t), device), pieces);
     }
 }

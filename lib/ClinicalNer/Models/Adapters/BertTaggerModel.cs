@@ -182,12 +182,23 @@ public sealed class BertTaggerModel : INerModel
             .Select(s => new EntitySpan(pieces[s.Start].Start, pieces[s.End - 1].End, s.Type)).ToList();
 
     private sealed record Encoded(Tensor Ids, Tensor Attention, long[] Lengths, Tensor? Labels, Tensor LabelMask, List<List<(int Id, int Start, int End)>> Pieces,
-        KnowledgeInputs? Knowledge = null);
+        KnowledgeInputs? Knowledge = null)
+    {
+        public Encoded To(Device device) => this with
+        {
+            Ids = Devices.Move(Ids, device), Attention = Devices.Move(Attention, device), Labels = Devices.MoveOptional(Labels, device),
+            LabelMask = Devices.Move(LabelMask, device),
+            Knowledge = Knowledge is null ? null : new KnowledgeInputs(Devices.Move(Knowledge.PositionIds, device), Devices.MoveOptional(Knowledge.Visible, device),
+                Devices.Move(Knowledge.SentenceIndex, device)),
+        };
+    }
 
+    // Built on the host, then moved to the network's device.
     private Encoded Encode(List<Document> documents, bool withLabels)
     {
         var pieces = documents.Select(PiecesOf).ToList();
-        return Injector is null ? EncodePlain(documents, pieces, withLabels) : EncodeInjected(documents, pieces, withLabels, Injector);
+        var encoded = Injector is null ? EncodePlain(documents, pieces, withLabels) : EncodeInjected(documents, pieces, withLabels, Injector);
+        return encoded.To(Devices.Of(Tagger));
     }
 
     // Labels per sentence piece (n x t, -100 where there is none) and the mask of labelled positions.

@@ -40,6 +40,15 @@ public interface INerModel : IDisposable
     /// </summary>
     IEnumerable<torch.nn.Parameter> PretrainedParameters => [];
 
+    /// <summary>Where the model's parameters are, and so where its batches are built and its steps run.</summary>
+    torch.Device Device => Devices.Of(Network);
+
+    /// <summary>
+    /// Moves the model to <paramref name="device"/> (its parameters keep their identity, so do so before an optimizer is
+    /// built over them); every later loss and prediction runs there.
+    /// </summary>
+    void MoveTo(torch.Device device) => Network.to(device);
+
     /// <summary>Writes weights and everything needed to rebuild the model into <paramref name="directory"/>.</summary>
     void Save(string directory);
 

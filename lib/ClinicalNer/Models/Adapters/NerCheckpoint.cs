@@ -12,9 +12,19 @@ public static class NerCheckpoint
     /// <summary>Weights file in a checkpoint directory.</summary>
     public const string WeightsFile = "model.safetensors";
 
-    /// <summary>Loads any tagger checkpoint through its family in <see cref="ModelRegistry"/> (BiLSTM-CRF family, BERT tagger, feature CRF).</summary>
+    /// <summary>
+    /// Loads any tagger checkpoint through its family in <see cref="ModelRegistry"/> (BiLSTM-CRF family, BERT tagger, feature
+    /// CRF) onto <paramref name="device"/> (null = the CPU; checkpoints are device-free, so one saved on a GPU loads anywhere).
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">When the folder does not exist.</exception>
-    public static INerModel Load(string directory)
+    public static INerModel Load(string directory, Device? device = null)
+    {
+        var model = LoadOnHost(directory);
+        if (device is not null && device != model.Device) model.MoveTo(device);
+        return model;
+    }
+
+    private static INerModel LoadOnHost(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         directory = CheckpointFolder.Resolve(directory);

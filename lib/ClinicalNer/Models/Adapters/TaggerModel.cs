@@ -72,13 +72,17 @@ public sealed class TaggerModel : INerModel
     /// <summary>The frozen feature providers, cached per document.</summary>
     public IReadOnlyList<CachedCharacterFeatures> Features { get; }
 
-    // The batch of these documents, with the providers' features when there are any.
+    // The batch of these documents, with the providers' features when there are any, on the network's device (the
+    // providers compute where they are, and their cache stays on the host).
     private TaggerBatch Encode(IReadOnlyList<Document> documents, bool withTags)
     {
         var batch = Inputs.Encode(documents, withTags);
-        if (Features.Count == 0) return batch;
-        var parts = Features.Select(f => f.Compute(documents)).ToList();
-        return batch with { Features = parts.Count == 1 ? parts[0] : cat(parts, 2) };
+        if (Features.Count > 0)
+        {
+            var parts = Features.Select(f => f.Compute(documents)).ToList();
+            batch = batch with { Features = parts.Count == 1 ? parts[0] : cat(parts, 2) };
+        }
+        return batch.To(Devices.Of(Tagger));
     }
 
     /// <summary>The network.</summary>

@@ -69,7 +69,8 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
         }
         Encoder.eval();
         using var _ = no_grad();
-        var features = zeros(documents.Count, length, Size);
+        var device = Devices.Of(Encoder);   // computed where the encoder is
+        var features = zeros([documents.Count, length, Size], ScalarType.Float32, device);
         if (windows.Count == 0) return features;
         int width = windows.Max(w => w.Length) + 2;
         var ids = new long[windows.Count * width];
@@ -82,7 +83,8 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
             ids[w * width + 1 + windows[w].Length] = Tokenizer.SepId;
             for (int k = 0; k < windows[w].Length + 2; k++) mask[w * width + k] = true;
         }
-        var states = Encoder.forward(tensor(ids).view(windows.Count, width), tensor(mask).view(windows.Count, width)).reshape(-1, Size);   // (W·width, H)
+        var states = Encoder.forward(Devices.Move(tensor(ids).view(windows.Count, width), device), Devices.Move(tensor(mask).view(windows.Count, width), device))
+            .reshape(-1, Size);   // (W·width, H)
         // Gather each character's piece state; characters without a piece read row 0 and are zeroed after.
         var rows = new long[documents.Count * length];
         var covered = new bool[documents.Count * length];
@@ -93,8 +95,8 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
                     rows[r * length + c] = (long)where[r][c].Item1 * width + where[r][c].Item2;
                     covered[r * length + c] = true;
                 }
-        var gathered = states.index_select(0, tensor(rows)).view(documents.Count, length, Size);
-        return gathered.mul(tensor(covered).view(documents.Count, length, 1).to_type(gathered.dtype));
+        var gathered = states.index_select(0, Devices.Move(tensor(rows), device)).view(documents.Count, length, Size);
+        return gathered.mul(Devices.Move(tensor(covered).view(documents.Count, length, 1), device).to_type(gathered.dtype));
     }
 
     /// <inheritdoc/>

@@ -15,7 +15,12 @@ namespace ClinicalNer.Models.Bert;
 /// <param name="MaskedPositions">(B, P) positions whose original token the MLM head predicts.</param>
 /// <param name="MaskedLabels">(B, P) the original ids there, -100 for padding.</param>
 /// <param name="NextSentenceLabels">(B) 0 when B is A's true continuation, 1 when it is random (google-research/bert's convention).</param>
-public sealed record PretrainingBatch(Tensor InputIds, Tensor TokenTypeIds, Tensor AttentionMask, Tensor MaskedPositions, Tensor MaskedLabels, Tensor NextSentenceLabels);
+public sealed record PretrainingBatch(Tensor InputIds, Tensor TokenTypeIds, Tensor AttentionMask, Tensor MaskedPositions, Tensor MaskedLabels, Tensor NextSentenceLabels)
+{
+    /// <summary>Every tensor of the batch on <paramref name="device"/> (see <see cref="Devices.Move"/>).</summary>
+    public PretrainingBatch To(Device device) => new(Devices.Move(InputIds, device), Devices.Move(TokenTypeIds, device), Devices.Move(AttentionMask, device),
+        Devices.Move(MaskedPositions, device), Devices.Move(MaskedLabels, device), Devices.Move(NextSentenceLabels, device));
+}
 
 /// <summary>Loss and accuracies of one pretraining batch.</summary>
 /// <param name="Loss">MLM cross-entropy + NSP cross-entropy (scalar tensor, for backward).</param>

@@ -96,7 +96,9 @@ public sealed class FeatureCrfModel : INerModel
                 for (int j = 0; j < f.Length; j++) ids[(b * width + t) * k + j] = features.TryId(f[j], out int id) ? id : 0; // unseen: no weight
             }
         }
-        return (tensor(ids, [docs.Count, width, k]), tensor(mask, [docs.Count, width]), withTags ? tensor(tagIds, [docs.Count, width]) : null);
+        var device = Devices.Of(Network);   // built on the host, used where the weights are
+        return (Devices.Move(tensor(ids, [docs.Count, width, k]), device), Devices.Move(tensor(mask, [docs.Count, width]), device),
+            withTags ? Devices.Move(tensor(tagIds, [docs.Count, width]), device) : null);
     }
 
     private Tensor Emissions(Tensor featureIds) => network.weights.call(featureIds).sum(2);      // (B, L, K, T) → (B, L, T)

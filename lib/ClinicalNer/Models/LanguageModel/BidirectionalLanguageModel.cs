@@ -87,11 +87,13 @@ public sealed class BidirectionalLanguageModel : IDisposable
         Forward.eval();
         Backward.eval();
         using var _ = no_grad();
-        var forwardStates = Forward.States(tensor(forwardIds).view(n, width)).narrow(1, 1, length);                 // after reading 0..i
-        var backwardStates = Backward.States(tensor(backwardIds).view(n, width));
-        var index = tensor(backwardIndex).view(n, length, 1).expand(n, length, Backward.Config.HiddenSize);
+        var device = Devices.Of(Forward);   // computed where the language models are
+        var forwardStates = Forward.States(Devices.Move(tensor(forwardIds).view(n, width), device)).narrow(1, 1, length);   // after reading 0..i
+        var backwardStates = Backward.States(Devices.Move(tensor(backwardIds).view(n, width), device));
+        var index = Devices.Move(tensor(backwardIndex).view(n, length, 1), device).expand(n, length, Backward.Config.HiddenSize);
         var features = cat([forwardStates, backwardStates.gather(1, index)], 2);
-        var mask = arange(length).unsqueeze(0).lt(tensor(documents.Select(d => (long)d.Length).ToArray()).unsqueeze(1)).unsqueeze(2);
+        var mask = arange(length, ScalarType.Int64, device).unsqueeze(0)
+            .lt(Devices.Move(tensor(documents.Select(d => (long)d.Length).ToArray()), device).unsqueeze(1)).unsqueeze(2);
         return features.mul(mask.to_type(features.dtype));
     }
 

@@ -92,13 +92,13 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
     }
 
     /// <inheritdoc/>
-    public Tensor Loss(Tensor scores, Tensor mask, IReadOnlyList<IReadOnlyList<EntitySpan>> gold)
+    public Tensor Loss(Tensor scores, Tensor mask, long[] lengths, IReadOnlyList<IReadOnlyList<EntitySpan>> gold)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(lengths);
         long length = scores.size(1);
-        long[] lengths = mask.to_type(ScalarType.Int64).sum(1).data<long>();
-        var targets = Targets(length, lengths, gold).to(scores.device);
+        var targets = Devices.Move(Targets(length, lengths, gold), scores.device);
         // A batch of empty texts has no span: a zero loss (connected to the graph), not the NaN of a mean over nothing.
         if (lengths.All(n => n == 0)) return scores.sum().mul(0);
         return nn.functional.cross_entropy(scores.reshape(-1, Classes.Count), targets.reshape(-1), ignore_index: -100);

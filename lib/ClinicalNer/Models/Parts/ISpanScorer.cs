@@ -16,8 +16,11 @@ public interface ISpanScorer
     /// <summary>(B, L, L, classes) scores of the span from i to j (inclusive) for i ≤ j; other entries are ignored.</summary>
     Tensor Scores(Tensor states, Tensor mask);
 
-    /// <summary>Mean cross-entropy over the real spans (i ≤ j within each length) against <paramref name="gold"/> (end exclusive).</summary>
-    Tensor Loss(Tensor scores, Tensor mask, IReadOnlyList<IReadOnlyList<EntitySpan>> gold);
+    /// <summary>
+    /// Mean cross-entropy over the real spans (i ≤ j within each length) against <paramref name="gold"/> (end exclusive);
+    /// <paramref name="lengths"/> are the mask's row sums, which the caller knows on the host (no read back from a GPU).
+    /// </summary>
+    Tensor Loss(Tensor scores, Tensor mask, long[] lengths, IReadOnlyList<IReadOnlyList<EntitySpan>> gold);
 
     /// <summary>Spans (end exclusive) whose best class is an entity type.</summary>
     IReadOnlyList<IReadOnlyList<EntitySpan>> Decode(Tensor scores, long[] lengths);

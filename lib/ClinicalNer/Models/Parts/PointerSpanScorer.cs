@@ -57,14 +57,14 @@ public sealed class PointerSpanScorer : nn.Module, ISpanScorer
     }
 
     /// <inheritdoc/>
-    public Tensor Loss(Tensor scores, Tensor mask, IReadOnlyList<IReadOnlyList<EntitySpan>> gold)
+    public Tensor Loss(Tensor scores, Tensor mask, long[] lengths, IReadOnlyList<IReadOnlyList<EntitySpan>> gold)
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(lengths);
         ArgumentNullException.ThrowIfNull(gold);
         long b = scores.size(0), l = scores.size(1);
         int t = Types;
-        long[] lengths = mask.to_type(ScalarType.Int64).sum(1).data<long>();
         var startTarget = new float[b * l * t];
         var endTarget = new float[b * l * t];
         var matchTarget = new float[b * l * l * t];
@@ -82,16 +82,16 @@ public sealed class PointerSpanScorer : nn.Module, ISpanScorer
         var endLogits = scores.narrow(3, t, t).select(1, 0);                                      // (B, L, T)
         var matchLogits = scores.narrow(3, 2 * t, t);                                             // (B, L, L, T)
         Tensor Bce(Tensor logits, float[] target, Tensor weight) =>
-            nn.functional.binary_cross_entropy_with_logits(logits, tensor(target).view(logits.shape).to(logits.device).to_type(logits.dtype), weight, reduction: nn.Reduction.Sum)
+            nn.functional.binary_cross_entropy_with_logits(logits, Devices.Move(tensor(target).view(logits.shape), logits.device).to_type(logits.dtype), weight, reduction: nn.Reduction.Sum)
                 .div(weight.sum().clamp_min(1));
         // Pairs trained for matching: i ≤ j inside the sequence whose start and end are gold or currently predicted (as Li et al.).
         Tensor pairs;
         using (no_grad())
         {
-            var upper = ones(l, l).triu().to_type(ScalarType.Bool).to(scores.device).unsqueeze(0).unsqueeze(3);
+            var upper = ones([l, l], ScalarType.Float32, scores.device).triu().to_type(ScalarType.Bool).unsqueeze(0).unsqueeze(3);
             var inside = mask.unsqueeze(2).logical_and(mask.unsqueeze(1)).unsqueeze(3);
-            var startOn = startLogits.gt(0).logical_or(tensor(startTarget).view(b, l, t).to(scores.device).gt(0));
-            var endOn = endLogits.gt(0).logical_or(tensor(endTarget).view(b, l, t).to(scores.device).gt(0));
+            var startOn = startLogits.gt(0).logical_or(Devices.Move(tensor(startTarget).view(b, l, t), scores.device).gt(0));
+            var endOn = endLogits.gt(0).logical_or(Devices.Move(tensor(endTarget).view(b, l, t), scores.device).gt(0));
             pairs = startOn.unsqueeze(2).logical_and(endOn.unsqueeze(1)).logical_and(upper).logical_and(inside).to_type(scores.dtype);
         }
         return Bce(startLogits, startTarget, valid).add(Bce(endLogits, endTarget, valid)).add(Bce(matchLogits, matchTarget, pairs));

@@ -25,8 +25,8 @@ public interface ICharacterFeatures : IDisposable
 }
 
 /// <summary>
-/// Features of another provider, computed once per document (by id and text) in length-sorted batches and kept on the
-/// CPU, so a tagger trained for many epochs pays for its frozen feature model once.
+/// Features of another provider, computed once per document (by id and text) in length-sorted batches, wherever the
+/// provider's model is, and kept on the host, so a tagger trained for many epochs pays for its frozen feature model once.
 /// </summary>
 public sealed class CachedCharacterFeatures : ICharacterFeatures
 {
@@ -68,7 +68,7 @@ public sealed class CachedCharacterFeatures : ICharacterFeatures
             using var scope = NewDisposeScope();
             var features = inner.Compute(chunk);
             for (int r = 0; r < chunk.Length; r++)
-                cache[(chunk[r].Id, chunk[r].Text)] = features[r].narrow(0, 0, Math.Max(1, chunk[r].Length)).clone().DetachFromDisposeScope();
+                cache[(chunk[r].Id, chunk[r].Text)] = features[r].narrow(0, 0, Math.Max(1, chunk[r].Length)).cpu().clone().DetachFromDisposeScope();
         }
         int length = Math.Max(1, documents.Max(d => d.Length));
         var rows = documents.Select(d =>

@@ -14,4 +14,10 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="Bigrams">Ids of the bigram starting at each character (or null without bigram embeddings).</param>
 /// <param name="Features">Features of frozen models per character, (B, L, D) float (or null without them): see <see cref="ICharacterFeatures"/>.</param>
 public sealed record TaggerBatch(torch.Tensor Chars, torch.Tensor Mask, long[] Lengths, torch.Tensor? Words = null, torch.Tensor? Dictionary = null,
-    torch.Tensor? Tags = null, torch.Tensor? Bigrams = null, torch.Tensor? Features = null);
+    torch.Tensor? Tags = null, torch.Tensor? Bigrams = null, torch.Tensor? Features = null)
+{
+    /// <summary>Every tensor of the batch on <paramref name="device"/> (see <see cref="Devices.Move"/>).</summary>
+    public TaggerBatch To(torch.Device device) => new(Devices.Move(Chars, device), Devices.Move(Mask, device), Lengths,
+        Devices.MoveOptional(Words, device), Devices.MoveOptional(Dictionary, device), Devices.MoveOptional(Tags, device),
+        Devices.MoveOptional(Bigrams, device), Devices.MoveOptional(Features, device));
+}

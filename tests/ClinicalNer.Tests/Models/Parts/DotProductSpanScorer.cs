@@ -32,12 +32,11 @@ internal sealed class DotProductSpanScorer : nn.Module, ISpanScorer
         return s.matmul(e).permute(0, 2, 3, 1);                                               // (B, L, L, C)
     }
 
-    public Tensor Loss(Tensor scores, Tensor mask, IReadOnlyList<IReadOnlyList<EntitySpan>> gold)
+    public Tensor Loss(Tensor scores, Tensor mask, long[] lengths, IReadOnlyList<IReadOnlyList<EntitySpan>> gold)
     {
         long b = scores.size(0), l = scores.size(1);
         var target = new long[b * l * l];
         var valid = new bool[b * l * l];
-        long[] lengths = mask.to_type(ScalarType.Int64).sum(new long[] { 1 }).data<long>();
         for (int k = 0; k < b; k++)
         {
             for (int i = 0; i < lengths[k]; i++) for (int j = i; j < lengths[k]; j++) valid[(k * l + i) * l + j] = true;

@@ -162,7 +162,7 @@ public class PartsTests : TempDirTest
         for (int step = 0; step < 150; step++)
         {
             using var scope = NewDisposeScope();
-            var loss = scorer.Loss(scorer.Scores(encoder.Encode(embedding.call(ids), lengths, mask), mask), mask, gold);
+            var loss = scorer.Loss(scorer.Scores(encoder.Encode(embedding.call(ids), lengths, mask), mask), mask, lengths, gold);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
