@@ -67,6 +67,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     [InlineData("TYPE=FILE", "--dictionary", "BODY")]
     [InlineData("--average", "--average", "1")]
     [InlineData("--max-steps", "--max-steps", "-1")]
+    [InlineData("expected cpu, cuda, cuda:N or meta", "--device", "tpu")]
     public void Bad_values_and_unknown_options_name_the_option(string mustName, string option, string value)
     {
         Lab.UsageError(mustName, "train", "--data", Sample, "--out", Path.Combine(dir, "out"), option, value);
@@ -438,5 +439,25 @@ public sealed class MaxStepsTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("\"Step\":3,", File.ReadAllText(Path.Combine(dir, "last", "trainer_state.json")), StringComparison.Ordinal);
         Assert.DoesNotMatch(@"epoch\s+2\s", r.Stdout);
+    }
+
+    [Fact]
+    public void The_device_option_reaches_training_prediction_and_the_run_store()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        if (!TorchBinding.torch.cuda.is_available())
+        {
+            // Asking for a GPU this build or machine lacks is refused before anything runs, naming what is missing.
+            Lab.UsageError("no CUDA", "train", "--data", sample, "--out", Path.Combine(dir, "gpu"), "--device", "cuda");
+            Lab.UsageError("no CUDA", "predict", "--checkpoint", sample, "--text", "x", "--device", "cuda:0");
+            Assert.False(Directory.Exists(Path.Combine(dir, "gpu")));
+        }
+        var r = Lab.Run("train", "--data", sample, "--epochs", "1", "--max-steps", "2", "--emb", "8", "--hidden", "8", "--out", dir, "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using (var store = new ClinicalNer.Runs.RunStore(Path.Combine(dir, "runs.db")))
+            Assert.Contains("\"Device\":\"cpu\"", store.Runs().Single().OptionsJson, StringComparison.Ordinal);
+        var p = Lab.Run("predict", "--checkpoint", Path.Combine(dir, "best"), "--text", "患者头痛三天", "--device", "auto");
+        Assert.True(p.ExitCode == 0, p.Stderr);
+        Assert.Contains("\"entities\"", p.Stdout, StringComparison.Ordinal);
     }
 }

@@ -39,7 +39,7 @@ internal static class BootstrapCommand
                           $"threshold {r.GetValue(Threshold)}, at most {r.GetValue(Rounds)} rounds after the first model");
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath);
-        var bootstrap = new Bootstrapper(store, "bootstrap", new BootstrapOptions(r.GetValue(Threshold), r.GetValue(Rounds)));
+        var bootstrap = new Bootstrapper(store, "bootstrap", new BootstrapOptions(r.GetValue(Threshold), r.GetValue(Rounds), options.Device));
         bootstrap.Starting += (round, done) => Console.WriteLine($"round {round}: {(done ? "finished before, skipped" : "training")}");
         var rounds = bootstrap.Run(round =>
         {
@@ -54,7 +54,7 @@ internal static class BootstrapCommand
         Console.WriteLine($"best round {best.Round} (dev F1 {best.DevF1 * 100:F2}): {best.Checkpoint}");
         if (splits.Test is not null)
         {
-            using var model = NerCheckpoint.Load(best.Checkpoint!);
+            using var model = NerCheckpoint.Load(best.Checkpoint!, options.Device);
             var report = Experiment.ScoreTest(store, best.RunId, model, splits.Test);
             Console.WriteLine("test (strict), best round:");
             Console.Write(report.ToTable().ToText());

@@ -57,6 +57,24 @@ internal static class Options
         return option;
     }
 
+    /// <summary>
+    /// --device: where models run ("auto": CUDA when this libtorch has it and sees a GPU, else the CPU), checked at parse time
+    /// so that asking for a GPU this build or machine lacks is a usage error naming what is missing.
+    /// </summary>
+    public static Option<string> Device()
+    {
+        var option = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA when available)", DefaultValueFactory = _ => "auto" };
+        option.Validators.Add(r =>
+        {
+            try { ClinicalNer.Models.Devices.Resolve(r.GetValueOrDefault<string>()); }
+            catch (ArgumentException e) { r.AddError("--device: " + e.Message.Split(" (Parameter")[0]); }
+        });
+        return option;
+    }
+
+    /// <summary>The device <see cref="Device"/> names.</summary>
+    public static TorchBinding.torch.Device DeviceOf(ParseResult r, Option<string> option) => ClinicalNer.Models.Devices.Resolve(r.GetValue(option));
+
     /// <summary>An existing file or folder.</summary>
     public static Option<string> ExistingPath(string name, string description, bool required = false)
     {

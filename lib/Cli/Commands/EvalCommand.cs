@@ -16,14 +16,15 @@ internal static class EvalCommand
         var data = Options.ExistingPath("--data", "a corpus file or a folder of splits", required: true);
         var split = Options.Text("--split", "which split of a folder (default: the last, usually test)");
         var maxLength = Options.Int("--max-length", "longest piece in characters", TrainCommand.DefaultMaxLength, min: 2);
+        var device = Options.Device();
         var corpus = new CorpusOptions();
-        var command = new Command("eval", "strict per-type scores, position-only F1 and the error breakdown of a checkpoint") { checkpoint, data, split, maxLength };
+        var command = new Command("eval", "strict per-type scores, position-only F1 and the error breakdown of a checkpoint") { checkpoint, data, split, maxLength, device };
         corpus.AddTo(command);
-        command.SetAction(r => Run(r.GetValue(checkpoint)!, r.GetValue(data)!, r.GetValue(split), r.GetValue(maxLength), corpus.Read(r)));
+        command.SetAction(r => Run(r.GetValue(checkpoint)!, r.GetValue(data)!, r.GetValue(split), r.GetValue(maxLength), corpus.Read(r), Options.DeviceOf(r, device)));
         return command;
     }
 
-    private static int Run(string checkpoint, string data, string? split, int maxLength, CorpusReadOptions read)
+    private static int Run(string checkpoint, string data, string? split, int maxLength, CorpusReadOptions read, TorchBinding.torch.Device device)
     {
         var corpora = CorpusLoader.Load(data, read);
         Corpus corpus = split is null ? corpora[^1]
@@ -31,7 +32,7 @@ internal static class EvalCommand
               ?? throw new ArgumentException($"--split {split}: no such split in {data} (have: {string.Join(", ", corpora.Select(c => c.Name))})");
         CorpusOptions.ReportIssues([corpus]);
         var documents = CorpusLoader.Pieces(corpus, maxLength);
-        using var model = NerCheckpoint.Load(checkpoint);
+        using var model = NerCheckpoint.Load(checkpoint, device);
         model.Network.eval();
         var predicted = model.Predict(documents);
         var gold = documents.Select(d => d.Entities).ToList();

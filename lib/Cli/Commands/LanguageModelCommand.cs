@@ -32,12 +32,13 @@ internal static class LanguageModelCommand
         var minCount = Options.Int("--min-count", "characters seen fewer times are unknown", 1);
         var seed = Options.Int("--seed", "random seed", d.Seed, min: 0);
         var resume = Options.Flag("--resume", "continue from the per-epoch checkpoints in OUT");
+        var device = Options.Device();
         var command = new Command("lm", "forward and backward character language models on unlabeled text (paper 4's BiLM)")
         {
-            inputs, output, hidden, emb, dropout, epochs, seq, batch, lr, minCount, seed, resume,
+            inputs, output, hidden, emb, dropout, epochs, seq, batch, lr, minCount, seed, resume, device,
         };
         command.SetAction(r => Run(r.GetValue(inputs)!, r.GetValue(output)!, sizes with { HiddenSize = r.GetValue(hidden), EmbeddingDim = r.GetValue(emb), Dropout = r.GetValue(dropout) },
-            d with { Epochs = r.GetValue(epochs), SequenceLength = r.GetValue(seq), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), Seed = r.GetValue(seed) },
+            d with { Epochs = r.GetValue(epochs), SequenceLength = r.GetValue(seq), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), Seed = r.GetValue(seed), Device = Options.DeviceOf(r, device) },
             r.GetValue(minCount), r.GetValue(resume)));
         return command;
     }

@@ -52,16 +52,17 @@ internal static class PretrainCommand
         var seed = Options.Int("--seed", "random seed", d.Seed, min: 0);
         var store = Options.Text("--store", "the SQLite run store (default: OUT/runs.db)");
         var resume = Options.Flag("--resume", "continue from the checkpoint in OUT (exactly: weights, optimizer, data position)");
+        var device = Options.Device();
         var command = new Command("pretrain", "MLM + NSP pretraining of a BERT on unlabeled text (google-research/bert's instances and masking)")
         {
-            inputs, weights, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume,
+            inputs, weights, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume, device,
         };
         command.SetAction(r => Run(Sources(r.GetValue(inputs)!, r.GetValue(weights) ?? []), r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
             r.GetValue(resume), d with
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), WarmupSteps = r.GetValue(warmup),
                 LogEvery = r.GetValue(logEvery), SaveEvery = r.GetValue(saveEvery), Seed = r.GetValue(seed),
-            }));
+            }, Options.DeviceOf(r, device)));
         return command;
     }
 
@@ -71,7 +72,8 @@ internal static class PretrainCommand
         return inputs.Select(i => new PretrainingSource(i, weightOf.GetValueOrDefault(i, 1))).ToList();
     }
 
-    private static int Run(List<PretrainingSource> inputs, string vocab, string outDir, string size, int maxLength, string? storePath, bool resume, PretrainerOptions options)
+    private static int Run(List<PretrainingSource> inputs, string vocab, string outDir, string size, int maxLength, string? storePath, bool resume, PretrainerOptions options,
+        TorchBinding.torch.Device device)
     {
         var tokenizer = WordPieceTokenizer.FromFile(vocab);
         var config = (File.Exists(size) ? BertConfig.Load(size) : BertConfig.Preset(size)) with { VocabSize = tokenizer.VocabularySize };
@@ -85,6 +87,7 @@ internal static class PretrainCommand
 
         TorchBinding.torch.manual_seed(options.Seed);   // the initial weights
         using var model = new BertForPreTraining(config);
+        model.to(device);   // before the optimizer exists; a resumed run copies its weights onto the device
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath ?? Path.Combine(outDir, "runs.db"));
         long runId = store.StartRun($"pretrain-{size}", $"BERT-{Path.GetFileNameWithoutExtension(size)}", string.Join(";", inputs.Select(i => i.Weight > 1 ? $"{i.Path}={i.Weight}" : i.Path)), config.ToJson(),

@@ -10,11 +10,12 @@ namespace ClinicalNer.Training;
 /// <summary>How bootstrapping goes (paper 4's self-training).</summary>
 /// <param name="Threshold">A pseudo-labelled sentence is admitted when the model's confidence in its labels is at least this.</param>
 /// <param name="MaxRounds">Rounds of labelling and retraining after the first model (round 0).</param>
+/// <param name="Device">Where the labelling model runs over the pool (null = the CPU); the rounds train where their trainer options say.</param>
 /// <remarks>
 /// The confidence is the probability of the predicted tag sequence under the model (a CRF's path probability, a softmax
 /// tagger's product of per-token maxima); the minimum marginal is not used.
 /// </remarks>
-public sealed record BootstrapOptions(double Threshold = 0.9, int MaxRounds = 3);
+public sealed record BootstrapOptions(double Threshold = 0.9, int MaxRounds = 3, TorchBinding.torch.Device? Device = null);
 
 /// <summary>One round: how many unlabeled sentences passed the threshold, the new model's dev F1 and, where the pool has gold labels, the pseudo labels' precision.</summary>
 /// <param name="Round">0 = the model trained on the labeled set alone.</param>
@@ -92,7 +93,7 @@ public sealed class Bootstrapper
                 {
                     // Label the pool with the best round so far.
                     var best = rounds.MaxBy(r => r.DevF1)!;
-                    using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"));
+                    using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"), options.Device);
                     (admitted, quality) = Admit(labeler, pool, options.Threshold);
                     if (admitted.Count == 0) break;   // nothing passed the threshold: another round would retrain on the labeled set alone
                 }

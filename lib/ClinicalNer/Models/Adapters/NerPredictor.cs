@@ -25,9 +25,9 @@ public sealed class NerPredictor : IDisposable
         model.Network.eval();
     }
 
-    /// <summary>Loads a checkpoint directory written by the trainer (a BiLSTM-CRF-family or a BERT tagger).</summary>
-    public static NerPredictor Load(string checkpoint, int maxLength = 256) =>
-        new(NerCheckpoint.Load(checkpoint), maxLength);
+    /// <summary>Loads a checkpoint directory written by the trainer (any family) onto <paramref name="device"/> (null = the CPU).</summary>
+    public static NerPredictor Load(string checkpoint, int maxLength = 256, TorchBinding.torch.Device? device = null) =>
+        new(NerCheckpoint.Load(checkpoint, device), maxLength);
 
     /// <summary>The longest piece the model sees at once.</summary>
     public int MaxLength { get; }

@@ -16,8 +16,9 @@ namespace ClinicalNer.Models.LanguageModel;
 /// <param name="DevShare">Share of the lines held out to measure perplexity (every k-th line).</param>
 /// <param name="Seed">Seeds the weights and the order of the sequences.</param>
 /// <param name="LogEvery">Steps between progress reports.</param>
+/// <param name="Device">Where the models train (null = the CPU); they are returned there.</param>
 public sealed record CharLanguageModelTraining(int Epochs = 2, int BatchSize = 32, int SequenceLength = 128, double LearningRate = 2e-3, double ClipNorm = 1.0,
-    double DevShare = 0.01, int Seed = 1, int LogEvery = 100);
+    double DevShare = 0.01, int Seed = 1, int LogEvery = 100, torch.Device? Device = null);
 
 /// <summary>Progress of language-model training: a step report, or an epoch's end with the dev perplexity.</summary>
 /// <param name="Direction">"forward" or "backward".</param>
@@ -101,6 +102,7 @@ public sealed class CharLanguageModelTrainer
 
         manual_seed(options.Seed + (config.Backward ? 1 : 0));
         var model = new CharLanguageModel(config);
+        if (options.Device is { } device) model.to(device);   // before the optimizer; a resumed run copies its weights there
         using var optimizer = new TorchBinding.Modules.Adam([new optim.ParamGroup(model.parameters())], options.LearningRate);
         string? dir = outputDir is null ? null : Path.Combine(outputDir, direction);
         int startEpoch = 1;
@@ -135,7 +137,7 @@ public sealed class CharLanguageModelTrainer
                 double loss;
                 using (var scope = NewDisposeScope())
                 {
-                    var batch = Batch(trainStream, chunk.Select(s => (long)s * options.SequenceLength).ToArray(), span);
+                    var batch = Devices.Move(Batch(trainStream, chunk.Select(s => (long)s * options.SequenceLength).ToArray(), span), Devices.Of(model));
                     var lossTensor = model.Loss(batch);
                     optimizer.zero_grad();
                     lossTensor.backward();
@@ -203,7 +205,7 @@ public sealed class CharLanguageModelTrainer
         foreach (var chunk in Enumerable.Range(0, sequences).Chunk(options.BatchSize))
         {
             using var scope = NewDisposeScope();
-            var batch = Batch(stream, chunk.Select(s => (long)s * options.SequenceLength).ToArray(), span);
+            var batch = Devices.Move(Batch(stream, chunk.Select(s => (long)s * options.SequenceLength).ToArray(), span), Devices.Of(model));
             long targets = batch.narrow(1, 1, span - 1).ne(0).sum().item<long>();
             sum += model.Loss(batch).item<float>() * targets;
             weight += targets;
