@@ -7,6 +7,13 @@ public static partial class torch
     {
         private static readonly AsyncLocal<FusedKernels?> Current = new();
 
+        /// <summary>cuDNN, as <c>torch.backends.cudnn</c>.</summary>
+        public static class cudnn
+        {
+            /// <summary>cuDNN's version number (e.g. 90100 for 9.1.0), or null without CUDA or cuDNN.</summary>
+            public static long? version() => Interop.NativeMethods.TS_cudnn_version() is > 0 and var v ? v : null;
+        }
+
         /// <summary>
         /// Which of the binding's own CPU float32 kernels run (each gives libtorch's results to float rounding, faster on
         /// this kind of machine): the fused LSTM and GRU recurrences (one product and one vectorised gate loop per step, their

@@ -14,6 +14,13 @@ public static partial class torch
     /// <summary>The libtorch version the shim was built against, e.g. "1.13.0".</summary>
     public static string __version__ => Marshal.PtrToStringUTF8(TS_version()) ?? "unknown";
 
+    /// <summary>libtorch's build configuration, as <c>torch.__config__.show()</c>.</summary>
+    public static class __config__
+    {
+        /// <summary>The configuration text (compiler, CPU capability, BLAS, CUDA runtime and cuDNN of a CUDA build).</summary>
+        public static string show() => Marshal.PtrToStringUTF8(TS_show_config()) ?? "";
+    }
+
     /// <summary>Seeds every libtorch generator (CPU and CUDA).</summary>
     public static void manual_seed(long seed) => NativeError.Check(TS_manual_seed(seed));
 
@@ -88,6 +95,16 @@ public static partial class torch
 
         /// <summary>Waits for all kernels on a device to finish (for timing).</summary>
         public static void synchronize(int device = 0) => NativeError.Check(TS_cuda_synchronize(device));
+
+        /// <summary>
+        /// The CUDA runtime this libtorch was built with (e.g. "12.8"), read from its build configuration; null for a
+        /// CPU-only build. (PyTorch's <c>torch.version.cuda</c>.)
+        /// </summary>
+        public static string? version()
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(__config__.show(), @"CUDA Runtime (\d[\w.]*)");
+            return match.Success ? match.Groups[1].Value : null;
+        }
     }
 
     /// <summary>The BLAS library libtorch's matrix products go through.</summary>

@@ -5,6 +5,24 @@ namespace TorchBinding.Tests;
 public class BackendsTests
 {
     [Fact]
+    public void The_build_configuration_names_cuda_and_cudnn_exactly_when_the_build_has_them()
+    {
+        string config = __config__.show();
+        Assert.Contains("PyTorch built with", config);
+        if (cuda.is_available())
+        {
+            Assert.Matches(@"^\d+\.\d+", cuda.version());
+            Assert.True(backends.cudnn.version() is null or > 0);
+        }
+        else
+        {
+            // A CPU-only libtorch (Debian's) has neither; on a CUDA build without a GPU the runtime version may still show.
+            if (!config.Contains("CUDA Runtime", StringComparison.Ordinal)) Assert.Null(cuda.version());
+            Assert.Null(backends.cudnn.version());
+        }
+    }
+
+    [Fact]
     public void Fused_kernel_scopes_nest_restore_and_stay_on_their_own_flow()
     {
         Assert.Equal(backends.FusedKernels.All, backends.fused);

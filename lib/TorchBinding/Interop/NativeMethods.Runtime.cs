@@ -13,6 +13,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial void TS_free_error(IntPtr message);
 
     [LibraryImport(Lib)] internal static partial IntPtr TS_version();
+    [LibraryImport(Lib)] internal static partial IntPtr TS_show_config();
+    [LibraryImport(Lib)] internal static partial long TS_cudnn_version();
     [LibraryImport(Lib)] internal static partial int TS_manual_seed(long seed);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_get_rng_state();
     [LibraryImport(Lib)] internal static partial int TS_set_rng_state(TensorHandle state);

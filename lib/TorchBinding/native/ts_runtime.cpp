@@ -4,7 +4,10 @@
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Version.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <mutex>
+#include <string>
 #include <torch/version.h>
 #include <dlfcn.h>
 #include <cstring>
@@ -15,6 +18,26 @@
 #endif
 
 TS_EXPORT const char* TS_version() { return TORCH_VERSION; }
+
+// libtorch's build configuration, as torch.__config__.show() prints it (compiler, BLAS, CUDA runtime, ...).
+TS_EXPORT const char* TS_show_config() {
+  static std::string config;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    try { config = at::show_config(); } catch (const std::exception& e) { config = std::string("unavailable: ") + e.what(); }
+  });
+  return config.c_str();
+}
+
+// cuDNN's version as a number (e.g. 90100), or 0 without CUDA or cuDNN; as torch.backends.cudnn.version().
+TS_EXPORT int64_t TS_cudnn_version() {
+  try {
+    const auto& hooks = at::detail::getCUDAHooks();
+    return hooks.hasCUDA() && hooks.hasCuDNN() ? static_cast<int64_t>(hooks.versionCuDNN()) : 0;
+  } catch (...) {
+    return 0;
+  }
+}
 
 TS_EXPORT int32_t TS_manual_seed(int64_t seed) { TS_STATUS(at::manual_seed(static_cast<uint64_t>(seed))) }
 
