@@ -5,6 +5,26 @@ namespace TorchBinding.Tests;
 public class BackendsTests
 {
     [Fact]
+    public void Cuda_autocast_regions_nest_and_restore_and_leave_cpu_work_in_float32()
+    {
+        Assert.False(is_autocast_enabled());
+        using var scope = NewDisposeScope();
+        using (autocast(DeviceType.CUDA))
+        {
+            Assert.True(is_autocast_enabled());
+            using (autocast(DeviceType.CUDA, ScalarType.Float16)) Assert.True(is_autocast_enabled());
+            Assert.True(is_autocast_enabled());
+            Assert.Equal(ScalarType.Float32, ones(2, 3).matmul(ones(3, 2)).dtype);   // only CUDA ops are cast
+        }
+        Assert.False(is_autocast_enabled());
+        Assert.Contains("only CUDA", Assert.Throws<ArgumentException>(() => autocast(DeviceType.CPU)).Message);
+        Assert.Throws<ArgumentException>(() => autocast(DeviceType.CUDA, ScalarType.Float64));
+        if (cuda.is_available())
+            using (autocast(DeviceType.CUDA))
+                Assert.Equal(ScalarType.BFloat16, ones(2, 3).cuda().matmul(ones(3, 2).cuda()).dtype);
+    }
+
+    [Fact]
     public void The_build_configuration_names_cuda_and_cudnn_exactly_when_the_build_has_them()
     {
         string config = __config__.show();

@@ -85,6 +85,7 @@ internal static class TrainCommand
     private static readonly Option<bool> Decay = Options.Flag("--decay", "linear decay of the learning rate to 0");
     private static readonly Option<int> Seed = Options.Int("--seed", "random seed", Trainer0.Seed, min: 0);
     private static readonly Option<string> Device = Options.Device();
+    private static readonly Option<bool> Bf16 = Options.Flag("--bf16", "CUDA: mixed precision (the forward pass under bfloat16 autocast; weights and optimizer in float32)");
     private static readonly Option<int> MaxSteps = Options.Int("--max-steps", "stop after this many optimizer steps (0: no limit; the schedule then ends there)", 0, min: 0);
     private static readonly Option<double> Average = Options.Double("--average",
         "decay of a moving average of the weights, which is evaluated and saved instead of the raw weights (e.g. 0.999; 0: off)", Trainer0.WeightAveraging, 0, 0.99999);
@@ -98,7 +99,7 @@ internal static class TrainCommand
         var command = new Command(name, description);
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Average, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
+                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
         Corpus.AddTo(command);
         command.SetAction(action);
@@ -125,7 +126,7 @@ internal static class TrainCommand
         Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
         Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr),
         WeightAveraging: r.GetValue(Average), Recall: new RecAdamOptions(r.GetValue(RecallK), r.GetValue(RecallT0), r.GetValue(RecallCoefficient)),
-        MaxSteps: r.GetValue(MaxSteps) > 0 ? r.GetValue(MaxSteps) : null, Device: Options.DeviceOf(r, Device));
+        MaxSteps: r.GetValue(MaxSteps) > 0 ? r.GetValue(MaxSteps) : null, Device: Options.DeviceOf(r, Device), Bf16: r.GetValue(Bf16));
 
     /// <summary>A fresh model of the kind and with the features the command line gives.</summary>
     internal static INerModel ModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed) =>

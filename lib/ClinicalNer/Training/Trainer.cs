@@ -49,6 +49,8 @@ public sealed class Trainer
 
         // 1. Device, optimizer and schedule (the optimizer's state is created beside the parameters, so the move comes first).
         if (options.Device is { } device && model.Device != device) model.MoveTo(device);
+        if (options.Bf16 && model.Device.type != DeviceType.CUDA)
+            throw new ArgumentException($"bf16 mixed precision is for CUDA devices; this model is on {model.Device} (train on the CPU in float32)", nameof(model));
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
@@ -89,7 +91,9 @@ public sealed class Trainer
                 double loss;
                 using (var scope = NewDisposeScope())
                 {
-                    var lossTensor = model.Loss(batch);
+                    Tensor lossTensor;
+                    using (options.Bf16 ? autocast(DeviceType.CUDA, ScalarType.BFloat16) : null) lossTensor = model.Loss(batch);
+                    if (lossTensor.dtype != ScalarType.Float32) lossTensor = lossTensor.@float();   // a head left in bfloat16 by autocast
                     optimizer.zero_grad();
                     lossTensor.backward();
                     if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);

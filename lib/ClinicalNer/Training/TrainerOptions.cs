@@ -44,6 +44,10 @@ public enum OptimizerKind
 /// Where to train: the model is moved there before its optimizer is built (null = where the model already is;
 /// <see cref="Models.Devices.Resolve"/> turns "auto" into CUDA when there is a GPU).
 /// </param>
+/// <param name="Bf16">
+/// Mixed precision on CUDA: the forward pass and the loss under bfloat16 autocast, weights, gradients and the optimizer in
+/// float32 (bfloat16 keeps float32's range, so no loss scaling is needed). Refused on the CPU.
+/// </param>
 public sealed record TrainerOptions(
     int Epochs = 30,
     int BatchSize = 32,
@@ -60,7 +64,8 @@ public sealed record TrainerOptions(
     double? HeadLearningRate = 1e-3,
     double WeightAveraging = 0,
     RecAdamOptions? Recall = null,
-    [property: JsonConverter(typeof(Models.DeviceJsonConverter))] torch.Device? Device = null);
+    [property: JsonConverter(typeof(Models.DeviceJsonConverter))] torch.Device? Device = null,
+    bool Bf16 = false);
 
 /// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
 /// <param name="Epoch">1-based epoch.</param>

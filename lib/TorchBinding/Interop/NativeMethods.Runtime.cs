@@ -14,6 +14,9 @@ internal static partial class NativeMethods
 
     [LibraryImport(Lib)] internal static partial IntPtr TS_version();
     [LibraryImport(Lib)] internal static partial IntPtr TS_show_config();
+    [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_enter(int dtype, out int previousEnabled, out int previousDtype);
+    [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_exit(int previousEnabled, int previousDtype);
+    [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_is_enabled();
     [LibraryImport(Lib)] internal static partial long TS_cudnn_version();
     [LibraryImport(Lib)] internal static partial int TS_manual_seed(long seed);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_get_rng_state();

@@ -91,6 +91,15 @@ public class DeviceTests : TempDirTest
     }
 
     [Fact]
+    public void Bf16_mixed_precision_is_refused_off_CUDA_by_name()
+    {
+        var inputs = TaggerInputs.Build(Tiny);
+        using var model = TaggerModel.Create(inputs, inputs.ModelConfig(c => c with { CharEmbeddingDim = 8, HiddenSize = 8 }));
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(new TrainerOptions(Epochs: 1, BatchSize: 5, Device: CPU, Bf16: true)).Fit(model, Tiny, Tiny));
+        Assert.Contains("bf16 mixed precision is for CUDA devices; this model is on cpu", error.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_loads_onto_the_device_asked_for_and_gives_the_same_predictions_on_the_host()
     {
         var inputs = TaggerInputs.Build(Tiny);
