@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Cli.Commands;
 using ClinicalNer.Models.Bert;
 using TorchBinding;
 using static TorchBinding.torch;
@@ -7,33 +9,56 @@ using static TorchBinding.torch;
 namespace Cli.Bench;
 
 /// <summary>
-/// <c>lab bench bert</c>: training tokens/s of a BERT token classifier (4 layers, hidden 256, 4 heads, batch
-/// 16 x 128, AdamW, dropout 0.1) on our stack and on the PyTorch reference (bert_peer.py) at its best thread
-/// setting, in the same run, plus the share of the machine's measured matmul peak that training reaches; one JSON line.
+/// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16]</c>: training tokens/s of a BERT token
+/// classifier (sequences of 128, AdamW, dropout 0.1) on our stack and on the PyTorch reference (bert_peer.py) in the same
+/// run — on the CPU at the peer's best thread setting, on a GPU on the same device — plus the share of the measured
+/// matmul peak (same dtype) that training reaches; one JSON line. Defaults: BERT-small, batch 16, the CPU.
 /// </summary>
 internal static class BertBenchmark
 {
-    private const int Batch = 16, Length = 128, Labels = 11;
+    private const int Length = 128, Labels = 11;
     private const double Seconds = 9;
 
-    public static int Run()
+    public static Command Build()
     {
-        var config = BertConfig.Small with { VocabSize = 21128 };
-        double ours = Ours(config);
-        double peak = MatmulPeakGflops();
+        var size = Options.Choice("--size", "encoder size", "small", "small", "base");
+        var batch = Options.Int("--batch", "sequences per step", 16);
+        var device = Options.Device();
+        device.DefaultValueFactory = _ => "cpu";
+        var bf16 = Options.Flag("--bf16", "CUDA: both sides under bfloat16 autocast");
+        var command = new Command("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak") { size, batch, device, bf16 };
+        command.SetAction(r =>
+        {
+            var on = Options.DeviceOf(r, device);
+            if (r.GetValue(bf16) && on.type != DeviceType.CUDA) throw new ArgumentException("--bf16 is for a CUDA --device");
+            return Run(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16));
+        });
+        return command;
+    }
+
+    private static int Run(string size, int batch, Device device, bool bf16)
+    {
+        var config = BertConfig.Preset(size) with { VocabSize = 21128 };
+        bool gpu = device.type == DeviceType.CUDA;
+        double ours = Ours(config, batch, device, bf16);
+        double peak = MatmulPeakGflops(device, bf16);
         int cores = Environment.ProcessorCount;
         double peer = 0;
         string peerConfig = "";
-        foreach (var candidate in PeerConfiguration.All(cores).Where(c => c.TorchThreads > 1 || c.BlasThreads > 1))   // one thread is never best for BERT
+        // On the CPU the peer gets every thread split and keeps its best (one thread is never best for BERT); on a GPU, one run.
+        var candidates = gpu ? [new PeerConfiguration(cores, 1)] : PeerConfiguration.All(cores).Where(c => c.TorchThreads > 1 || c.BlasThreads > 1);
+        foreach (var candidate in candidates)
         {
-            double p = Peer(candidate);
+            double p = Peer(candidate, size, batch, device, bf16);
             if (p > peer) (peer, peerConfig) = (p, candidate.ToString());
         }
         double flopsPerToken = 3 * ForwardFlopsPerToken(config);   // backward ≈ 2 x forward
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["bench"] = "bert",
-            ["shape"] = $"{config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads, inner {config.IntermediateSize}, batch {Batch} x {Length}, {Labels} labels",
+            ["device"] = device.ToString(),
+            ["precision"] = bf16 ? "bf16 autocast" : "fp32",
+            ["shape"] = $"{config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads, inner {config.IntermediateSize}, batch {batch} x {Length}, {Labels} labels",
             ["ours_train_tokens_per_s"] = Math.Round(ours),
             ["pytorch_train_tokens_per_s"] = Math.Round(peer),
             ["train_ratio"] = Math.Round(ours / peer, 3),
@@ -51,40 +76,51 @@ internal static class BertBenchmark
         c.Layers * (2.0 * (4.0 * c.HiddenSize * c.HiddenSize + 2.0 * c.HiddenSize * c.IntermediateSize) + 4.0 * Length * c.HiddenSize)
         + 2.0 * c.HiddenSize * Labels;
 
-    private static double Ours(BertConfig config)
+    private static double Ours(BertConfig config, int batch, Device device, bool bf16)
     {
         manual_seed(0);
         var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
         using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax));
+        tagger.to(device);
         using var keep = NewDisposeScope();
         // The same 128 positions per sequence as the peer: [CLS], 126 labelled pieces, [SEP].
-        var ids = randint(1, config.VocabSize, [Batch, Length]);
-        var attention = ones([Batch, Length], ScalarType.Bool);
-        var gold = randint(0, Labels, [Batch, Length - 2]);
-        var labelMask = ones([Batch, Length - 2], ScalarType.Bool);
-        long[] lengths = Enumerable.Repeat((long)Length - 2, Batch).ToArray();
+        var ids = randint(1, config.VocabSize, [batch, Length]).to(device);
+        var attention = ones([batch, Length], ScalarType.Bool, device);
+        var gold = randint(0, Labels, [batch, Length - 2]).to(device);
+        var labelMask = ones([batch, Length - 2], ScalarType.Bool, device);
+        long[] lengths = Enumerable.Repeat((long)Length - 2, batch).ToArray();
         var parameters = tagger.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, lr: 5e-5, weight_decay: 0.01);
         tagger.train();
         return Throughput.BestPerSecond(() =>
         {
             using var step = NewDisposeScope();
-            var loss = tagger.Loss(ids, attention, lengths, gold, labelMask);
+            Tensor loss;
+            using (bf16 ? autocast(DeviceType.CUDA) : null) loss = tagger.Loss(ids, attention, lengths, gold, labelMask);
             optimizer.zero_grad();
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, 1.0);
             optimizer.step();
-        }, Batch * Length, Seconds);
+            if (device.type == DeviceType.CUDA) cuda.synchronize();   // time the work, not its queueing
+        }, batch * Length, Seconds);
     }
 
-    private static double MatmulPeakGflops()
+    private static double MatmulPeakGflops(Device device, bool bf16)
     {
         using var scope = NewDisposeScope();
-        var a = randn(1024, 1024);
-        var b = randn(1024, 1024);
-        return Throughput.BestPerSecond(() => { using var s = NewDisposeScope(); a.matmul(b); }, 1, 3) * 2.0 * 1024 * 1024 * 1024 / 1e9;
+        int n = device.type == DeviceType.CUDA ? 8192 : 1024;
+        var dtype = bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var a = randn(n, n).to(dtype, device);
+        var b = randn(n, n).to(dtype, device);
+        return Throughput.BestPerSecond(() =>
+        {
+            using var s = NewDisposeScope();
+            a.matmul(b);
+            if (device.type == DeviceType.CUDA) cuda.synchronize();
+        }, 1, 3) * 2.0 * n * n * n / 1e9;
     }
 
-    private static double Peer(PeerConfiguration config) =>
-        PyTorchPeer.Run("bert_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture))["train_tokens_per_s"];
+    private static double Peer(PeerConfiguration config, string size, int batch, Device device, bool bf16) =>
+        PyTorchPeer.Run("bert_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture), size, batch.ToString(CultureInfo.InvariantCulture),
+            device.ToString(), bf16 ? "bf16" : "fp32")["train_tokens_per_s"];
 }

@@ -21,9 +21,15 @@ internal readonly record struct PeerConfiguration(int TorchThreads, int BlasThre
     public override string ToString() => $"torch={TorchThreads},blas={BlasThreads}" + (BlasThreadTimeout is null ? "" : $",timeout={BlasThreadTimeout}");
 }
 
-/// <summary>Runs a peer script from Bench/ with PyTorch from /usr/bin/python3 under a given thread configuration.</summary>
+/// <summary>
+/// Runs a peer script from Bench/ with PyTorch (<c>$LAB_PYTHON</c>, else /usr/bin/python3: Debian's python3-torch, the same
+/// libtorch as ours) under a given thread configuration.
+/// </summary>
 internal static class PyTorchPeer
 {
+    /// <summary>The Python that runs the peers.</summary>
+    public static string Python => Environment.GetEnvironmentVariable("LAB_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
+
     /// <summary>ops_peer.py: microsecond timings of the small ops.</summary>
     public static Dictionary<string, double> Run(PeerConfiguration config) => Run("ops_peer.py", config);
 
@@ -33,14 +39,14 @@ internal static class PyTorchPeer
     /// </summary>
     public static Dictionary<string, double> Run(string script, PeerConfiguration config, params string[] arguments)
     {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", script));
         psi.ArgumentList.Add(config.TorchThreads.ToString(CultureInfo.InvariantCulture));
         foreach (string a in arguments) psi.ArgumentList.Add(a);
         psi.Environment["OPENBLAS_NUM_THREADS"] = config.BlasThreads.ToString(CultureInfo.InvariantCulture);
         if (config.BlasThreadTimeout is null) psi.Environment.Remove("OPENBLAS_THREAD_TIMEOUT");
         else psi.Environment["OPENBLAS_THREAD_TIMEOUT"] = config.BlasThreadTimeout;
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + Python);
         string stdout = p.StandardOutput.ReadToEnd();
         string stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();

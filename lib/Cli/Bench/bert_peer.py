@@ -1,10 +1,11 @@
-"""PyTorch reference for `lab bench bert`: a BERT token classifier (4 layers, hidden 256, 4 heads, inner 1024,
-vocabulary 21,128, 512 positions, dropout 0.1, 11 labels) trained with AdamW on batches of 16 x 128 tokens,
-written as Hugging Face's BertModel computes it (separate Q/K/V projections, post-LN, exact GELU, additive
-padding mask).
+"""PyTorch reference for `lab bench bert`: a BERT token classifier (BERT-small: 4 layers, hidden 256, 4 heads, inner
+1024; or BERT-base: 12, 768, 12, 3072; vocabulary 21,128, 512 positions, dropout 0.1, 11 labels) trained with AdamW on
+batches of BATCH x 128 tokens, written as Hugging Face's BertModel computes it (separate Q/K/V projections, post-LN,
+exact GELU, additive padding mask), on DEVICE, in float32 or under bfloat16 autocast.
 
-Usage: python3 bert_peer.py TORCH_THREADS SECONDS   (OPENBLAS_NUM_THREADS from the environment)
-Prints {"train_tokens_per_s": ...}."""
+Usage: python3 bert_peer.py TORCH_THREADS SECONDS [SIZE BATCH DEVICE PRECISION]   (OPENBLAS_NUM_THREADS from the environment)
+Defaults: small 16 cpu fp32. Prints {"train_tokens_per_s": ...}."""
+import contextlib
 import json
 import math
 import sys
@@ -17,8 +18,11 @@ from peer_timing import best_per_second
 
 torch.set_num_threads(int(sys.argv[1]))
 SECONDS = float(sys.argv[2])
+SIZE, BATCH, DEVICE, PRECISION = (sys.argv[3:7] + ["small", "16", "cpu", "fp32"][len(sys.argv[3:7]):])
+BATCH = int(BATCH)
 torch.manual_seed(0)
-VOCAB, H, LAYERS, HEADS, INNER, POS, LABELS, BATCH, LENGTH = 21128, 256, 4, 4, 1024, 512, 11, 16, 128
+H, LAYERS, HEADS, INNER = {"small": (256, 4, 4, 1024), "base": (768, 12, 12, 3072)}[SIZE]
+VOCAB, POS, LABELS, LENGTH = 21128, 512, 11, 128
 
 
 class Layer(nn.Module):
@@ -48,7 +52,7 @@ class Tagger(nn.Module):
         self.classifier = nn.Linear(H, LABELS)
 
     def forward(self, ids, attention):
-        x = self.words(ids) + self.positions(torch.arange(ids.size(1))) + self.types.weight[0]
+        x = self.words(ids) + self.positions(torch.arange(ids.size(1), device=ids.device)) + self.types.weight[0]
         x = self.drop(self.norm(x))
         mask = (~attention)[:, None, None, :].float() * -10000.0
         for layer in self.layers:
@@ -56,19 +60,23 @@ class Tagger(nn.Module):
         return self.classifier(self.drop(x))
 
 
-model = Tagger()
+model = Tagger().to(DEVICE)
 opt = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
-ids = torch.randint(1, VOCAB, (BATCH, LENGTH))
-attention = torch.ones(BATCH, LENGTH, dtype=torch.bool)
-labels = torch.randint(0, LABELS, (BATCH, LENGTH))
+ids = torch.randint(1, VOCAB, (BATCH, LENGTH), device=DEVICE)
+attention = torch.ones(BATCH, LENGTH, dtype=torch.bool, device=DEVICE)
+labels = torch.randint(0, LABELS, (BATCH, LENGTH), device=DEVICE)
+gpu = DEVICE.startswith("cuda")
 
 
 def step():
-    loss = F.cross_entropy(model(ids, attention).reshape(-1, LABELS), labels.reshape(-1))
+    with torch.autocast("cuda", dtype=torch.bfloat16) if PRECISION == "bf16" else contextlib.nullcontext():
+        loss = F.cross_entropy(model(ids, attention).reshape(-1, LABELS), labels.reshape(-1))
     opt.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
+    if gpu:
+        torch.cuda.synchronize()   # time the work, not its queueing
 
 
 model.train()

@@ -11,7 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Sub("ops", "per-op cost (4x4 add, 1024² matmul, BiLSTM forward+backward) vs PyTorch", Bench.OpsBenchmark.Run));
         command.Subcommands.Add(Sub("threads", "every (libtorch threads, OpenBLAS threads) setting on both sides: how the default was chosen", Bench.ThreadsBenchmark.Run));
         command.Subcommands.Add(Sub("bilstm-crf", "BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference", Bench.BilstmCrfBenchmark.Run));
-        command.Subcommands.Add(Sub("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak", Bench.BertBenchmark.Run));
+        command.Subcommands.Add(Bench.BertBenchmark.Build());
         return command;
     }
 
