@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The GPU check in one go (issue: train on a GPU). Runs where there is no .NET SDK and no network: it takes the
+# self-contained `lab` that gpu/prepare.sh published into .gpu/lab, builds the native shim against the python3 PyTorch
+# found here (CPU or CUDA, without the CUDA toolkit), and checks, on DEVICE (default: cuda when PyTorch sees a GPU, else
+# cpu, so that the same script runs on a developer's machine):
+#   1. lab info: libtorch, CUDA runtime, cuDNN, the GPUs;
+#   2. a BiLSTM-CRF and a BERT tagger trained a few hundred steps on the bundled sample on DEVICE and on the CPU, with the
+#      same seeds: their test F1 side by side (kernels differ between devices, so the F1s agree within a tolerance, not
+#      to the digit);
+#   3. lab bench bert on DEVICE against PyTorch on the same device: BERT-base, batch 32 x 128, fp32 and bf16 (on a CPU
+#      run, BERT-small and fp32 only, to stay short).
+# Everything goes to $OUT/gpu-check.json (one object per step) and $OUT/gpu-check.log.
+#   on the GPU machine:  bash gpu/check.sh            (carry .gpu)
+#   here, CPU only:      gpu/prepare.sh && OUT=/tmp/gpu-out bash gpu/check.sh
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT="${OUT:-$ROOT/gpu-out}"
+mkdir -p "$OUT"
+REPORT="$OUT/gpu-check.json"
+LOG="$OUT/gpu-check.log"
+: > "$LOG"
+echo "[" > "$REPORT"
+first=1
+say() { printf '[gpu-check] %s\n' "$*" | tee -a "$LOG" >&2; }
+# record STEP JSON: one element of the report array.
+record() {
+  [ $first -eq 1 ] || echo "," >> "$REPORT"
+  first=0
+  printf '{"step": "%s", "result": %s}\n' "$1" "$2" >> "$REPORT"
+}
+finish() { echo "]" >> "$REPORT"; say "report: $REPORT"; }
+trap finish EXIT
+
+BUNDLE="$ROOT/.gpu/lab"
+[ -x "$BUNDLE/lab" ] || { say "no $BUNDLE/lab: run gpu/prepare.sh on a machine with the .NET SDK first, and carry .gpu"; record bundle '"missing"'; exit 1; }
+PYTHON="${PYTHON:-python3}"
+export LAB_PYTHON="$(command -v "$PYTHON")"
+
+# 0. The PyTorch here, and the shim built against it.
+read -r TORCH_ROOT ABI TORCH_VERSION TORCH_CUDA HAS_GPU < <("$PYTHON" - <<'PY'
+import os, torch
+print(os.path.dirname(torch.__file__), int(torch._C._GLIBCXX_USE_CXX11_ABI), torch.__version__, torch.version.cuda or "none", int(torch.cuda.is_available()))
+PY
+) || { say "$PYTHON cannot import torch"; record python '"no torch"'; exit 1; }
+DEVICE="${DEVICE:-$([ "$HAS_GPU" = 1 ] && echo cuda || echo cpu)}"
+say "PyTorch $TORCH_VERSION (CUDA $TORCH_CUDA) in $TORCH_ROOT; checking on $DEVICE"
+record python "{\"torch\": \"$TORCH_VERSION\", \"cuda\": \"$TORCH_CUDA\", \"gpu\": $HAS_GPU, \"device\": \"$DEVICE\"}"
+
+BUILD="${TMPDIR:-/tmp}/ts-native-gpu-check"
+start=$(date +%s)
+if cmake -S lib/TorchBinding/native -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTS_TORCH_ROOT="$TORCH_ROOT" -DTS_CXX11_ABI="$ABI" >> "$LOG" 2>&1 \
+   && cmake --build "$BUILD" -j "$(nproc)" >> "$LOG" 2>&1; then
+  cp "$BUILD/libts_native.so" "$BUNDLE/libts_native.so"
+  record shim "{\"seconds\": $(( $(date +%s) - start )), \"against\": \"$TORCH_ROOT\"}"
+else
+  say "building the shim failed (see $LOG)"; record shim '"failed"'; exit 1
+fi
+LAB="$BUNDLE/lab"
+
+# 1. What the engine sees.
+info="$("$LAB" info 2>>"$LOG")" && record info "$info" || { say "lab info failed"; record info '"failed"'; exit 1; }
+say "$info"
+
+# 2. The same training on DEVICE and on the CPU.
+SAMPLE="$ROOT/data/sample"
+VOCAB="$OUT/sample-vocab.txt"
+"$PYTHON" - "$SAMPLE/train.txt" "$VOCAB" <<'PY'
+import sys
+chars = sorted({line.split()[0] for line in open(sys.argv[1], encoding="utf-8") if line.strip()})
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars) + "\n")
+PY
+train_on() {   # NAME DEVICE ARGS... -> one JSON object with the test F1 and the wall time
+  local name="$1" device="$2"; shift 2
+  local dir="$OUT/train-$name-$device" t0 t1 f1
+  rm -rf "$dir"
+  t0=$(date +%s.%N)
+  if "$LAB" train --data "$SAMPLE" --out "$dir" --device "$device" --seed 1 "$@" > "$dir.log" 2>&1; then
+    t1=$(date +%s.%N)
+    f1="$(awk '$1 == "micro" { print $4; exit }' "$dir.log")"
+    printf '{"model": "%s", "device": "%s", "test_f1": %s, "seconds": %.1f}' "$name" "$device" "${f1:-null}" "$(echo "$t1 - $t0" | bc)"
+  else
+    printf '{"model": "%s", "device": "%s", "failed": true}' "$name" "$device"
+    tail -5 "$dir.log" >> "$LOG"
+  fi
+}
+for spec in "bilstm-crf|--model bilstm-crf --epochs 30 --max-steps 300 --batch-size 16 --lr 5e-3 --emb 64 --hidden 64" \
+            "bert-crf|--model bert-crf --bert-size tiny --vocab $VOCAB --epochs 30 --max-steps 300 --batch-size 16 --lr 1e-3 --head-lr 5e-3 --warmup 0.1 --decay"; do
+  name="${spec%%|*}"; args="${spec#*|}"
+  # shellcheck disable=SC2086
+  on_device="$(train_on "$name" "$DEVICE" $args)"
+  if [ "$DEVICE" != cpu ]; then
+    # shellcheck disable=SC2086
+    on_cpu="$(train_on "$name" cpu $args)"
+  else on_cpu='null'; fi
+  record "train-$name" "{\"device\": $on_device, \"cpu\": $on_cpu}"
+  say "train $name: $on_device vs $on_cpu"
+done
+
+# 3. BERT training speed against PyTorch on the same device.
+if [ "$DEVICE" = cpu ]; then benches=("--size small --batch 16 --device cpu")
+else benches=("--size base --batch 32 --device $DEVICE" "--size base --batch 32 --device $DEVICE --bf16"); fi
+for b in "${benches[@]}"; do
+  # shellcheck disable=SC2086
+  if result="$("$LAB" bench bert $b 2>>"$LOG")"; then record "bench-bert" "$result"; say "$result"
+  else record "bench-bert" "{\"args\": \"$b\", \"failed\": true}"; say "bench bert $b failed"; fi
+done
