@@ -49,6 +49,55 @@ public static partial class torch
             return scope;
         }
 
+        /// <summary>The inner kernels of the packed small products the fused LSTM and GRU use for their per-step W_hh product.</summary>
+        public enum PackedGemmPath
+        {
+            /// <summary>By CPU features: AVX-512 where the CPU has it, else AVX2/FMA, else off.</summary>
+            Auto = 0,
+            /// <summary>8 x 32 blocks in zmm registers.</summary>
+            Avx512 = 1,
+            /// <summary>6 x 16 blocks in ymm registers (the same floats as AVX-512: the same order of fused multiply-adds).</summary>
+            Avx2 = 2,
+            /// <summary>No packed products: libtorch's addmm through the BLAS.</summary>
+            Off = 3,
+        }
+
+        /// <summary>
+        /// The path packed products take, process-wide (read: the one in use, never <see cref="PackedGemmPath.Auto"/>).
+        /// Setting one forces it for products packed from then on (tests run every path the CPU has; benchmarks compare
+        /// them); <see cref="PackedGemmPath.Auto"/> goes back to the CPU's best.
+        /// </summary>
+        /// <exception cref="NotSupportedException">When this CPU lacks the forced instruction set.</exception>
+        public static PackedGemmPath packed_gemm
+        {
+            get => (PackedGemmPath)Interop.NativeMethods.TS_packed_gemm_path();
+            set
+            {
+                if (Interop.NativeMethods.TS_set_packed_gemm_path((int)value) == 0)
+                    throw new NotSupportedException($"packed products on {value}: this CPU lacks it (it offers {string.Join(", ", packed_gemm_paths())})");
+            }
+        }
+
+        /// <summary>The packed-product paths this CPU can run, best first, then <see cref="PackedGemmPath.Off"/>.</summary>
+        public static IReadOnlyList<PackedGemmPath> packed_gemm_paths()
+        {
+            var paths = new List<PackedGemmPath>();
+            PackedGemmPath current = packed_gemm;
+            try
+            {
+                foreach (var p in new[] { PackedGemmPath.Avx512, PackedGemmPath.Avx2 })
+                    if (Interop.NativeMethods.TS_set_packed_gemm_path((int)p) == 1) paths.Add(p);
+            }
+            finally
+            {
+                // Back to what was in force: Auto, or the path forced before (which this CPU has, having run it).
+                packed_gemm = PackedGemmPath.Auto;
+                if (current != packed_gemm) packed_gemm = current;
+            }
+            paths.Add(PackedGemmPath.Off);
+            return paths;
+        }
+
         private sealed class Restore(FusedKernels? previous) : IDisposable
         {
             private bool done;

@@ -66,6 +66,7 @@ internal static class BertBenchmark
             ["ours_fraction_of_matmul_peak"] = Math.Round(ours * flopsPerToken / 1e9 / peak, 3),
             ["pytorch_fraction_of_matmul_peak"] = Math.Round(peer * flopsPerToken / 1e9 / peak, 3),
             ["ours_threads"] = Threading.Description,
+            ["machine"] = MachineInfo.Describe(),
             ["pytorch_threads"] = peerConfig,
         }));
         return 0;

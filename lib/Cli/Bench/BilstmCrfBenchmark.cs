@@ -41,6 +41,7 @@ internal static class BilstmCrfBenchmark
             ["pytorch_decode_sentences_per_s"] = Math.Round(peerDecode),
             ["decode_ratio"] = Math.Round(ours.Decode / peerDecode, 3),
             ["ours_threads"] = Threading.Description,
+            ["machine"] = MachineInfo.Describe(),
             ["pytorch_threads"] = new { train = trainConfig, decode = decodeConfig },
         }));
         return 0;

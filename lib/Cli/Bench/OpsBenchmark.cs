@@ -23,6 +23,7 @@ internal static class OpsBenchmark
         {
             ["bench"] = "ops",
             ["ours_threads"] = Threading.Description,
+            ["machine"] = MachineInfo.Describe(),
         };
         foreach (var (name, us) in ours)
         {

@@ -2,18 +2,54 @@
 
 #include <immintrin.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <string>
+
 #include <c10/util/Exception.h>
 
 namespace ts {
 
-bool PackedGemm::available() {
+namespace {
+bool has_avx512() {
   static const bool ok = __builtin_cpu_supports("avx512f");
   return ok;
 }
+bool has_avx2() {
+  static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return ok;
+}
+GemmPath by_features() { return has_avx512() ? GemmPath::Avx512 : has_avx2() ? GemmPath::Avx2 : GemmPath::Off; }
+// TS_PACKED_GEMM=avx512|avx2|off forces a path from the start (benchmarks of one path on any machine); a path the CPU
+// lacks, or any other value, leaves the choice to the CPU's features.
+int32_t from_environment() {
+  const char* v = std::getenv("TS_PACKED_GEMM");
+  std::string s = v ? v : "";
+  if (s == "avx512" && has_avx512()) return static_cast<int32_t>(GemmPath::Avx512);
+  if (s == "avx2" && has_avx2()) return static_cast<int32_t>(GemmPath::Avx2);
+  if (s == "off") return static_cast<int32_t>(GemmPath::Off);
+  return static_cast<int32_t>(GemmPath::Auto);
+}
+std::atomic<int32_t> forced{from_environment()};
+}  // namespace
+
+GemmPath PackedGemm::path() {
+  auto p = static_cast<GemmPath>(forced.load(std::memory_order_relaxed));
+  return p == GemmPath::Auto ? by_features() : p;
+}
+
+bool PackedGemm::available() { return path() != GemmPath::Off; }
+
+bool PackedGemm::set_path(GemmPath p) {
+  if ((p == GemmPath::Avx512 && !has_avx512()) || (p == GemmPath::Avx2 && !has_avx2())) return false;
+  forced.store(static_cast<int32_t>(p), std::memory_order_relaxed);
+  return true;
+}
 
 PackedGemm::PackedGemm(const float* src, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n)
-    : K_(K), N_(N), panels_(static_cast<size_t>(K * N)) {
+    : K_(K), N_(N), path_(path()), panels_(static_cast<size_t>(K * N)) {
   TORCH_CHECK(N % 32 == 0, "packed gemm: N = ", N, " is not a multiple of 32");
+  TORCH_CHECK(path_ != GemmPath::Off, "packed gemm: no packed kernel for this CPU (or switched off)");
   float* out = panels_.data();
   for (int64_t p = 0; p < N / 32; ++p)
     for (int64_t k = 0; k < K; ++k)
@@ -45,8 +81,33 @@ __attribute__((target("avx512f"))) void block(int64_t K, const float* A, int64_t
   }
 }
 
+// The AVX2/FMA twin: ROWS x 16 columns of C from one half (columns 0-15 or 16-31) of a K x 32 panel (row
+// stride 32); ROWS <= 6 so the 2 x ROWS accumulators, 2 panel vectors and the broadcast fit the 16 ymm
+// registers. Each element is the same chain of fused multiply-adds over k as in the AVX-512 block.
+template <int ROWS>
+__attribute__((target("avx2,fma"))) void half_block(int64_t K, const float* A, int64_t lda, const float* half_panel, float* C, int64_t ldc, bool accumulate) {
+  __m256 lo[ROWS], hi[ROWS];
+  for (int r = 0; r < ROWS; ++r) {
+    lo[r] = accumulate ? _mm256_loadu_ps(C + r * ldc) : _mm256_setzero_ps();
+    hi[r] = accumulate ? _mm256_loadu_ps(C + r * ldc + 8) : _mm256_setzero_ps();
+  }
+  for (int64_t k = 0; k < K; ++k) {
+    __m256 b0 = _mm256_loadu_ps(half_panel + k * 32), b1 = _mm256_loadu_ps(half_panel + k * 32 + 8);
+    for (int r = 0; r < ROWS; ++r) {
+      __m256 a = _mm256_broadcast_ss(A + r * lda + k);
+      lo[r] = _mm256_fmadd_ps(a, b0, lo[r]);
+      hi[r] = _mm256_fmadd_ps(a, b1, hi[r]);
+    }
+  }
+  for (int r = 0; r < ROWS; ++r) {
+    _mm256_storeu_ps(C + r * ldc, lo[r]);
+    _mm256_storeu_ps(C + r * ldc + 8, hi[r]);
+  }
+}
+
 using BlockFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, bool);
 constexpr BlockFn kBlocks[9] = {nullptr, block<1>, block<2>, block<3>, block<4>, block<5>, block<6>, block<7>, block<8>};
+constexpr BlockFn kHalfBlocks[7] = {nullptr, half_block<1>, half_block<2>, half_block<3>, half_block<4>, half_block<5>, half_block<6>};
 
 }  // namespace
 
@@ -54,6 +115,14 @@ void PackedGemm::multiply(int64_t M, const float* A, int64_t lda, float* C, int6
   // Panel-outer: one 32-column panel (K x 128 bytes) stays in L1 while every row block passes over it.
   for (int64_t p = 0; p < N_ / 32; ++p) {
     const float* panel = panels_.data() + p * K_ * 32;
+    if (path_ == GemmPath::Avx2) {
+      for (int64_t half = 0; half < 32; half += 16)
+        for (int64_t i = 0; i < M; i += 6) {
+          int64_t rows = M - i < 6 ? M - i : 6;
+          kHalfBlocks[rows](K_, A + i * lda, lda, panel + half, C + i * ldc + p * 32 + half, ldc, accumulate);
+        }
+      continue;
+    }
     for (int64_t i = 0; i < M; i += 8) {
       int64_t rows = M - i < 8 ? M - i : 8;
       kBlocks[rows](K_, A + i * lda, lda, panel, C + i * ldc + p * 32, ldc, accumulate);
@@ -62,3 +131,11 @@ void PackedGemm::multiply(int64_t M, const float* A, int64_t lda, float* C, int6
 }
 
 }  // namespace ts
+
+// The packed kernels' path for the C# side: 0 auto, 1 AVX-512, 2 AVX2, 3 off (see ts::GemmPath).
+#include "ts_api.h"
+TS_EXPORT int32_t TS_packed_gemm_path() { return static_cast<int32_t>(ts::PackedGemm::path()); }
+TS_EXPORT int32_t TS_set_packed_gemm_path(int32_t path) {
+  if (path < 0 || path > 3) return 0;
+  return ts::PackedGemm::set_path(static_cast<ts::GemmPath>(path)) ? 1 : 0;
+}

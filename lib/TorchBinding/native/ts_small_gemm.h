@@ -1,10 +1,12 @@
 // Small matrix products for the fused recurrent kernels: C (M x N) (+)= A (M x K) . B, with B packed
-// once into 32-column panels and an AVX-512 register-blocked inner kernel (8 rows x 32 columns, 16 zmm
-// accumulators). Why not the BLAS: a recurrence multiplies the same weight matrix once per time step;
-// OpenBLAS re-packs it on every call (~10% of a BiLSTM decode), and Debian's OpenBLAS 0.3.21 runs its
-// AVX2 (Haswell) kernels on CPUs with AVX-512, at a third of what this machine's cores can do
-// (measured: 111 GFLOPS per core for sgemm, 333 for a stream of zmm FMAs).
-// Callers fall back to at::addmm when PackedGemm::available() is false (no AVX-512F) or N % 32 != 0.
+// once into 32-column panels and a register-blocked inner kernel in two variants: AVX-512 (8 rows x 32
+// columns, 16 zmm accumulators) and AVX2/FMA (6 rows x 16 columns per half panel, 12 ymm accumulators), the
+// same k-order of fused multiply-adds in both, so both give the same floats. Why not the BLAS: a recurrence
+// multiplies the same weight matrix once per time step; OpenBLAS re-packs it on every call (~10% of a BiLSTM
+// decode), and Debian's OpenBLAS 0.3.21 runs its AVX2 (Haswell) kernels on CPUs with AVX-512, at a third of
+// what such cores can do (measured: 111 GFLOPS per core for sgemm, 333 for a stream of zmm FMAs).
+// Callers fall back to at::addmm when PackedGemm::available() is false (neither ISA, or the packed path
+// switched off) or N % 32 != 0.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +14,18 @@
 
 namespace ts {
 
+// Which inner kernel packed products use: chosen by CPU features (Auto), or forced (tests run every path the CPU
+// has; Off sends the callers to at::addmm).
+enum class GemmPath : int32_t { Auto = 0, Avx512 = 1, Avx2 = 2, Off = 3 };
+
 class PackedGemm {
  public:
-  // Whether this CPU runs the kernel.
+  // Whether packed products run (a usable kernel for this CPU and the path not switched off).
   static bool available();
+  // The path in use (Avx512, Avx2 or Off; never Auto).
+  static GemmPath path();
+  // Forces a path (Auto: by CPU features); false, changing nothing, when this CPU lacks the forced ISA.
+  static bool set_path(GemmPath path);
 
   // Packs B (K x N) where element (k, j) is src[k * stride_k + j * stride_n]. N must be a multiple of 32.
   PackedGemm(const float* src, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n);
@@ -28,6 +38,7 @@ class PackedGemm {
 
  private:
   int64_t K_, N_;
+  GemmPath path_;              // the kernel chosen when packed, kept for every product of this matrix
   std::vector<float> panels_;  // panel p: K rows of 32 floats, columns 32p .. 32p+31
 };
 

@@ -1,0 +1,29 @@
+using TorchBinding;
+
+namespace Cli.Bench;
+
+/// <summary>
+/// What every benchmark line says about the machine it ran on: the same code gives different ratios on CPUs of the
+/// same kind (AVX-512 or only AVX2, OpenBLAS's kernel choice), so a number without its CPU cannot be compared.
+/// </summary>
+internal static class MachineInfo
+{
+    private static readonly string[] Isa = ["avx512f", "avx2", "fma"];
+
+    public static Dictionary<string, object> Describe()
+    {
+        string[] cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : [];
+        string model = cpuinfo.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        var flags = (cpuinfo.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1] ?? "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return new Dictionary<string, object>
+        {
+            ["cpu"] = model,
+            ["cores"] = Environment.ProcessorCount,
+            ["isa"] = string.Join(",", Isa.Where(flags.Contains)),
+            ["packed_gemm"] = torch.backends.packed_gemm.ToString(),
+            ["blas"] = torch.blas.config(),
+            ["libtorch"] = torch.__version__,
+        };
+    }
+}
