@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The GPU check in one go (issue: train on a GPU). Runs where there is no .NET SDK and no network: it takes the
-# self-contained `lab` that gpu/prepare.sh published into .gpu/lab, builds the native shim against the python3 PyTorch
-# found here (CPU or CUDA, without the CUDA toolkit), and checks, on DEVICE (default: cuda when PyTorch sees a GPU, else
-# cpu, so that the same script runs on a developer's machine):
+# self-contained `lab`, the .NET runtime and the binding's tests that gpu/prepare.sh packed into .gpu/, builds the native
+# shim against the python3 PyTorch found here (CPU or CUDA, without the CUDA toolkit), and checks, on DEVICE (default:
+# cuda when PyTorch sees a GPU, else cpu, so that the same script runs on a developer's machine):
+#   0. the binding's parity tests (ops, layers and losses, LSTM/GRU, masked attention, forward and backward) computed
+#      on DEVICE against PyTorch on the CPU (TS_TEST_DEVICE);
 #   1. lab info: libtorch, CUDA runtime, cuDNN, the GPUs;
 #   2. a BiLSTM-CRF and a BERT tagger trained a few hundred steps on the bundled sample on DEVICE and on the CPU, with the
 #      same seeds: their test F1 side by side (kernels differ between devices, so the F1s agree within a tolerance, not
@@ -32,8 +34,13 @@ record() {
 finish() { echo "]" >> "$REPORT"; say "report: $REPORT"; }
 trap finish EXIT
 
-BUNDLE="$ROOT/.gpu/lab"
-[ -x "$BUNDLE/lab" ] || { say "no $BUNDLE/lab: run gpu/prepare.sh on a machine with the .NET SDK first, and carry .gpu"; record bundle '"missing"'; exit 1; }
+WORK="${TMPDIR:-/tmp}/gpu-check"
+rm -rf "$WORK" && mkdir -p "$WORK"
+for part in lab dotnet tests; do
+  [ -f "$ROOT/.gpu/$part.tar.xz" ] || { say "no .gpu/$part.tar.xz: run gpu/prepare.sh on a machine with the .NET SDK first, and carry .gpu"; record bundle '"missing"'; exit 1; }
+  tar -C "$WORK" -xJf "$ROOT/.gpu/$part.tar.xz"
+done
+BUNDLE="$WORK/lab"
 PYTHON="${PYTHON:-python3}"
 export LAB_PYTHON="$(command -v "$PYTHON")"
 
@@ -52,11 +59,22 @@ start=$(date +%s)
 if cmake -S lib/TorchBinding/native -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTS_TORCH_ROOT="$TORCH_ROOT" -DTS_CXX11_ABI="$ABI" >> "$LOG" 2>&1 \
    && cmake --build "$BUILD" -j "$(nproc)" >> "$LOG" 2>&1; then
   cp "$BUILD/libts_native.so" "$BUNDLE/libts_native.so"
+  cp "$BUILD/libts_native.so" "$WORK/tests/libts_native.so"
   record shim "{\"seconds\": $(( $(date +%s) - start )), \"against\": \"$TORCH_ROOT\"}"
 else
   say "building the shim failed (see $LOG)"; record shim '"failed"'; exit 1
 fi
 LAB="$BUNDLE/lab"
+
+# 0. The binding's parity tests on DEVICE (xunit's console runner on the carried runtime; PyTorch on the CPU is the oracle).
+xml="$OUT/parity.xml"
+DOTNET_ROOT="$WORK/dotnet" DOTNET_ROLL_FORWARD=Major TS_TEST_DEVICE="$DEVICE" \
+  "$WORK/dotnet/dotnet" "$WORK/tests/xunit/xunit.console.dll" "$WORK/tests/TorchBinding.Tests.dll" -nocolor -noshadow \
+  -class TorchBinding.Tests.OpsParityTests -class TorchBinding.Tests.ModulesParityTests \
+  -class TorchBinding.Tests.RecurrentParityTests -class TorchBinding.Tests.AttentionParityTests -xml "$xml" >> "$LOG" 2>&1
+summary="$(grep -o 'Total: [0-9]*, Errors: [0-9]*, Failed: [0-9]*, Skipped: [0-9]*' "$LOG" | tail -1)"
+record parity "{\"device\": \"$DEVICE\", \"summary\": \"${summary:-no result}\"}"
+say "parity on $DEVICE: ${summary:-no result (see $LOG)}"
 
 # 1. What the engine sees.
 info="$("$LAB" info 2>>"$LOG")" && record info "$info" || { say "lab info failed"; record info '"failed"'; exit 1; }

@@ -15,15 +15,15 @@ public class AttentionParityTests
         using var scope = NewDisposeScope();
         manual_seed(8);
         const int B = 2, L = 5, D = 8, H = 2, Dh = D / H;
-        using var q = nn.Linear(D, D);
-        using var k = nn.Linear(D, D);
-        using var v = nn.Linear(D, D);
-        using var o = nn.Linear(D, D);
-        var x = randn(B, L, D).requires_grad_();
+        using var q = nn.Linear(D, D).On();
+        using var k = nn.Linear(D, D).On();
+        using var v = nn.Linear(D, D).On();
+        using var o = nn.Linear(D, D).On();
+        var x = randn(B, L, D).On().requires_grad_();
         // Visible matrix: token j visible to i, else a large negative added to the score.
-        var visible = rand(B, L, L) > 0.3;
-        visible = visible | eye(L).@bool().unsqueeze(0);
-        var mask = zeros(B, L, L).masked_fill(visible.logical_not(), -10000.0);
+        var visible = rand(B, L, L).On() > 0.3;
+        visible = visible | eye(L).On().@bool().unsqueeze(0);
+        var mask = zeros(B, L, L).On().masked_fill(visible.logical_not(), -10000.0);
 
         Tensor Heads(Tensor t) => t.view(B, L, H, Dh).transpose(1, 2);                 // (B, H, L, Dh)
         var scores = Heads(q.call(x)).matmul(Heads(k.call(x)).transpose(-1, -2)) / Math.Sqrt(Dh); // (B, H, L, L)

@@ -11,19 +11,19 @@ public class ModulesParityTests
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
-        using var lin = nn.Linear(6, 4);
-        using var ln = nn.LayerNorm(4);
-        using var emb = nn.Embedding(10, 3, padding_idx: 0);
+        using var lin = nn.Linear(6, 4).On();
+        using var ln = nn.LayerNorm(4).On();
+        using var emb = nn.Embedding(10, 3, padding_idx: 0).On();
         using (no_grad())
         {
             ln.weight!.normal_(1, 0.2);
             ln.bias!.normal_(0, 0.2);
         }
-        var x = randn(2, 5, 6).requires_grad_();
-        var tokens = tensor(new long[] { 3, 0, 5, 9, 0, 1, 2, 0, 0, 7 }, [2, 5]);
-        var target = tensor(new long[] { 1, -100, 3, 0, 2, 2, -100, 1, 0, 3 }, [2, 5]);
-        var soft = rand(2, 5, 4);
-        var pos_weight = tensor(new float[] { 1f, 2f, 0.5f, 3f });
+        var x = randn(2, 5, 6).On().requires_grad_();
+        var tokens = tensor(new long[] { 3, 0, 5, 9, 0, 1, 2, 0, 0, 7 }, [2, 5]).On();
+        var target = tensor(new long[] { 1, -100, 3, 0, 2, 2, -100, 1, 0, 3 }, [2, 5]).On();
+        var soft = rand(2, 5, 4).On();
+        var pos_weight = tensor(new float[] { 1f, 2f, 0.5f, 3f }).On();
 
         var inputs = new Dictionary<string, Tensor>
         {

@@ -22,12 +22,12 @@ public class RecurrentParityTests
         using var scope = NewDisposeScope();
         manual_seed(5);
         long[] lengths = [4, 7, 1, 5];
-        using var lstm = nn.LSTM(3, 5, num_layers: 2, batch_first: true, bidirectional: true);
-        using var gru = nn.GRU(3, 5, num_layers: 2, batch_first: false, bidirectional: true);
-        var lx = randn(4, 7, 3).requires_grad_();   // (B, T, I)
-        var gx = randn(7, 4, 3).requires_grad_();   // (T, B, I)
-        var lprobe = randn(4, 7, 10);
-        var gprobe = randn(7, 4, 10);
+        using var lstm = nn.LSTM(3, 5, num_layers: 2, batch_first: true, bidirectional: true).On();
+        using var gru = nn.GRU(3, 5, num_layers: 2, batch_first: false, bidirectional: true).On();
+        var lx = randn(4, 7, 3).On().requires_grad_();   // (B, T, I)
+        var gx = randn(7, 4, 3).On().requires_grad_();   // (T, B, I)
+        var lprobe = randn(4, 7, 10).On();
+        var gprobe = randn(7, 4, 10).On();
 
         var inputs = new Dictionary<string, Tensor>
         {

@@ -11,7 +11,8 @@ namespace TorchBinding.Tests;
 /// </summary>
 internal static class PyTorchOracle
 {
-    internal const string Python = "/usr/bin/python3";
+    // $LAB_PYTHON where PyTorch is elsewhere (the GPU machine's python3), else Debian's python3-torch.
+    internal static readonly string Python = Environment.GetEnvironmentVariable("LAB_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
 
     public static Dictionary<string, Tensor> Run(string caseName, IReadOnlyDictionary<string, Tensor> inputs)
     {
@@ -21,7 +22,8 @@ internal static class PyTorchOracle
         {
             string src = Path.Combine(dir, "in.safetensors"), dst = Path.Combine(dir, "out.safetensors");
             safetensors.save(inputs, src);
-            string script = Path.Combine(AppContext.BaseDirectory, "Parity", "gen", "oracle.py");
+            // Beside the test assembly (not the host's base folder: xunit's console runner on the GPU machine hosts it elsewhere).
+            string script = Path.Combine(Path.GetDirectoryName(typeof(PyTorchOracle).Assembly.Location)!, "Parity", "gen", "oracle.py");
             var psi = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (string a in new[] { script, caseName, src, dst }) psi.ArgumentList.Add(a);
             psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
@@ -45,7 +47,7 @@ internal static class PyTorchOracle
         Assert.Equal(expected.Keys.OrderBy(k => k), actual.Keys.OrderBy(k => k));
         foreach (var (name, want) in expected)
         {
-            Tensor got = actual[name];
+            Tensor got = actual[name].cpu();   // ours may live on the test device
             Assert.True(want.shape.SequenceEqual(got.shape), $"{name}: shape [{string.Join(",", got.shape)}], PyTorch [{string.Join(",", want.shape)}]");
             using var w = want.to_type(ScalarType.Float64);
             using var g = got.to_type(ScalarType.Float64);

@@ -11,13 +11,13 @@ public class OpsParityTests
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        var a = randn(3, 4);
-        var b = randn(3, 4);
-        var c = randn(4, 4);
-        var d = randn(2, 3, 5);
-        var idx = tensor(new long[] { 2, 0, 3, 2 });
+        var a = randn(3, 4).On();
+        var b = randn(3, 4).On();
+        var c = randn(4, 4).On();
+        var d = randn(2, 3, 5).On();
+        var idx = tensor(new long[] { 2, 0, 3, 2 }).On();
         var mask = a > 0.2;
-        var v = tensor(new float[] { 0.5f, -1f, 3f, 2f, 0f, 7f });
+        var v = tensor(new float[] { 0.5f, -1f, 3f, 2f, 0f, 7f }).On();
         var inputs = new Dictionary<string, Tensor> { ["a"] = a, ["b"] = b, ["c"] = c, ["d"] = d, ["idx"] = idx, ["mask"] = mask, ["v"] = v };
 
         var o = new Dictionary<string, Tensor>
@@ -79,7 +79,7 @@ public class OpsParityTests
             ["flatten"] = d.flatten(1),
             ["index_select"] = a.index_select(1, idx),
             ["gather"] = a.gather(1, idx.view(1, -1).expand(3, -1).contiguous()[.., ..3]),
-            ["scatter"] = zeros(3, 4).scatter(1, idx.view(1, -1)[.., ..2].expand(3, 2).contiguous(), a[.., ..2].contiguous()),
+            ["scatter"] = zeros(3, 4).On().scatter(1, idx.view(1, -1)[.., ..2].expand(3, 2).contiguous(), a[.., ..2].contiguous()),
             ["masked_fill"] = a.masked_fill(mask, -1e4),
             ["masked_select"] = a[mask],
             ["slice"] = a[TensorIndex.Slice(1), TensorIndex.Slice(step: 2)].contiguous(),
@@ -88,7 +88,7 @@ public class OpsParityTests
             ["adv_index"] = a[idx[..2]],
             ["matmul"] = a.matmul(c),
             ["bmm"] = d.bmm(d.transpose(1, 2)),
-            ["baddbmm"] = ones(2, 3, 3).baddbmm(d, d.transpose(1, 2), beta: 0.5, alpha: 2.0),
+            ["baddbmm"] = ones(2, 3, 3).On().baddbmm(d, d.transpose(1, 2), beta: 0.5, alpha: 2.0),
             ["einsum"] = einsum("bij,bkj->bik", d, d),
         };
         var (mv, mi) = a.max(1);
