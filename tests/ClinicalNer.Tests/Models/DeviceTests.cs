@@ -64,6 +64,20 @@ public class DeviceTests : TempDirTest
         Assert.All(before, p => Assert.True(p.requires_grad));
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Every_model_trains_and_predicts_on_the_device_its_options_name(string name)
+    {
+        using var model = Builders[name]();
+        var result = new Trainer(new TrainerOptions(Epochs: 2, BatchSize: 5, Patience: 0, Device: CPU)).Fit(model, Tiny, Tiny);
+        Assert.Equal(CPU, model.Device);
+        Assert.Equal(2, result.History.Count);
+        model.Network.eval();
+        var predicted = model.PredictWithConfidence(Tiny, 2);
+        Assert.Equal(Tiny.Count, predicted.Count);
+        Assert.All(predicted, p => Assert.InRange(p.Confidence, 0, 1));
+    }
+
     [Fact]
     public void A_batch_is_moved_whole_to_the_device_of_the_model_that_reads_it()
     {
