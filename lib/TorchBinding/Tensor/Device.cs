@@ -12,8 +12,9 @@ public static partial class torch
         /// <summary>An NVIDIA GPU.</summary>
         CUDA = 1,
         /// <summary>
-        /// Tensors with shapes and types but no data: every operation checks devices and shapes without computing, so a
-        /// model run on it proves that no tensor of a step is created on another device (a CPU-only build has it too).
+        /// Tensors with shapes and types but no data, in every build (CPU-only too): moving models and batches there shows
+        /// where each tensor went without a GPU. Operations with a meta kernel compute shapes only; libtorch 1.13's C++ lacks
+        /// some (index_select, dropout, where), which only Python registers.
         /// </summary>
         Meta = 14,
     }
