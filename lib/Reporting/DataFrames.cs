@@ -13,6 +13,47 @@ namespace Reporting;
 /// </summary>
 public static class DataFrames
 {
+    /// <summary>
+    /// The number in <paramref name="column"/> of the row whose key columns hold the given texts, e.g.
+    /// <c>summary.Value("TestF1", ("Configuration", "full"))</c> or, per type, <c>perType.Value("F1", ("Configuration", c), ("Type", "BODY"))</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a column does not exist (named, with the ones that do).</exception>
+    /// <exception cref="KeyNotFoundException">When no row has those keys (named).</exception>
+    public static double Value(this DataFrame frame, string column, params (string Column, string Is)[] where)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(where);
+        long row = RowOf(frame, where);
+        return row >= 0 ? Number(frame, column, row)
+            : throw new KeyNotFoundException($"no row with {string.Join(", ", where.Select(w => $"{w.Column} = '{w.Is}'"))}");
+    }
+
+    /// <summary><see cref="Value"/>, or NaN when no row has those keys (a type a configuration never scored).</summary>
+    /// <exception cref="ArgumentException">When a column does not exist.</exception>
+    public static double ValueOrNaN(this DataFrame frame, string column, params (string Column, string Is)[] where)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(where);
+        long row = RowOf(frame, where);
+        return row >= 0 ? Number(frame, column, row) : double.NaN;
+    }
+
+    // An empty cell reads as NaN, as a mean over no run is.
+    private static double Number(DataFrame frame, string column, long row) =>
+        Column(frame, column)[row] is { } cell ? Convert.ToDouble(cell, CultureInfo.InvariantCulture) : double.NaN;
+
+    private static long RowOf(DataFrame frame, (string Column, string Is)[] where)
+    {
+        var keys = where.Select(w => (Column: Column(frame, w.Column), w.Is)).ToList();
+        for (long row = 0; row < frame.Rows.Count; row++)
+            if (keys.All(k => k.Column[row] is string text && text == k.Is)) return row;
+        return -1;
+    }
+
+    private static DataFrameColumn Column(DataFrame frame, string name) =>
+        frame.Columns.IndexOf(name) >= 0 ? frame.Columns[name]
+            : throw new ArgumentException($"no column '{name}' (the frame has {string.Join(", ", frame.Columns.Select(c => c.Name))})", nameof(name));
+
     /// <summary>One column per public property of <typeparamref name="T"/> (numbers, booleans and text typed), one row per record.</summary>
     public static DataFrame FromRecords<T>(IEnumerable<T> records)
     {

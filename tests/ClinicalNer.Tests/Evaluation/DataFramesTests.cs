@@ -30,6 +30,20 @@ public class DataFramesTests : TempDirTest
     }
 
     [Fact]
+    public void A_value_is_looked_up_by_its_key_columns_and_a_missing_key_or_column_is_named()
+    {
+        var frame = DataFrames.FromRecords([new { Configuration = "base", Type = "BODY", F1 = 90.5, Seeds = 3L },
+            new { Configuration = "base", Type = "SIGNS", F1 = 88.25, Seeds = 3L }, new { Configuration = "full", Type = "BODY", F1 = 92.0, Seeds = 2L }]);
+        Assert.Equal(88.25, frame.Value("F1", ("Configuration", "base"), ("Type", "SIGNS")));
+        Assert.Equal(92.0, frame.Value("F1", ("Configuration", "full")));
+        Assert.Equal(2.0, frame.Value("Seeds", ("Configuration", "full")));   // integer columns read as numbers
+        Assert.Equal(90.5, frame.Value("F1", ("Configuration", "base")));     // the first row with the keys
+        Assert.True(double.IsNaN(frame.ValueOrNaN("F1", ("Configuration", "full"), ("Type", "SIGNS"))));
+        Assert.Contains("Configuration = 'ful'", Assert.Throws<KeyNotFoundException>(() => frame.Value("F1", ("Configuration", "ful"))).Message);
+        Assert.Contains("no column 'TestF1' (the frame has Configuration, Type, F1, Seeds)", Assert.Throws<ArgumentException>(() => frame.Value("TestF1", ("Configuration", "base"))).Message);
+    }
+
+    [Fact]
     public void Records_become_typed_columns()
     {
         var frame = DataFrames.FromRecords([new Row("a|b", 1.5, 3, true), new Row("c", 2, 4, false)]);
