@@ -79,24 +79,8 @@ public static partial class torch
         }
 
         /// <summary>The packed-product paths this CPU can run, best first, then <see cref="PackedGemmPath.Off"/>.</summary>
-        public static IReadOnlyList<PackedGemmPath> packed_gemm_paths()
-        {
-            var paths = new List<PackedGemmPath>();
-            PackedGemmPath current = packed_gemm;
-            try
-            {
-                foreach (var p in new[] { PackedGemmPath.Avx512, PackedGemmPath.Avx2 })
-                    if (Interop.NativeMethods.TS_set_packed_gemm_path((int)p) == 1) paths.Add(p);
-            }
-            finally
-            {
-                // Back to what was in force: Auto, or the path forced before (which this CPU has, having run it).
-                packed_gemm = PackedGemmPath.Auto;
-                if (current != packed_gemm) packed_gemm = current;
-            }
-            paths.Add(PackedGemmPath.Off);
-            return paths;
-        }
+        public static IReadOnlyList<PackedGemmPath> packed_gemm_paths() =>
+            [.. new[] { PackedGemmPath.Avx512, PackedGemmPath.Avx2 }.Where(p => Interop.NativeMethods.TS_packed_gemm_supports((int)p) == 1), PackedGemmPath.Off];
 
         private sealed class Restore(FusedKernels? previous) : IDisposable
         {

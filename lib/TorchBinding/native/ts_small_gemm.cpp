@@ -40,8 +40,12 @@ GemmPath PackedGemm::path() {
 
 bool PackedGemm::available() { return path() != GemmPath::Off; }
 
+bool PackedGemm::supports(GemmPath p) {
+  return !((p == GemmPath::Avx512 && !has_avx512()) || (p == GemmPath::Avx2 && !has_avx2()));
+}
+
 bool PackedGemm::set_path(GemmPath p) {
-  if ((p == GemmPath::Avx512 && !has_avx512()) || (p == GemmPath::Avx2 && !has_avx2())) return false;
+  if (!supports(p)) return false;
   forced.store(static_cast<int32_t>(p), std::memory_order_relaxed);
   return true;
 }
@@ -140,6 +144,9 @@ void PackedGemm::multiply(int64_t M, const float* A, int64_t lda, float* C, int6
 // The packed kernels' path for the C# side: 0 auto, 1 AVX-512, 2 AVX2, 3 off (see ts::GemmPath).
 #include "ts_api.h"
 TS_EXPORT int32_t TS_packed_gemm_path() { return static_cast<int32_t>(ts::PackedGemm::path()); }
+TS_EXPORT int32_t TS_packed_gemm_supports(int32_t path) {
+  return path >= 0 && path <= 3 && ts::PackedGemm::supports(static_cast<ts::GemmPath>(path)) ? 1 : 0;
+}
 TS_EXPORT int32_t TS_set_packed_gemm_path(int32_t path) {
   if (path < 0 || path > 3) return 0;
   return ts::PackedGemm::set_path(static_cast<ts::GemmPath>(path)) ? 1 : 0;

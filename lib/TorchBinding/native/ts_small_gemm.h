@@ -24,6 +24,8 @@ class PackedGemm {
   static bool available();
   // The path in use (Avx512, Avx2 or Off; never Auto).
   static GemmPath path();
+  // Whether this CPU can run the path (Auto and Off always).
+  static bool supports(GemmPath path);
   // Forces a path (Auto: by CPU features); false, changing nothing, when this CPU lacks the forced ISA.
   static bool set_path(GemmPath path);
 
