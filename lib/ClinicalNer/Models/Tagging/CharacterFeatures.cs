@@ -68,7 +68,7 @@ public sealed class CachedCharacterFeatures : ICharacterFeatures
             using var scope = NewDisposeScope();
             var features = inner.Compute(chunk);
             for (int r = 0; r < chunk.Length; r++)
-                cache[(chunk[r].Id, chunk[r].Text)] = features[r].narrow(0, 0, Math.Max(1, chunk[r].Length)).cpu().clone().DetachFromDisposeScope();
+                cache[(chunk[r].Id, chunk[r].Text)] = features[r].narrow(0, 0, Math.Max(1, chunk[r].Length)).to(null, CPU, copy: true).DetachFromDisposeScope();   // one copy, from any device
         }
         int length = Math.Max(1, documents.Max(d => d.Length));
         var rows = documents.Select(d =>
