@@ -82,6 +82,17 @@ public static partial class torch
         public static IReadOnlyList<PackedGemmPath> packed_gemm_paths() =>
             [.. new[] { PackedGemmPath.Avx512, PackedGemmPath.Avx2 }.Where(p => Interop.NativeMethods.TS_packed_gemm_supports((int)p) == 1), PackedGemmPath.Off];
 
+        /// <summary>
+        /// Whether add, sub (alpha 1), mul and div of small float32 CPU tensors that need no gradient skip ATen's
+        /// dispatcher and TensorIterator (the same floats, a fraction of the per-op cost: <c>lab bench overhead</c>).
+        /// Process-wide, on by default; off sends every op to ATen (tests compare the two).
+        /// </summary>
+        public static bool small_pointwise
+        {
+            get => Interop.NativeMethods.TS_small_pointwise() != 0;
+            set => Interop.NativeMethods.TS_set_small_pointwise(value ? 1 : 0);
+        }
+
         private sealed class Restore(FusedKernels? previous) : IDisposable
         {
             private bool done;

@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "benchmarks: ratios against PyTorch measured in the same run, one JSON line each");
         command.Subcommands.Add(Sub("ops", "per-op cost (4x4 add, 1024² matmul, BiLSTM forward+backward) vs PyTorch", Bench.OpsBenchmark.Run));
+        command.Subcommands.Add(Sub("overhead", "a 4x4 add taken apart: P/Invoke, handles, dispatch, allocation (ns each) vs PyTorch's whole add", Bench.OverheadBenchmark.Run));
         command.Subcommands.Add(Sub("threads", "every (libtorch threads, OpenBLAS threads) setting on both sides: how the default was chosen", Bench.ThreadsBenchmark.Run));
         command.Subcommands.Add(Sub("bilstm-crf", "BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference", Bench.BilstmCrfBenchmark.Run));
         command.Subcommands.Add(Bench.BertBenchmark.Build());

@@ -1,6 +1,7 @@
 // Pointwise math: https://pytorch.org/docs/stable/torch.html#pointwise-ops
 // Out-of-place ops return a new handle; in-place ops (trailing underscore) return a status.
 #include "ts_api.h"
+#include "ts_small_pointwise.h"
 
 #define TS_UNARY(name) \
   TS_EXPORT TSTensor TS_Tensor_##name(TSTensor t) { TS_TENSOR(at::name(*t)) }
@@ -16,11 +17,26 @@ TS_UNARY_(neg) TS_UNARY_(exp) TS_UNARY_(sqrt) TS_UNARY_(relu) TS_UNARY_(zero) TS
 
 TS_EXPORT TSTensor TS_Tensor_gelu(TSTensor t, int32_t tanh_approx) { TS_TENSOR(at::gelu(*t, tanh_approx ? "tanh" : "none")) }
 
+namespace {
+bool is_one(TSScalar s) { return s.kind == 2 ? s.i != 0 : s.kind == 1 ? s.i == 1 : s.d == 1.0; }
+
+// a op b: small float32 operands without autograd take the short path (ts_small_pointwise.h), the rest ATen.
+template <typename Aten>
+at::Tensor binary(TsSmallOp op, const at::Tensor& a, const at::Tensor& b, Aten aten) {
+  return ts_small_pointwise_applies(a, b) ? ts_small_pointwise(op, a, b) : aten();
+}
+}  // namespace
+
 // Binary with tensors (broadcasting, type promotion as in PyTorch).
-TS_EXPORT TSTensor TS_Tensor_add(TSTensor a, TSTensor b, TSScalar alpha) { TS_TENSOR(at::add(*a, *b, ts_scalar(alpha))) }
-TS_EXPORT TSTensor TS_Tensor_sub(TSTensor a, TSTensor b, TSScalar alpha) { TS_TENSOR(at::sub(*a, *b, ts_scalar(alpha))) }
-TS_EXPORT TSTensor TS_Tensor_mul(TSTensor a, TSTensor b) { TS_TENSOR(at::mul(*a, *b)) }
-TS_EXPORT TSTensor TS_Tensor_div(TSTensor a, TSTensor b) { TS_TENSOR(at::div(*a, *b)) }
+TS_EXPORT TSTensor TS_Tensor_add(TSTensor a, TSTensor b, TSScalar alpha) {
+  // alpha other than 1 is a fused multiply-add in ATen's vector kernel: left to ATen for the same floats.
+  TS_TENSOR(is_one(alpha) ? binary(TsSmallOp::Add, *a, *b, [&] { return at::add(*a, *b); }) : at::add(*a, *b, ts_scalar(alpha)))
+}
+TS_EXPORT TSTensor TS_Tensor_sub(TSTensor a, TSTensor b, TSScalar alpha) {
+  TS_TENSOR(is_one(alpha) ? binary(TsSmallOp::Sub, *a, *b, [&] { return at::sub(*a, *b); }) : at::sub(*a, *b, ts_scalar(alpha)))
+}
+TS_EXPORT TSTensor TS_Tensor_mul(TSTensor a, TSTensor b) { TS_TENSOR(binary(TsSmallOp::Mul, *a, *b, [&] { return at::mul(*a, *b); })) }
+TS_EXPORT TSTensor TS_Tensor_div(TSTensor a, TSTensor b) { TS_TENSOR(binary(TsSmallOp::Div, *a, *b, [&] { return at::div(*a, *b); })) }
 TS_EXPORT TSTensor TS_Tensor_pow(TSTensor a, TSTensor b) { TS_TENSOR(at::pow(*a, *b)) }
 TS_EXPORT TSTensor TS_Tensor_maximum(TSTensor a, TSTensor b) { TS_TENSOR(at::maximum(*a, *b)) }
 TS_EXPORT TSTensor TS_Tensor_minimum(TSTensor a, TSTensor b) { TS_TENSOR(at::minimum(*a, *b)) }
