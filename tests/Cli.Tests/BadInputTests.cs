@@ -102,7 +102,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     [Fact]
     public void Every_command_documents_its_options()
     {
-        foreach (string[] command in new[] { new[] { "train" }, ["eval"], ["predict"], ["data", "stats"], ["word2vec"], ["pretrain"], ["run"], ["demo"], ["info"], ["bench", "ops"] })
+        foreach (string[] command in new[] { new[] { "train" }, ["eval"], ["predict"], ["data", "stats"], ["word2vec"], ["pretrain"], ["run"], ["demo"], ["info"], ["bench", "ops"], ["bench", "overhead"], ["bench", "all"] })
         {
             var r = Lab.Run([.. command, "--help"]);
             Assert.True(r.ExitCode == 0, string.Join(' ', command) + ": " + r.Stderr);
@@ -112,6 +112,33 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
         foreach (string option in new[] { "--epochs", "--batch-size", "--lr", "--dropout", "--format", "--text-field", "--end-inclusive", "--pretrained-chars", "--bert" })
             Assert.Contains(option, train, StringComparison.Ordinal);
         Assert.Matches(@"--epochs <epochs>\s+epochs \[default: 30\]", train); // TrainerOptions' default
+    }
+
+    [Fact]
+    public void Bench_all_needs_a_file_to_write_not_a_folder()
+    {
+        Lab.UsageError("--out", "bench", "all");
+        Lab.UsageError("a folder is there", "bench", "all", "--out", Path.GetTempPath());
+    }
+
+    [Fact]
+    public void Bench_overhead_prints_the_pieces_the_machine_and_the_ratio_against_pytorch()
+    {
+        var r = Lab.Run("bench", "overhead");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var line = System.Text.Json.JsonDocument.Parse(r.Stdout);
+        var root = line.RootElement;
+        Assert.Equal("overhead", root.GetProperty("bench").GetString());
+        foreach (string about in new[] { "cpu", "isa", "packed_gemm", "blas", "libtorch" })
+            Assert.False(string.IsNullOrEmpty(root.GetProperty("machine").GetProperty(about).ToString()), $"machine.{about} is empty");
+        foreach (string pieces in new[] { "pieces_ns", "aten_path_pieces_ns" })
+        {
+            var names = root.GetProperty(pieces).EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Contains("managed result", names);
+            Assert.Equal(["other", "total"], names.TakeLast(2));
+        }
+        Assert.True(root.GetProperty("pytorch_add_4x4_ns").GetDouble() > 0);
+        Assert.True(root.GetProperty("ratio").GetDouble() > 0);
     }
 
     // ---- corpora ----

@@ -31,12 +31,14 @@ internal static class BertBenchmark
         {
             var on = Options.DeviceOf(r, device);
             if (r.GetValue(bf16) && on.type != DeviceType.CUDA) throw new ArgumentException("--bf16 is for a CUDA --device");
-            return Run(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16));
+            Console.WriteLine(JsonSerializer.Serialize(Measure(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16))));
+            return 0;
         });
         return command;
     }
 
-    private static int Run(string size, int batch, Device device, bool bf16)
+    /// <summary>The benchmark's JSON line: training throughputs, their ratio (above 1: ours faster) and the shares of the matmul peak.</summary>
+    public static Dictionary<string, object> Measure(string size, int batch, Device device, bool bf16)
     {
         var config = BertConfig.Preset(size) with { VocabSize = 21128 };
         bool gpu = device.type == DeviceType.CUDA;
@@ -53,7 +55,7 @@ internal static class BertBenchmark
             if (p > peer) (peer, peerConfig) = (p, candidate.ToString());
         }
         double flopsPerToken = 3 * ForwardFlopsPerToken(config);   // backward ≈ 2 x forward
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        return new Dictionary<string, object>
         {
             ["bench"] = "bert",
             ["device"] = device.ToString(),
@@ -68,8 +70,7 @@ internal static class BertBenchmark
             ["ours_threads"] = Threading.Description,
             ["machine"] = MachineInfo.Describe(),
             ["pytorch_threads"] = peerConfig,
-        }));
-        return 0;
+        };
     }
 
     /// <summary>Multiply-adds x 2 of one token's forward pass: projections, attention scores and context, feed-forward.</summary>

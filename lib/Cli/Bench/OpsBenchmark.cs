@@ -11,6 +11,13 @@ internal static class OpsBenchmark
 {
     public static int Run()
     {
+        Console.WriteLine(JsonSerializer.Serialize(Measure()));
+        return 0;
+    }
+
+    /// <summary>The benchmark's JSON line: per case ours, PyTorch's best and the time ratio (below 1: ours faster).</summary>
+    public static Dictionary<string, object> Measure()
+    {
         Dictionary<string, double> ours = OurCases.Run();
         int cores = Environment.ProcessorCount;
         var best = new Dictionary<string, (double us, string config)>();
@@ -36,7 +43,6 @@ internal static class OpsBenchmark
                 ["pytorch_threads"] = config,
             };
         }
-        Console.WriteLine(JsonSerializer.Serialize(line));
-        return 0;
+        return line;
     }
 }

@@ -17,6 +17,13 @@ internal static class OverheadBenchmark
 
     public static int Run()
     {
+        Console.WriteLine(JsonSerializer.Serialize(Measure()));
+        return 0;
+    }
+
+    /// <summary>The benchmark's JSON line.</summary>
+    public static Dictionary<string, object> Measure()
+    {
         OpOverhead ours = OpOverhead.Measure(Iterations, Rounds);
         var peer = PyTorchPeer.Run("overhead_peer.py", new PeerConfiguration(1, 1), Iterations.ToString(CultureInfo.InvariantCulture), Rounds.ToString(CultureInfo.InvariantCulture));
         double pytorch = peer["add_4x4_ns"];
@@ -31,7 +38,6 @@ internal static class OverheadBenchmark
             ["ratio"] = Math.Round(ours.TotalNs / pytorch, 3),
             ["aten_path_ratio"] = Math.Round(ours.AtenTotalNs / pytorch, 3),
         };
-        Console.WriteLine(JsonSerializer.Serialize(line));
-        return 0;
+        return line;
     }
 }

@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Sub("threads", "every (libtorch threads, OpenBLAS threads) setting on both sides: how the default was chosen", Bench.ThreadsBenchmark.Run));
         command.Subcommands.Add(Sub("bilstm-crf", "BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference", Bench.BilstmCrfBenchmark.Run));
         command.Subcommands.Add(Bench.BertBenchmark.Build());
+        command.Subcommands.Add(Bench.AllBenchmarks.Build());
         return command;
     }
 

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Cli.Commands;
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace Cli.Bench;
+
+/// <summary>
+/// <c>lab bench all --out FILE</c>: every benchmark in turn (each line printed as it finishes), then one JSON report
+/// with the machine, every line and each performance goal with the value measured and whether it holds here.
+/// </summary>
+internal static class AllBenchmarks
+{
+    /// <summary>A goal on one number of one benchmark line: <c>Path</c> names it (nested keys joined by dots).</summary>
+    internal sealed record Goal(string Name, string Bench, string Path, bool AtLeast, double Target);
+
+    /// <summary>The goals of the performance work (issue 20); time ratios are ours / PyTorch's, throughput ratios the other way.</summary>
+    internal static readonly Goal[] Goals =
+    [
+        new("BiLSTM-CRF training >= 2.5x PyTorch", "bilstm-crf", "train_ratio", true, 2.5),
+        new("BiLSTM-CRF decoding >= 4x PyTorch", "bilstm-crf", "decode_ratio", true, 4.0),
+        new("BERT-small training >= 1.5x PyTorch", "bert", "train_ratio", true, 1.5),
+        new("BERT-small training >= 70 % of the matmul peak", "bert", "ours_fraction_of_matmul_peak", true, 0.7),
+        new("4x4 add <= 0.5x PyTorch's time", "ops", "add_4x4.ratio", false, 0.5),
+        new("1024² matmul never slower than PyTorch (time ratio <= 1.0)", "ops", "matmul_1024.ratio", false, 1.0),
+    ];
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Build()
+    {
+        var output = Options.OutputFile("--out", "the JSON report to write");
+        var command = new Command("all", "every benchmark (ops, overhead, threads, bilstm-crf, bert on the CPU and on a GPU when there is one) and one JSON report with the goals") { output };
+        command.SetAction(r => Run(r.GetValue(output)!));
+        return command;
+    }
+
+    private static int Run(string outputPath)
+    {
+        var clock = Stopwatch.StartNew();
+        string started = DateTime.UtcNow.ToString("O");
+        var lines = new List<Dictionary<string, object>>();
+        void Add(Dictionary<string, object> line)
+        {
+            lines.Add(line);
+            Console.WriteLine(JsonSerializer.Serialize(line));
+        }
+        Add(OpsBenchmark.Measure());
+        Add(OverheadBenchmark.Measure());
+        foreach (var line in ThreadsBenchmark.Measure()) Add(line);
+        Add(BilstmCrfBenchmark.Measure());
+        Add(BertBenchmark.Measure("small", 16, CPU, bf16: false));
+        if (cuda.is_available())
+        {
+            var gpu = new Device(DeviceType.CUDA, 0);
+            Add(BertBenchmark.Measure("base", 32, gpu, bf16: false));
+            Add(BertBenchmark.Measure("base", 32, gpu, bf16: true));
+        }
+
+        var report = new Dictionary<string, object>
+        {
+            ["report"] = "lab bench all",
+            ["started"] = started,
+            ["wall_s"] = Math.Round(clock.Elapsed.TotalSeconds),
+            ["machine"] = MachineInfo.Describe(),
+            ["ours_threads"] = Threading.Description,
+            ["goals"] = Evaluate(lines),
+            ["benchmarks"] = lines,
+        };
+        string json = JsonSerializer.Serialize(report, Indented);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        File.WriteAllText(outputPath, json + "\n");
+        foreach (var goal in (List<Dictionary<string, object>>)report["goals"])
+            Console.WriteLine($"{((bool)goal["holds"] ? "holds " : "misses")}  {goal["goal"]}: {goal["measured"]}");
+        Console.WriteLine($"report: {outputPath} ({report["wall_s"]} s)");
+        return 0;
+    }
+
+    /// <summary>Each goal with the value measured (the CPU line of its benchmark) and whether it holds.</summary>
+    internal static List<Dictionary<string, object>> Evaluate(IReadOnlyList<Dictionary<string, object>> lines) =>
+        Goals.Select(g =>
+        {
+            var line = lines.FirstOrDefault(l => Equals(l["bench"], g.Bench) && (!l.TryGetValue("device", out var d) || Equals(d, "cpu")))
+                ?? throw new InvalidOperationException($"no '{g.Bench}' line to check '{g.Name}' against");
+            double value = Lookup(line, g.Path);
+            return new Dictionary<string, object>
+            {
+                ["goal"] = g.Name,
+                ["measured"] = value,
+                ["holds"] = g.AtLeast ? value >= g.Target : value <= g.Target,
+            };
+        }).ToList();
+
+    private static double Lookup(Dictionary<string, object> line, string path)
+    {
+        object current = line;
+        foreach (string key in path.Split('.'))
+        {
+            current = current is Dictionary<string, object> d && d.TryGetValue(key, out var next) ? next
+                : throw new InvalidOperationException($"benchmark line '{line["bench"]}' has no '{path}'");
+        }
+        return Convert.ToDouble(current, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
