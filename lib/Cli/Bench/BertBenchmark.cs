@@ -9,7 +9,7 @@ using static TorchBinding.torch;
 namespace Cli.Bench;
 
 /// <summary>
-/// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16]</c>: training tokens/s of a BERT token
+/// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16] [--profile]</c>: training tokens/s of a BERT token
 /// classifier (sequences of 128, AdamW, dropout 0.1) on our stack and on the PyTorch reference (bert_peer.py) in the same
 /// run — on the CPU at the peer's best thread setting, on a GPU on the same device — plus the share of the measured
 /// matmul peak (same dtype) that training reaches; one JSON line. Defaults: BERT-small, batch 16, the CPU.
@@ -26,11 +26,17 @@ internal static class BertBenchmark
         var device = Options.Device();
         device.DefaultValueFactory = _ => "cpu";
         var bf16 = Options.Flag("--bf16", "CUDA: both sides under bfloat16 autocast");
-        var command = new Command("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak") { size, batch, device, bf16 };
+        var profile = Options.Flag("--profile", "instead of the comparison: libtorch's operator profile of our training step (where the time goes)");
+        var command = new Command("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak") { size, batch, device, bf16, profile };
         command.SetAction(r =>
         {
             var on = Options.DeviceOf(r, device);
             if (r.GetValue(bf16) && on.type != DeviceType.CUDA) throw new ArgumentException("--bf16 is for a CUDA --device");
+            if (r.GetValue(profile))
+            {
+                Console.Write(ProfileSteps(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16), steps: 5));
+                return 0;
+            }
             Console.WriteLine(JsonSerializer.Serialize(Measure(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16))));
             return 0;
         });
@@ -78,7 +84,35 @@ internal static class BertBenchmark
         c.Layers * (2.0 * (4.0 * c.HiddenSize * c.HiddenSize + 2.0 * c.HiddenSize * c.IntermediateSize) + 4.0 * Length * c.HiddenSize)
         + 2.0 * c.HiddenSize * Labels;
 
-    private static double Ours(BertConfig config, int batch, Device device, bool bf16)
+    private static double Ours(BertConfig config, int batch, Device device, bool bf16) =>
+        WithTrainingStep(config, batch, device, bf16, step => Throughput.BestPerSecond(step, batch * Length, Seconds));
+
+    /// <summary>
+    /// <c>lab bench bert --profile</c>: libtorch's operator profile of <paramref name="steps"/> training steps of ours (after two
+    /// warm-up steps), largest self time first, with the wall time per step and how much of it the operators account for.
+    /// </summary>
+    private static string ProfileSteps(string size, int batch, Device device, bool bf16, int steps)
+    {
+        var config = BertConfig.Preset(size) with { VocabSize = 21128 };
+        return WithTrainingStep(config, batch, device, bf16, step =>
+        {
+            step();
+            step();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Profile profile;
+            using (profile = autograd.profiler.profile(record_shapes: true))
+                for (int k = 0; k < steps; k++) step();
+            double wallMs = clock.Elapsed.TotalMilliseconds / steps;
+            double opsMs = profile.self_cpu_time_total / 1000 / steps;
+            var gemm = profile.key_averages().Where(o => o.Name.Split(' ')[0] is "aten::addmm" or "aten::mm" or "aten::bmm" or "aten::baddbmm").Sum(o => o.SelfUs) / 1000 / steps;
+            return $"{profile.table(30)}\nper step: wall {wallMs:F1} ms, inside libtorch operators {opsMs:F1} ms ({100 * opsMs / wallMs:F0} %), " +
+                $"of which matrix products (addmm, mm, bmm, baddbmm) {gemm:F1} ms; outside them (binding, fused kernels, C#) {wallMs - opsMs:F1} ms\n" +
+                $"machine: {JsonSerializer.Serialize(MachineInfo.Describe())}\n";
+        });
+    }
+
+    // Builds the benchmark's model, batch and optimizer, and hands one training step to measure.
+    private static T WithTrainingStep<T>(BertConfig config, int batch, Device device, bool bf16, Func<Action, T> measure)
     {
         manual_seed(0);
         var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
@@ -94,7 +128,7 @@ internal static class BertBenchmark
         var parameters = tagger.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, lr: 5e-5, weight_decay: 0.01);
         tagger.train();
-        return Throughput.BestPerSecond(() =>
+        return measure(() =>
         {
             using var step = NewDisposeScope();
             Tensor loss;
@@ -104,7 +138,7 @@ internal static class BertBenchmark
             nn.utils.clip_grad_norm_(parameters, 1.0);
             optimizer.step();
             if (device.type == DeviceType.CUDA) cuda.synchronize();   // time the work, not its queueing
-        }, batch * Length, Seconds);
+        });
     }
 
     private static double MatmulPeakGflops(Device device, bool bf16)

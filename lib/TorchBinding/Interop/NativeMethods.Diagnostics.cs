@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TorchBinding.Interop;
 
-// The per-op overhead probes of native/ts_overhead.cpp (used by Diagnostics.OpOverhead only).
+// The per-op overhead probes of native/ts_overhead.cpp (Diagnostics.OpOverhead) and libtorch's operator profiler (native/ts_profiler.cpp).
 internal static partial class NativeMethods
 {
     [LibraryImport(Lib)] internal static partial void TS_overhead_noop();
@@ -13,4 +13,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial double TS_overhead_aten_add(TensorHandle a, TensorHandle b, long iterations);
     [LibraryImport(Lib)] internal static partial double TS_overhead_small_add(TensorHandle a, TensorHandle b, long iterations);
     [LibraryImport(Lib)] internal static partial double TS_overhead_aten_add_out(TensorHandle output, TensorHandle a, TensorHandle b, long iterations);
+
+    [LibraryImport(Lib)] internal static partial int TS_profiler_start(int recordShapes);
+    [LibraryImport(Lib)] internal static partial IntPtr TS_profiler_stop();
+    [LibraryImport(Lib)] internal static partial int TS_profiler_enabled();
 }
