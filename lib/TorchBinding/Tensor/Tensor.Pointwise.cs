@@ -35,7 +35,10 @@ public static partial class torch
         /// <summary>log σ(x), computed stably.</summary>
         public Tensor log_sigmoid() => new(TS_Tensor_log_sigmoid(Handle));
         /// <summary>GELU, exact (erf) unless <paramref name="tanh_approximation"/>.</summary>
-        public Tensor gelu(bool tanh_approximation = false) => new(TS_Tensor_gelu(Handle, tanh_approximation ? 1 : 0));
+        public Tensor gelu(bool tanh_approximation = false) =>
+            !tanh_approximation && backends.fused.Gelu && device_type == DeviceType.CPU && dtype == ScalarType.Float32
+                ? new(TS_NN_gelu_fast(Handle))   // the binding's vectorised kernel (torch.backends.FusedKernels.Gelu)
+                : new(TS_Tensor_gelu(Handle, tanh_approximation ? 1 : 0));
         /// <summary>sign x</summary>
         public Tensor sign() => new(TS_Tensor_sign(Handle));
         /// <summary>⌊x⌋</summary>
