@@ -87,44 +87,11 @@ internal static class BertBenchmark
     private static double Ours(BertConfig config, int batch, Device device, bool bf16) =>
         WithTrainingStep(config, batch, device, bf16, step => Throughput.BestPerSecond(step, batch * Length, Seconds));
 
-    /// <summary>
-    /// <c>lab bench bert --profile</c>: libtorch's operator profile of <paramref name="steps"/> training steps of ours (after two
-    /// warm-up steps), largest self time first, with the wall time per step and how much of it the operators account for.
-    /// </summary>
+    /// <summary><c>lab bench bert --profile</c>: where our training step's time goes (<see cref="StepProfile"/>).</summary>
     private static string ProfileSteps(string size, int batch, Device device, bool bf16, int steps)
     {
         var config = BertConfig.Preset(size) with { VocabSize = 21128 };
-        return WithTrainingStep(config, batch, device, bf16, step =>
-        {
-            step();
-            step();
-            // First the steps as training runs them (the profiler's own bookkeeping slows steps and touches fresh memory).
-            long faultsBefore = MinorPageFaults();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            for (int k = 0; k < steps; k++) step();
-            double plainMs = clock.Elapsed.TotalMilliseconds / steps;
-            long faults = (MinorPageFaults() - faultsBefore) / steps;
-            clock.Restart();
-            Profile profile;
-            using (profile = autograd.profiler.profile(record_shapes: true))
-                for (int k = 0; k < steps; k++) step();
-            double wallMs = clock.Elapsed.TotalMilliseconds / steps;
-            double opsMs = profile.self_cpu_time_total / 1000 / steps;
-            var gemm = profile.key_averages().Where(o => o.Name.Split(' ')[0] is "aten::addmm" or "aten::mm" or "aten::bmm" or "aten::baddbmm").Sum(o => o.SelfUs) / 1000 / steps;
-            return $"{profile.table(30)}\nper step unprofiled: {plainMs:F1} ms, {faults:N0} minor page faults (fresh memory the kernel had to map and zero)\n" +
-                $"per step profiled: {wallMs:F1} ms, inside libtorch operators {opsMs:F1} ms ({100 * opsMs / wallMs:F0} %), " +
-                $"of which matrix products (addmm, mm, bmm, baddbmm) {gemm:F1} ms; outside them (binding, fused kernels, C#) {wallMs - opsMs:F1} ms\n" +
-                $"machine: {JsonSerializer.Serialize(MachineInfo.Describe())}\n";
-        });
-    }
-
-    // Minor page faults of this process so far (field 10 of /proc/self/stat), or 0 where there is no /proc.
-    private static long MinorPageFaults()
-    {
-        if (!File.Exists("/proc/self/stat")) return 0;
-        string stat = File.ReadAllText("/proc/self/stat");
-        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');   // after "pid (comm) ": field 3 onwards
-        return long.Parse(fields[7], CultureInfo.InvariantCulture);
+        return WithTrainingStep(config, batch, device, bf16, step => StepProfile.Describe($"BERT-{size} training step, batch {batch} x {Length}", step, steps));
     }
 
     // Builds the benchmark's model, batch and optimizer, and hands one training step to measure.

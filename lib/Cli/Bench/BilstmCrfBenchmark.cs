@@ -8,7 +8,7 @@ using static TorchBinding.torch;
 namespace Cli.Bench;
 
 /// <summary>
-/// <c>lab bench bilstm-crf</c>: training chars/s and decoding sentences/s of a BiLSTM-CRF (emb 100,
+/// <c>lab bench bilstm-crf [--profile]</c>: training chars/s and decoding sentences/s of a BiLSTM-CRF (emb 100,
 /// hidden 128 per direction, 11 tags, dropout 0.5, batch 32 x 100) on our stack and on the PyTorch
 /// reference (bilstm_crf_peer.py) at its best thread setting (<see cref="PeerConfiguration.All"/>), in the same run; one JSON line.
 /// </summary>
@@ -53,7 +53,17 @@ internal static class BilstmCrfBenchmark
         };
     }
 
-    private static (double Train, double Decode) Ours()
+    private static (double Train, double Decode) Ours() =>
+        WithModel((train, decode) => (Throughput.BestPerSecond(train, Batch * Length, Seconds), Throughput.BestPerSecond(decode, Batch, Seconds)));
+
+    /// <summary><c>lab bench bilstm-crf --profile</c>: where our training step's and decode's time goes (<see cref="StepProfile"/>).</summary>
+    public static string ProfileSteps(int steps) =>
+        WithModel((train, decode) => StepProfile.Describe($"BiLSTM-CRF training step, batch {Batch} x {Length}", train, steps)
+            + StepProfile.Describe($"BiLSTM-CRF decode (paths only), batch {Batch} x {Length}", decode, steps));
+
+    // Builds the benchmark's tagger, batch and optimizer, and hands a training step and a decode to measure
+    // (the training step runs in train mode, the decode in eval mode, each switching the tagger as it starts).
+    private static T WithModel<T>(Func<Action, Action, T> measure)
     {
         string[] labels = ["O", .. Types.SelectMany(t => new[] { "B-" + t, "I-" + t })];
         var config = new SequenceTaggerConfig(Vocab, labels, CharEmbeddingDim: 100, HiddenSize: 128, Dropout: 0.5, Decoder: DecoderKind.Crf, ConstrainedDecoding: false);
@@ -66,20 +76,22 @@ internal static class BilstmCrfBenchmark
         var batch = new TaggerBatch(chars, mask, Enumerable.Repeat((long)Length, Batch).ToArray(), Tags: tags);
         var parameters = model.parameters().ToList();
         using var optimizer = optim.Adam(parameters, lr: 1e-3);
-
-        model.train();
-        double train = Throughput.BestPerSecond(() =>
+        void Train()
         {
+            model.train();
             using var step = NewDisposeScope();
             var loss = model.Loss(batch);
             optimizer.zero_grad();
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, 5.0);
             optimizer.step();
-        }, Batch * Length, Seconds);
-        model.eval();
-        double decode = Throughput.BestPerSecond(() => model.Decode(batch, withConfidence: false), Batch, Seconds);   // paths only, as the reference
-        return (train, decode);
+        }
+        void Decode()
+        {
+            model.eval();
+            model.Decode(batch, withConfidence: false);   // paths only, as the reference
+        }
+        return measure(Train, Decode);
     }
 
     private static Dictionary<string, double> Peer(PeerConfiguration config) =>

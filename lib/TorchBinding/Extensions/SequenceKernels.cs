@@ -13,6 +13,28 @@ namespace TorchBinding.Extensions;
 public static class SequenceKernels
 {
     /// <summary>
+    /// log Z of a linear-chain CRF in one native call (CPU float32), differentiable: its backward computes the
+    /// forward-backward marginals (the gradient of log Z) in one call too. The first position always counts; a later one
+    /// when its mask is set, otherwise the forward scores carry over it (as a masked loop over time does).
+    /// No second derivative.
+    /// </summary>
+    /// <param name="emissions">(B, L, N) float32 on the CPU.</param>
+    /// <param name="mask">(B, L) bool.</param>
+    /// <param name="transitions">(N, N) scores of moving from tag i to tag j.</param>
+    /// <param name="start">(N) scores of the first tag.</param>
+    /// <param name="end">(N) scores of the last tag.</param>
+    /// <returns>(B) the log-sum-exp of the scores of every tag path of each sequence.</returns>
+    public static Tensor CrfLogPartition(Tensor emissions, Tensor mask, Tensor transitions, Tensor start, Tensor end)
+    {
+        ArgumentNullException.ThrowIfNull(emissions);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(transitions);
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(end);
+        return new Tensor(TS_CRF_log_partition(emissions.Handle, mask.Handle, transitions.Handle, start.Handle, end.Handle));
+    }
+
+    /// <summary>
     /// Viterbi decoding of a linear-chain CRF in one native call (CPU): the best tag path of each
     /// sequence under emissions, transitions (from, to) and start/end scores.
     /// </summary>

@@ -76,6 +76,8 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
     public Tensor LogPartition(Tensor logits, Tensor mask)
     {
         Check(logits, mask);
+        if (NativeLogPartition && logits.device_type == DeviceType.CPU && logits.dtype == ScalarType.Float32)
+            return SequenceKernels.CrfLogPartition(logits, mask, Transitions, StartTransitions, EndTransitions);
         long length = logits.size(1);
         var alpha = StartTransitions + logits.select(1, 0);                        // (B, n)
         var trans = Transitions.unsqueeze(0);                                        // (1, n, n)
@@ -149,6 +151,13 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
         }
         return new CrfDecoding(paths, bestScore.to_type(ScalarType.Float64).data<double>());
     }
+
+    /// <summary>
+    /// Whether log Z (and so <see cref="Loss"/> and <see cref="Marginals"/>) of CPU float32 emissions is one native call with
+    /// its own forward-backward gradient (on by default: the loop over time runs ~20 small autograd ops per position, forward
+    /// and backward); off runs the tensor loop, as on GPUs and for float64. The native one has no second derivative.
+    /// </summary>
+    public bool NativeLogPartition { get; set; } = true;
 
     /// <summary>
     /// Whether this CRF decodes on the CPU with the project's native Viterbi (one call for the whole batch; on by default;
