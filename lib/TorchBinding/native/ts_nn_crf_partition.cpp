@@ -16,18 +16,21 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// out[j] = log Σ_i exp(prev[i] + trans[i, j]) + add[j], vectorised over j (trans row-major (from, to)).
-void forward_step(const float* prev, const float* trans, const float* add, float* out, float* scratch_max, float* scratch_sum, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) scratch_max[j] = -std::numeric_limits<float>::infinity();
+// Sums of exponentials are taken as products with exp(transitions), computed once per call: a position costs N
+// exponentials and N^2 multiply-adds instead of N^2 exponentials. Each vector of log scores is shifted by its maximum
+// before exponentiation, so nothing overflows for transition scores within ±80 (a learned CRF's are within ±20); a sum
+// that underflows to 0 is floored at the smallest normal float so that a log never gives -inf.
+constexpr float kTiny = 1.17549435e-38f;
+
+// out[j] = log Σ_i exp(prev[i]) exp_trans[i, j] + add[j]; p is scratch of N floats.
+void forward_step(const float* prev, const float* exp_trans, const float* add, float* out, float* p, int64_t n) {
+  float a = -std::numeric_limits<float>::infinity();
+  for (int64_t i = 0; i < n; ++i) a = prev[i] > a ? prev[i] : a;
+  for (int64_t i = 0; i < n; ++i) p[i] = ts_math::exp_approx(prev[i] - a);
+  for (int64_t j = 0; j < n; ++j) out[j] = 0.f;
   for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < n; ++j) {
-      float v = prev[i] + trans[i * n + j];
-      scratch_max[j] = v > scratch_max[j] ? v : scratch_max[j];
-    }
-  for (int64_t j = 0; j < n; ++j) scratch_sum[j] = 0.f;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < n; ++j) scratch_sum[j] += ts_math::exp_approx(prev[i] + trans[i * n + j] - scratch_max[j]);
-  for (int64_t j = 0; j < n; ++j) out[j] = scratch_max[j] + std::log(scratch_sum[j]) + add[j];
+    for (int64_t j = 0; j < n; ++j) out[j] += p[i] * exp_trans[i * n + j];
+  for (int64_t j = 0; j < n; ++j) out[j] = a + std::log(out[j] > kTiny ? out[j] : kTiny) + add[j];
 }
 
 // log Σ_j exp(v[j]).
@@ -37,6 +40,14 @@ float log_sum_exp(const float* v, int64_t n) {
   float s = 0.f;
   for (int64_t j = 0; j < n; ++j) s += ts_math::exp_approx(v[j] - m);
   return m + std::log(s);
+}
+
+// Shifts v by its maximum, exponentiates into out and returns the shift.
+float exp_shifted(const float* v, float* out, int64_t n) {
+  float m = -std::numeric_limits<float>::infinity();
+  for (int64_t j = 0; j < n; ++j) m = v[j] > m ? v[j] : m;
+  for (int64_t j = 0; j < n; ++j) out[j] = ts_math::exp_approx(v[j] - m);
+  return m;
 }
 
 struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitionFunction> {
@@ -50,13 +61,14 @@ struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitio
     const float *ep = e.data_ptr<float>(), *tp = tr.data_ptr<float>(), *sp = st.data_ptr<float>(), *enp = en.data_ptr<float>();
     const uint8_t* mp = m.data_ptr<uint8_t>();
     float *ap = alphas.data_ptr<float>(), *zp = log_z.data_ptr<float>();
-    std::vector<float> mx(static_cast<size_t>(N)), sum(static_cast<size_t>(N)), last(static_cast<size_t>(N));
+    std::vector<float> exp_trans(static_cast<size_t>(N * N)), scratch(static_cast<size_t>(N)), last(static_cast<size_t>(N));
+    for (int64_t k = 0; k < N * N; ++k) exp_trans[k] = ts_math::exp_approx(tp[k]);
     for (int64_t b = 0; b < B; ++b) {
       const float* eb = ep + b * L * N;
       float* ab = ap + b * L * N;
       for (int64_t j = 0; j < N; ++j) ab[j] = sp[j] + eb[j];
       for (int64_t t = 1; t < L; ++t) {
-        if (mp[b * L + t]) forward_step(ab + (t - 1) * N, tp, eb + t * N, ab + t * N, mx.data(), sum.data(), N);
+        if (mp[b * L + t]) forward_step(ab + (t - 1) * N, exp_trans.data(), eb + t * N, ab + t * N, scratch.data(), N);
         else std::copy(ab + (t - 1) * N, ab + t * N, ab + t * N);
       }
       for (int64_t j = 0; j < N; ++j) last[j] = ab[(L - 1) * N + j] + enp[j];
@@ -77,7 +89,9 @@ struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitio
     const float *zp = log_z.data_ptr<float>(), *gp = g.data_ptr<float>();
     const uint8_t* mp = m.data_ptr<uint8_t>();
     float *gep = g_emit.data_ptr<float>(), *gtp = g_trans.data_ptr<float>(), *gsp = g_start.data_ptr<float>(), *genp = g_end.data_ptr<float>();
-    std::vector<float> beta(static_cast<size_t>(L * N)), row(static_cast<size_t>(N)), next(static_cast<size_t>(N));
+    std::vector<float> beta(static_cast<size_t>(L * N)), next(static_cast<size_t>(N)), q(static_cast<size_t>(N)), p(static_cast<size_t>(N));
+    std::vector<float> exp_trans(static_cast<size_t>(N * N));
+    for (int64_t k = 0; k < N * N; ++k) exp_trans[k] = ts_math::exp_approx(tp[k]);
     for (int64_t b = 0; b < B; ++b) {
       const float* eb = ep + b * L * N;
       const float* ab = ap + b * L * N;
@@ -94,9 +108,11 @@ struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitio
           continue;
         }
         for (int64_t j = 0; j < N; ++j) next[j] = eb[t * N + j] + from[j];
+        const float c = exp_shifted(next.data(), q.data(), N);
         for (int64_t i = 0; i < N; ++i) {
-          for (int64_t j = 0; j < N; ++j) row[j] = tp[i * N + j] + next[j];
-          to[i] = log_sum_exp(row.data(), N);
+          float sum = 0.f;
+          for (int64_t j = 0; j < N; ++j) sum += exp_trans[i * N + j] * q[j];
+          to[i] = c + std::log(sum > kTiny ? sum : kTiny);
         }
       }
       // Marginals: of each tag at each counted position (the emissions' gradient), first and last, and of each pair.
@@ -108,13 +124,13 @@ struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitio
         gsp[j] += geb[j];
         genp[j] += gb * ts_math::exp_approx(ab[(L - 1) * N + j] + enp[j] - z);
       }
+      // Pair (i, j) at t: exp(alpha[t-1][i] - a) exp(trans[i, j]) exp(e[t][j] + beta[t][j] - z + a), a = max alpha[t-1].
       for (int64_t t = 1; t < L; ++t) {
         if (!mb[t]) continue;
-        for (int64_t j = 0; j < N; ++j) next[j] = eb[t * N + j] + beta[t * N + j] - z;
-        for (int64_t i = 0; i < N; ++i) {
-          const float a = ab[(t - 1) * N + i];
-          for (int64_t j = 0; j < N; ++j) gtp[i * N + j] += gb * ts_math::exp_approx(a + tp[i * N + j] + next[j]);
-        }
+        const float a = exp_shifted(ab + (t - 1) * N, p.data(), N);
+        for (int64_t j = 0; j < N; ++j) q[j] = gb * ts_math::exp_approx(eb[t * N + j] + beta[t * N + j] - z + a);
+        for (int64_t i = 0; i < N; ++i)
+          for (int64_t j = 0; j < N; ++j) gtp[i * N + j] += p[i] * exp_trans[i * N + j] * q[j];
       }
     }
     return {g_emit, at::Tensor(), g_trans, g_start, g_end};

@@ -51,6 +51,24 @@ public class CrfNativePartitionTests
     }
 
     [Fact]
+    public void Large_scores_stay_finite_and_agree_with_the_loop()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(33);
+        using var crf = new ConditionalRandomField(Tags);
+        using (no_grad()) crf.Transitions.mul_(15);                        // a sharply peaked CRF: transitions ~ ±45
+        var logits = randn(4, 30, Tags) * 20;
+        var mask = arange(30).unsqueeze(0).lt(tensor(new long[] { 30, 17, 5, 1 }).unsqueeze(1));
+        var weights = ones(4);
+        var native = Run(crf, logits, mask, weights, native: true);
+        var loop = Run(crf, logits, mask, weights, native: false);
+        Assert.True(native.LogZ.data<float>().All(float.IsFinite), native.LogZ.ToString());
+        Assert.True(native.LogZ.allclose(loop.LogZ, 1e-5, 1e-3), $"log Z: {native.LogZ} vs {loop.LogZ}");
+        for (int i = 0; i < 4; i++)
+            Assert.True(native.Gradients[i].allclose(loop.Gradients[i], 1e-3, 1e-4), $"gradient {i}: largest difference {(native.Gradients[i] - loop.Gradients[i]).abs().max().item<float>()}");
+    }
+
+    [Fact]
     public void Log_z_equals_brute_force_enumeration_and_marginals_sum_to_one()
     {
         using var scope = NewDisposeScope();
