@@ -11,16 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Sub("ops", "per-op cost (4x4 add, 1024² matmul, BiLSTM forward+backward) vs PyTorch", Bench.OpsBenchmark.Run));
         command.Subcommands.Add(Sub("overhead", "a 4x4 add taken apart: P/Invoke, handles, dispatch, allocation (ns each) vs PyTorch's whole add", Bench.OverheadBenchmark.Run));
         command.Subcommands.Add(Sub("threads", "every (libtorch threads, OpenBLAS threads) setting on both sides: how the default was chosen", Bench.ThreadsBenchmark.Run));
-        var bilstm = Sub("bilstm-crf", "BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference", Bench.BilstmCrfBenchmark.Run);
-        var profile = Options.Flag("--profile", "instead of the comparison: libtorch's operator profile of our training step and decode (where the time goes)");
-        bilstm.Options.Add(profile);
-        bilstm.SetAction(r =>
-        {
-            if (!r.GetValue(profile)) return Bench.BilstmCrfBenchmark.Run();
-            Console.Write(Bench.BilstmCrfBenchmark.ProfileSteps(steps: 20));
-            return 0;
-        });
-        command.Subcommands.Add(bilstm);
+        command.Subcommands.Add(Bench.BilstmCrfBenchmark.Build());
         command.Subcommands.Add(Bench.BertBenchmark.Build());
         command.Subcommands.Add(Bench.AllBenchmarks.Build());
         return command;
