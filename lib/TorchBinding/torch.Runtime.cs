@@ -113,6 +113,12 @@ public static partial class torch
         /// <summary>OpenBLAS's configuration string, or the path of the loaded BLAS when it is not OpenBLAS.</summary>
         public static string config() => Marshal.PtrToStringUTF8(TS_blas_config()) ?? "unknown";
 
+        /// <summary>
+        /// The kernel family OpenBLAS runs (e.g. "Haswell", "Cooperlake"), or "" when the BLAS is not OpenBLAS; where it came
+        /// from is <see cref="BlasCoreTypes.Source"/>.
+        /// </summary>
+        public static string corename() => Marshal.PtrToStringUTF8(TS_blas_corename()) ?? "";
+
         /// <summary>Path of the shared library providing <c>sgemm_</c>.</summary>
         public static string library_path() => Marshal.PtrToStringUTF8(TS_blas_library_path()) ?? "";
 

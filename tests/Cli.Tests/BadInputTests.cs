@@ -102,7 +102,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     [Fact]
     public void Every_command_documents_its_options()
     {
-        foreach (string[] command in new[] { new[] { "train" }, ["eval"], ["predict"], ["data", "stats"], ["word2vec"], ["pretrain"], ["run"], ["demo"], ["info"], ["bench", "ops"], ["bench", "overhead"], ["bench", "all"] })
+        foreach (string[] command in new[] { new[] { "train" }, ["eval"], ["predict"], ["data", "stats"], ["word2vec"], ["pretrain"], ["run"], ["demo"], ["info"], ["bench", "ops"], ["bench", "overhead"], ["bench", "all"], ["bench", "blas"] })
         {
             var r = Lab.Run([.. command, "--help"]);
             Assert.True(r.ExitCode == 0, string.Join(' ', command) + ": " + r.Stderr);
@@ -139,6 +139,44 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
         }
         Assert.True(root.GetProperty("pytorch_add_4x4_ns").GetDouble() > 0);
         Assert.True(root.GetProperty("ratio").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Bench_blas_saves_its_choice_for_this_cpu_once_and_the_binding_applies_it()
+    {
+        string cacheHome = Path.Combine(Path.GetTempPath(), "cner-blas-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var env = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cacheHome };
+            var r = Lab.Run(env, "bench", "blas", "--save");
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            using var line = System.Text.Json.JsonDocument.Parse(r.Stdout);
+            string choice = line.RootElement.GetProperty("choice").GetString()!;
+            Assert.True(line.RootElement.GetProperty("openblas_choice").GetProperty("gflops").GetDouble() > 0);
+            string cache = Path.Combine(cacheHome, "clinical-ner", "openblas-coretype.tsv");
+            string[] fields = File.ReadAllLines(cache).Single().Split('\t');
+            Assert.Equal(line.RootElement.GetProperty("cpu").GetString(), fields[0]);
+            Assert.Equal(choice, fields[1]);
+
+            var again = Lab.Run(env, "bench", "blas", "--save", "--if-missing");    // already measured: nothing to do
+            Assert.True(again.ExitCode == 0 && again.Stdout.Length == 0, again.Stdout + again.Stderr);
+
+            using var info = System.Text.Json.JsonDocument.Parse(Lab.Run(env, "info").Stdout);
+            string source = info.RootElement.GetProperty("blas_coretype_source").GetString()!;
+            if (choice == "auto") Assert.Equal("openblas", source);
+            else
+            {
+                Assert.Equal("measured", source);
+                Assert.Equal(choice, info.RootElement.GetProperty("blas_coretype").GetString());
+            }
+            string own = line.RootElement.GetProperty("openblas_choice").GetProperty("coretype").GetString()!;   // runnable here by definition
+            using var user = System.Text.Json.JsonDocument.Parse(Lab.Run(new Dictionary<string, string>(env) { ["OPENBLAS_CORETYPE"] = own }, "info").Stdout);
+            Assert.Equal("environment", user.RootElement.GetProperty("blas_coretype_source").GetString());   // the user's setting wins
+        }
+        finally
+        {
+            if (Directory.Exists(cacheHome)) Directory.Delete(cacheHome, recursive: true);
+        }
     }
 
     // ---- corpora ----

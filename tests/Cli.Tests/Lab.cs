@@ -12,9 +12,13 @@ internal static class Lab
     // The same configuration as these tests (bin/Release/... or bin/Debug/...).
     public static string DllPath => Path.Combine(Root, "lib", "Cli", "bin", AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release", "net10.0", "lab.dll");
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Run(string[])"/>, with <paramref name="environment"/> added to the child's environment.</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add(DllPath);
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -23,6 +23,7 @@ internal static class MachineInfo
             ["isa"] = string.Join(",", Isa.Where(flags.Contains)),
             ["packed_gemm"] = torch.backends.packed_gemm.ToString(),
             ["blas"] = torch.blas.config(),
+            ["blas_coretype"] = $"{torch.blas.corename()} ({BlasCoreTypes.Source})",
             ["libtorch"] = torch.__version__,
         };
     }

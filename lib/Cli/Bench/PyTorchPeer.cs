@@ -46,6 +46,8 @@ internal static class PyTorchPeer
         psi.Environment["OPENBLAS_NUM_THREADS"] = config.BlasThreads.ToString(CultureInfo.InvariantCulture);
         if (config.BlasThreadTimeout is null) psi.Environment.Remove("OPENBLAS_THREAD_TIMEOUT");
         else psi.Environment["OPENBLAS_THREAD_TIMEOUT"] = config.BlasThreadTimeout;
+        // The same OpenBLAS kernels as ours when the binding chose them by measurement: the ratio compares the stacks, not the BLAS.
+        if (TorchBinding.BlasCoreTypes.Source == "measured" && TorchBinding.torch.blas.corename() is { Length: > 0 } core) psi.Environment["OPENBLAS_CORETYPE"] = core;
         using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + Python);
         string stdout = p.StandardOutput.ReadToEnd();
         string stderr = p.StandardError.ReadToEnd();

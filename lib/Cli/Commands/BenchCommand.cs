@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Sub("threads", "every (libtorch threads, OpenBLAS threads) setting on both sides: how the default was chosen", Bench.ThreadsBenchmark.Run));
         command.Subcommands.Add(Bench.BilstmCrfBenchmark.Build());
         command.Subcommands.Add(Bench.BertBenchmark.Build());
+        command.Subcommands.Add(Bench.BlasCoreTypeBenchmark.Build());
         command.Subcommands.Add(Bench.AllBenchmarks.Build());
         return command;
     }

@@ -22,6 +22,8 @@ internal static class InfoCommand
             ["libtorch"] = __version__,
             ["blas"] = blas.config(),
             ["blas_library"] = blas.library_path(),
+            ["blas_coretype"] = blas.corename(),
+            ["blas_coretype_source"] = TorchBinding.BlasCoreTypes.Source,
             ["blas_threads"] = blas.get_num_threads(),
             ["blas_thread_timeout"] = blas.thread_timeout(),
             ["torch_threads"] = get_num_threads(),

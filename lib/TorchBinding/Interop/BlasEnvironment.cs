@@ -17,6 +17,7 @@ namespace TorchBinding.Interop;
 /// states and non-CPU tensors, the fused kernels the rest. The 1024² matmul and BERT are unchanged within
 /// noise. Measured with <c>./lab bench bilstm-crf</c>, <c>./lab bench ops</c> and <c>./lab bench bert</c>;
 /// numbers in environment.md.
+/// <para><c>OPENBLAS_CORETYPE</c>: the kernel family measured fastest on this CPU model, when one was (<see cref="BlasCoreTypes"/>).</para>
 /// </remarks>
 internal static partial class BlasEnvironment
 {
@@ -27,6 +28,7 @@ internal static partial class BlasEnvironment
         try
         {
             _ = setenv("OPENBLAS_THREAD_TIMEOUT", torch.blas.DefaultThreadTimeout, overwrite: 0);
+            if (BlasCoreTypes.ChoiceAtLoad() is { } coreType) _ = setenv("OPENBLAS_CORETYPE", coreType, overwrite: 0);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

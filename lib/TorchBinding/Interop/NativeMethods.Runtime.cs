@@ -35,6 +35,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_blas_thread_timeout();
     [LibraryImport(Lib)] internal static partial IntPtr TS_blas_config();
     [LibraryImport(Lib)] internal static partial IntPtr TS_blas_library_path();
+    [LibraryImport(Lib)] internal static partial IntPtr TS_blas_corename();
     [LibraryImport(Lib)] internal static partial int TS_cuda_is_available();
     [LibraryImport(Lib)] internal static partial int TS_cuda_device_count();
     [LibraryImport(Lib)] internal static partial int TS_cuda_synchronize(int device);

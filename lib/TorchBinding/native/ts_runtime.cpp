@@ -95,6 +95,12 @@ TS_EXPORT const char* TS_blas_config() {
 
 TS_EXPORT const char* TS_blas_library_path() { return loaded_blas_path(); }
 
+// The kernel family OpenBLAS runs ("Haswell", "SkylakeX", ...), or "" when the BLAS is not OpenBLAS.
+TS_EXPORT const char* TS_blas_corename() {
+  auto corename = blas_symbol<char* (*)()>("openblas_get_corename");
+  return corename ? corename() : "";
+}
+
 TS_EXPORT int32_t TS_cuda_is_available() {
   try {
 #ifdef TS_HAS_TORCH_CUDA_H
