@@ -32,7 +32,7 @@ internal static class AllBenchmarks
     public static Command Build()
     {
         var output = Options.OutputFile("--out", "the JSON report to write");
-        var command = new Command("all", "every benchmark (ops, overhead, threads, bilstm-crf, bert on the CPU and on a GPU when there is one) and one JSON report with the goals") { output };
+        var command = new Command("all", "every benchmark (blas, ops, overhead, threads, bilstm-crf, bert on the CPU and on a GPU when there is one) and one JSON report with the goals") { output };
         command.SetAction(r => Run(r.GetValue(output)!));
         return command;
     }
@@ -47,6 +47,7 @@ internal static class AllBenchmarks
             lines.Add(line);
             Console.WriteLine(JsonSerializer.Serialize(line));
         }
+        Add(BlasCoreTypeBenchmark.Measure());
         Add(OpsBenchmark.Measure());
         Add(OverheadBenchmark.Measure());
         foreach (var line in ThreadsBenchmark.Measure()) Add(line);

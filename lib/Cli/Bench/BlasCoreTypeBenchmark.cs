@@ -43,6 +43,21 @@ internal static class BlasCoreTypeBenchmark
         string cache = BlasCoreTypes.CacheFile;
         string cacheText = File.Exists(cache) ? File.ReadAllText(cache) : "";
         if (save && ifMissing && BlasCoreTypes.Lookup(cacheText, key) is not null) return 0;
+        var line = Measure();
+        line["saved_to"] = save ? cache : "";
+        Console.WriteLine(JsonSerializer.Serialize(line));
+        if (save)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+            File.WriteAllText(cache, BlasCoreTypes.WithChoice(cacheText, key, (string)line["choice"], DateTime.UtcNow));
+        }
+        return 0;
+    }
+
+    /// <summary>The benchmark's JSON line: OpenBLAS's own choice, every family forced, those that failed, and the choice.</summary>
+    public static Dictionary<string, object> Measure()
+    {
+        var (model, flags) = BlasCoreTypes.ThisCpu();
         var automatic = Child(null) ?? throw new InvalidOperationException("measuring OpenBLAS's own kernel choice failed");
         var forced = new List<BlasCoreTypes.Measurement>();
         var failed = new List<string>();
@@ -51,23 +66,16 @@ internal static class BlasCoreTypeBenchmark
             if (Child(coreType) is { } m) forced.Add(m);
             else failed.Add(coreType);
         }
-        string choice = BlasCoreTypes.Choose(automatic, forced);
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        return new Dictionary<string, object>
         {
             ["bench"] = "blas",
-            ["cpu"] = key,
+            ["cpu"] = BlasCoreTypes.CacheKey(model, flags),
             ["openblas_choice"] = Describe(automatic),
             ["forced"] = forced.Select(Describe).ToList(),
             ["failed"] = failed,
-            ["choice"] = choice,
-            ["saved_to"] = save ? cache : "",
-        }));
-        if (save)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
-            File.WriteAllText(cache, BlasCoreTypes.WithChoice(cacheText, key, choice, DateTime.UtcNow));
-        }
-        return 0;
+            ["choice"] = BlasCoreTypes.Choose(automatic, forced),
+            ["in_use"] = $"{blas.corename()} ({BlasCoreTypes.Source})",
+        };
     }
 
     private static Dictionary<string, object> Describe(BlasCoreTypes.Measurement m) => new()

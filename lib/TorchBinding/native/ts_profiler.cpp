@@ -27,7 +27,7 @@ struct Open {
 }  // namespace
 
 namespace {
-bool grouped_by_shape = false;
+thread_local bool grouped_by_shape = false;   // profiling is per thread, and so is its setting
 
 // "aten::add [16, 128, 256] [16, 128, 256]" when shapes are recorded (scalars and non-tensors print as []).
 std::string key_of(const prof::LegacyEvent& e) {
