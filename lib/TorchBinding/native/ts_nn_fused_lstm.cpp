@@ -121,9 +121,9 @@ DirectionForward run_forward(const at::Tensor& x, const at::Tensor& w_ih, const 
   return run_recurrence(at::addmm(b_ih + b_hh, x.reshape({T * B, I}), w_ih.t()).view({T, B, 4 * H}), w_hh, active_by_step);
 }
 
-// Input gates (T, B, 4H) as sums of table rows: gates[t][b] = sum_k tables[k][ids[k][b][source(t, b)]], where
-// source(t, b) is t, or for the reverse direction the position t steps back from the end of sequence b.
-// Used when the input is a concatenation of embedding lookups: W_ih [e_1; e_2; ...] = sum_k (E_k W_ih,k^T)[id_k].
+// A step's input gates as sums of table rows: gates[b] = sum_k tables[k][ids[k][b][source(t, b)]], where source(t, b)
+// is t, or for the reverse direction the position t steps back from the end of sequence b. Used when the input is a
+// concatenation of embedding lookups: W_ih [e_1; e_2; ...] = sum_k (E_k W_ih,k^T)[id_k].
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void sum_rows(float* __restrict dst, const float* __restrict src, int64_t n, bool first) {
   if (first) std::memcpy(dst, src, n * sizeof(float));
@@ -131,21 +131,41 @@ void sum_rows(float* __restrict dst, const float* __restrict src, int64_t n, boo
     for (int64_t j = 0; j < n; ++j) dst[j] += src[j];
 }
 
-at::Tensor gathered_gates(const std::vector<at::Tensor>& ids, const std::vector<at::Tensor>& tables, const std::vector<int64_t>& len,
-                          int64_t T, bool reverse) {
-  const int64_t B = static_cast<int64_t>(len.size()), G = tables[0].size(1);
-  at::Tensor gates = at::empty({T, B, G}, tables[0].options());
-  float* out = gates.data_ptr<float>();
-  for (size_t k = 0; k < tables.size(); ++k) {
-    const int64_t* id = ids[k].data_ptr<int64_t>();
-    const float* table = tables[k].data_ptr<float>();
-    for (int64_t t = 0; t < T; ++t)
+// Inference over gathered input gates, one step at a time: each step's gate rows are summed from the tables into one
+// (B, 4H) buffer just before its product, and only the outputs and the running state are kept. The same arithmetic as
+// run_recurrence over all steps' gathered gates, without writing and re-reading (T, B, 4H) gates and (T + 1, B, H) states
+// that only a backward pass needs (a decode of 32 x 100 at hidden 128 x 2 streamed ~20 MB through memory for them).
+struct DirectionInference {
+  at::Tensor out, h_n, c_n;  // (T, B, H), (B, H), (B, H)
+};
+
+DirectionInference run_gathered_inference(const std::vector<at::Tensor>& ids, const std::vector<at::Tensor>& tables, const std::vector<int64_t>& len,
+                                          int64_t T, bool reverse, const at::Tensor& w_hh, const std::vector<uint8_t>& active_by_step) {
+  c10::AutoGradMode no_grad(false);
+  const int64_t B = static_cast<int64_t>(len.size()), H = w_hh.size(1), G = 4 * H;
+  auto opts = tables[0].options();
+  DirectionInference d;
+  d.out = at::empty({T, B, H}, opts);
+  at::Tensor g = at::empty({B, G}, opts), tc = at::empty({B, H}, opts);
+  at::Tensor h = at::zeros({2, B, H}, opts), c = at::zeros({2, B, H}, opts);   // ping-pong: step t reads [t % 2], writes the other
+  float *gp = g.data_ptr<float>(), *tcp = tc.data_ptr<float>(), *hp = h.data_ptr<float>(), *cp = c.data_ptr<float>(), *op = d.out.data_ptr<float>();
+  const StepProduct recurrence = StepProduct::to_gates(w_hh);
+  for (int64_t t = 0; t < T; ++t) {
+    for (size_t k = 0; k < tables.size(); ++k) {
+      const int64_t* id = ids[k].data_ptr<int64_t>();
+      const float* table = tables[k].data_ptr<float>();
       for (int64_t b = 0; b < B; ++b) {
         int64_t source = reverse ? reversed_step(t, len[b]) : t;
-        sum_rows(out + (t * B + b) * G, table + id[b * T + source] * G, G, k == 0);
+        sum_rows(gp + b * G, table + id[b * T + source] * G, G, k == 0);
       }
+    }
+    const int64_t from = t % 2, to = 1 - from;
+    recurrence.apply(h.select(0, from), g, true);  // (B, 4H) += h_{t-1} W_hh^T
+    cell_forward(B, H, gp, cp + from * B * H, hp + from * B * H, cp + to * B * H, tcp, hp + to * B * H, op + t * B * H, active_by_step.data() + t * B);
   }
-  return gates;
+  d.h_n = h.select(0, T % 2);
+  d.c_n = c.select(0, T % 2);
+  return d;
 }
 
 // Gradients of one direction: dx, dW_ih, dW_hh, db.
@@ -276,21 +296,19 @@ TS_EXPORT int32_t TS_NN_lstm_fused_gathered(const TSTensor* ids, int32_t n_input
     std::vector<int64_t> len = checked_lengths(lengths, B, T);
     c10::AutoGradMode no_grad(false);
     auto active = active_mask(len, T);
-    auto direction = [&](int d) {
-      return run_recurrence(gathered_gates(id_list, ts_list(tables + d * n_inputs, n_inputs), len, T, d == 1), *w_hh[d], active);
-    };
-    DirectionForward f, b;
+    auto direction = [&](int d) { return run_gathered_inference(id_list, ts_list(tables + d * n_inputs, n_inputs), len, T, d == 1, *w_hh[d], active); };
+    DirectionInference f, b;
     if (!bidirectional) {
       SingleThreadedBlas blas;
       f = direction(0);
       *output = ts_new(f.out.transpose(0, 1));
-      *h_n = ts_new(f.hs.select(0, T).unsqueeze(0));
-      *c_n = ts_new(f.cs.select(0, T).unsqueeze(0));
+      *h_n = ts_new(f.h_n.unsqueeze(0));
+      *c_n = ts_new(f.c_n.unsqueeze(0));
       return 0;
     }
     in_parallel([&] { f = direction(0); }, [&] { b = direction(1); });
     *output = ts_new(bidirectional_output(f.out, b.out, len));
-    *h_n = ts_new(at::stack({f.hs.select(0, T), b.hs.select(0, T)}));
-    *c_n = ts_new(at::stack({f.cs.select(0, T), b.cs.select(0, T)}));
+    *h_n = ts_new(at::stack({f.h_n, b.h_n}));
+    *c_n = ts_new(at::stack({f.c_n, b.c_n}));
   })
 }
