@@ -22,32 +22,29 @@ using torch::autograd::variable_list;
 // that underflows to 0 is floored at the smallest normal float so that a log never gives -inf.
 constexpr float kTiny = 1.17549435e-38f;
 
-// out[j] = log Σ_i exp(prev[i]) exp_trans[i, j] + add[j]; p is scratch of N floats.
-void forward_step(const float* prev, const float* exp_trans, const float* add, float* out, float* p, int64_t n) {
-  float a = -std::numeric_limits<float>::infinity();
-  for (int64_t i = 0; i < n; ++i) a = prev[i] > a ? prev[i] : a;
-  for (int64_t i = 0; i < n; ++i) p[i] = ts_math::exp_approx(prev[i] - a);
-  for (int64_t j = 0; j < n; ++j) out[j] = 0.f;
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t j = 0; j < n; ++j) out[j] += p[i] * exp_trans[i * n + j];
-  for (int64_t j = 0; j < n; ++j) out[j] = a + std::log(out[j] > kTiny ? out[j] : kTiny) + add[j];
-}
-
-// log Σ_j exp(v[j]).
-float log_sum_exp(const float* v, int64_t n) {
-  float m = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < n; ++j) m = v[j] > m ? v[j] : m;
-  float s = 0.f;
-  for (int64_t j = 0; j < n; ++j) s += ts_math::exp_approx(v[j] - m);
-  return m + std::log(s);
-}
-
 // Shifts v by its maximum, exponentiates into out and returns the shift.
 float exp_shifted(const float* v, float* out, int64_t n) {
   float m = -std::numeric_limits<float>::infinity();
   for (int64_t j = 0; j < n; ++j) m = v[j] > m ? v[j] : m;
   for (int64_t j = 0; j < n; ++j) out[j] = ts_math::exp_approx(v[j] - m);
   return m;
+}
+
+// out[j] = log Σ_i exp(prev[i]) exp_trans[i, j] + add[j]; p is scratch of N floats.
+void forward_step(const float* prev, const float* exp_trans, const float* add, float* out, float* p, int64_t n) {
+  const float a = exp_shifted(prev, p, n);
+  for (int64_t j = 0; j < n; ++j) out[j] = 0.f;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j) out[j] += p[i] * exp_trans[i * n + j];
+  for (int64_t j = 0; j < n; ++j) out[j] = a + std::log(out[j] > kTiny ? out[j] : kTiny) + add[j];
+}
+
+// log Σ_j exp(v[j]); p is scratch of N floats.
+float log_sum_exp(const float* v, float* p, int64_t n) {
+  const float m = exp_shifted(v, p, n);
+  float s = 0.f;
+  for (int64_t j = 0; j < n; ++j) s += p[j];
+  return m + std::log(s);
 }
 
 struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitionFunction> {
@@ -72,7 +69,7 @@ struct CrfLogPartitionFunction : public torch::autograd::Function<CrfLogPartitio
         else std::copy(ab + (t - 1) * N, ab + t * N, ab + t * N);
       }
       for (int64_t j = 0; j < N; ++j) last[j] = ab[(L - 1) * N + j] + enp[j];
-      zp[b] = log_sum_exp(last.data(), N);
+      zp[b] = log_sum_exp(last.data(), scratch.data(), N);
     }
     ctx->save_for_backward({e, m, tr, en, alphas, log_z});
     return log_z;
