@@ -42,7 +42,10 @@ public sealed record OpOverhead(
         return [.. pieces, ("other", total - pieces.Sum(p => p.Item2)), ("total", total)];
     }
 
-    /// <summary>Times every piece: the best of <paramref name="rounds"/> rounds of <paramref name="iterations"/> calls each.</summary>
+    /// <summary>
+    /// Times every piece: the best of <paramref name="rounds"/> rounds of <paramref name="iterations"/> calls each. It turns
+    /// <see cref="backends.small_pointwise"/> off and on process-wide while it measures (restored after): run it alone.
+    /// </summary>
     public static OpOverhead Measure(long iterations = 200_000, int rounds = 5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
