@@ -12,10 +12,7 @@ internal static class MachineInfo
 
     public static Dictionary<string, object> Describe()
     {
-        string[] cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : [];
-        string model = cpuinfo.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
-        var flags = (cpuinfo.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1] ?? "")
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var (model, flags) = BlasCoreTypes.ThisCpu();
         return new Dictionary<string, object>
         {
             ["cpu"] = model,
