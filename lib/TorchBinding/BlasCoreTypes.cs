@@ -119,8 +119,12 @@ public static class BlasCoreTypes
         try
         {
             string file = CacheFile;
-            var (model, flags) = ThisCpu();
-            string? choice = File.Exists(file) ? Lookup(File.ReadAllText(file), CacheKey(model, flags)) : null;
+            string? choice = null;
+            if (File.Exists(file))   // /proc/cpuinfo is read at load only when there is a choice to look up
+            {
+                var (model, flags) = ThisCpu();
+                choice = Lookup(File.ReadAllText(file), CacheKey(model, flags));
+            }
             if (choice is null or "auto") { Source = "openblas"; return null; }
             Source = "measured";
             return choice;
