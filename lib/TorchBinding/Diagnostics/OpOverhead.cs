@@ -22,9 +22,6 @@ public sealed record OpOverhead(
     double TransitionNs, double HandleArgumentsNs, double NativeHandleNs, double ManagedResultNs,
     double AtenDispatchNs, double AtenAllocationNs, double AtenTotalNs, double ShortPathNs, double TotalNs)
 {
-    /// <summary>What every op pays around its native work: two transitions (the op and its dispose), the handles.</summary>
-    public double BindingNs => 2 * TransitionNs + HandleArgumentsNs + NativeHandleNs + ManagedResultNs;
-
     /// <summary>The pieces of the path a user gets, largest first, then what the whole has beyond them and the whole.</summary>
     public IReadOnlyList<(string Piece, double Ns)> Pieces() => Ordered(("short path: checks, allocation, loop", ShortPathNs), TotalNs);
 

@@ -9,7 +9,6 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial void TS_overhead_touch(TensorHandle a, TensorHandle b);
     [LibraryImport(Lib)] internal static partial void TS_overhead_touch_raw(IntPtr a, IntPtr b);
     [LibraryImport(Lib)] internal static partial double TS_overhead_native_handle(TensorHandle a, long iterations);
-    [LibraryImport(Lib)] internal static partial double TS_overhead_empty_like(TensorHandle a, long iterations);
     [LibraryImport(Lib)] internal static partial double TS_overhead_aten_add(TensorHandle a, TensorHandle b, long iterations);
     [LibraryImport(Lib)] internal static partial double TS_overhead_small_add(TensorHandle a, TensorHandle b, long iterations);
     [LibraryImport(Lib)] internal static partial double TS_overhead_aten_add_out(TensorHandle output, TensorHandle a, TensorHandle b, long iterations);

@@ -9,7 +9,6 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
-
 namespace {
 
 // erf(z) = sign(z) (1 - t r(t) e^(-z^2)), t = 1 / (1 + 0.3275911 |z|) (Abramowitz & Stegun 7.1.26, as ATen's vector erf).

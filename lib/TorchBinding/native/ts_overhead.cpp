@@ -35,14 +35,6 @@ TS_EXPORT double TS_overhead_native_handle(TSTensor a, int64_t iterations) {
   TS_CATCH(return -1)
 }
 
-// at::empty of the result's shape and dtype: the output allocation alone.
-TS_EXPORT double TS_overhead_empty_like(TSTensor a, int64_t iterations) {
-  try {
-    return ns_per_iteration(iterations, [&] { at::Tensor t = at::empty(a->sizes(), a->options()); });
-  }
-  TS_CATCH(return -1)
-}
-
 // at::add with a new result: dispatcher, autograd and TensorIterator setup, allocation and the kernel.
 TS_EXPORT double TS_overhead_aten_add(TSTensor a, TSTensor b, int64_t iterations) {
   try {
