@@ -174,9 +174,16 @@ public sealed class Word2Vec
         }
     }
 
-    /// <summary>Writes the word2vec text format: "count dim", then "token v1 … vd" per line.</summary>
+    /// <summary>
+    /// Writes the word2vec text format: "count dim", then "token v1 … vd" per line. A token may hold spaces (a character
+    /// vocabulary has " " and "\u3000"): <see cref="Load"/> takes the last d fields as the values and the rest as the token.
+    /// </summary>
+    /// <exception cref="ArgumentException">For a token holding a line break, which the format cannot carry.</exception>
     public void Save(string path)
     {
+        for (int k = 0; k < Tokens.Count; k++)
+            if (Tokens[k].AsSpan().IndexOfAny('\n', '\r') >= 0)
+                throw new ArgumentException($"token {k} ({Data.DataIssue.Quote(Tokens[k], 20)}) holds a line break, which the word2vec text format cannot carry; train on lines without them");
         using var w = new StreamWriter(path, false, new UTF8Encoding(false));
         w.Write(string.Create(CultureInfo.InvariantCulture, $"{Tokens.Count} {Dimension}\n"));
         for (int k = 0; k < Tokens.Count; k++)
@@ -187,7 +194,7 @@ public sealed class Word2Vec
         }
     }
 
-    /// <summary>Reads the word2vec text format.</summary>
+    /// <summary>Reads the word2vec text format; a line's last d fields are its values, everything before them its token.</summary>
     /// <exception cref="Data.DataFormatException">For a bad header or a line with the wrong number of values (file and line named).</exception>
     public static Word2Vec Load(string path)
     {
@@ -200,15 +207,18 @@ public sealed class Word2Vec
         var vectors = new float[count * dim];
         while (lines.MoveNext())
         {
-            string line = lines.Current.Text.TrimEnd();
+            // Only the end is trimmed: a token may be a space itself (its line then starts with one).
+            string line = lines.Current.Text.TrimEnd(' ', '\t');
             if (line.Length == 0) continue;
             string[] f = line.Split(' ');
-            if (f.Length != dim + 1 || tokens.Count >= count)
+            if (f.Length < dim + 1 || tokens.Count >= count)
                 throw new Data.DataFormatException(new Data.DataIssue($"{path}:{lines.Current.Line}", tokens.Count >= count ? $"more than the {count} vectors the header announces" : $"expected a token and {dim} values, got {f.Length - 1}"));
+            int first = f.Length - dim;
+            string token = string.Join(' ', f, 0, first);
             for (int j = 0; j < dim; j++)
-                if (!float.TryParse(f[j + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out vectors[tokens.Count * dim + j]))
-                    throw new Data.DataFormatException(new Data.DataIssue($"{path}:{lines.Current.Line}", $"value {j + 1} of '{Data.DataIssue.Quote(f[0], 20)}' is not a number: {Data.DataIssue.Quote(f[j + 1], 20)}"));
-            tokens.Add(f[0]);
+                if (!float.TryParse(f[first + j], NumberStyles.Float, CultureInfo.InvariantCulture, out vectors[tokens.Count * dim + j]))
+                    throw new Data.DataFormatException(new Data.DataIssue($"{path}:{lines.Current.Line}", $"value {j + 1} of '{Data.DataIssue.Quote(token, 20)}' is not a number: {Data.DataIssue.Quote(f[first + j], 20)}"));
+            tokens.Add(token);
         }
         if (tokens.Count != count) throw new Data.DataFormatException(new Data.DataIssue(path, $"the header announces {count} vectors, the file has {tokens.Count}"));
         return new Word2Vec(tokens, vectors, dim);

@@ -63,4 +63,21 @@ public class Word2VecTests : TempDirTest
         File.WriteAllText(path, "x y\n");
         Assert.Contains("expected 'count dimension'", Assert.Throws<DataFormatException>(() => Word2Vec.Load(path)).Message);
     }
+
+    [Fact]
+    public void Whitespace_tokens_survive_the_text_format_and_line_breaks_are_refused()
+    {
+        // A character vocabulary holds " ", "\u3000" and "\t"; a word vocabulary may hold "a b".
+        string[] odd = [" ", "\u3000", "\t", "a b", "头"];
+        var sentences = Enumerable.Range(0, 200).Select(k => (IReadOnlyList<string>)Enumerable.Range(0, 6).Select(j => odd[(k + j) % odd.Length]).ToList()).ToList();
+        var w2v = Word2Vec.Train(sentences, new Word2VecOptions(Dimension: 4, Epochs: 1, MinCount: 1));
+        string path = Path.Combine(Dir, "odd.txt");
+        w2v.Save(path);
+        var back = Word2Vec.Load(path);
+        Assert.Equal(w2v.Tokens.OrderBy(t => t, StringComparer.Ordinal), back.Tokens.OrderBy(t => t, StringComparer.Ordinal));
+        foreach (string t in odd) Assert.Equal(w2v[t]!, back[t]!);
+
+        var broken = Word2Vec.Train([["x", "\r", "y"], ["y", "x", "\r"]], new Word2VecOptions(Dimension: 4, Epochs: 1, MinCount: 1));
+        Assert.Contains("line break", Assert.Throws<ArgumentException>(() => broken.Save(Path.Combine(Dir, "broken.txt"))).Message);
+    }
 }
