@@ -95,6 +95,18 @@ public static partial class torch
             set => Interop.NativeMethods.TS_set_small_pointwise(value ? 1 : 0);
         }
 
+        /// <summary>
+        /// Whether linear layers with at most 16 outputs (a tagger's emission layer) on float32 CPU inputs that need no
+        /// gradient run the binding's skinny kernel instead of the BLAS (scores equal to float rounding, a fraction of
+        /// the time at 11 outputs: <c>lab bench bilstm-crf</c>). It follows <see cref="packed_gemm"/>'s path (Off: ATen).
+        /// Process-wide, on by default; off sends every product to ATen (tests compare the two).
+        /// </summary>
+        public static bool skinny_linear
+        {
+            get => Interop.NativeMethods.TS_skinny_linear() != 0;
+            set => Interop.NativeMethods.TS_set_skinny_linear(value ? 1 : 0);
+        }
+
         private sealed class Restore(FusedKernels? previous) : IDisposable
         {
             private bool done;

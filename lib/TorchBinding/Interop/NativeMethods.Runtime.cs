@@ -17,6 +17,8 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_packed_gemm_path();
     [LibraryImport(Lib)] internal static partial void TS_set_small_pointwise(int on);
     [LibraryImport(Lib)] internal static partial int TS_small_pointwise();
+    [LibraryImport(Lib)] internal static partial void TS_set_skinny_linear(int on);
+    [LibraryImport(Lib)] internal static partial int TS_skinny_linear();
     [LibraryImport(Lib)] internal static partial int TS_set_packed_gemm_path(int path);
     [LibraryImport(Lib)] internal static partial int TS_packed_gemm_supports(int path);
     [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_enter(int dtype, out int previousEnabled, out int previousDtype);

@@ -12,6 +12,8 @@ public static partial class torch
         public Tensor sum(ScalarType? type = null) => new(TS_Tensor_sum(Handle, default, 0, 0, type is null ? -1 : (int)type));
         /// <summary>Sum over <paramref name="dim"/>.</summary>
         public Tensor sum(long dim, bool keepdim = false, ScalarType? type = null) => sum([dim], keepdim, type);
+        /// <summary>Sum over <paramref name="dim"/>. (Without this overload C# binds <c>sum(0)</c> to <c>sum(ScalarType?)</c>: a literal 0 converts to any enum.)</summary>
+        public Tensor sum(int dim, bool keepdim = false, ScalarType? type = null) => sum([(long)dim], keepdim, type);
         /// <summary>Sum over several dimensions.</summary>
         public Tensor sum(long[] dim, bool keepdim = false, ScalarType? type = null) =>
             new(TS_Tensor_sum(Handle, NonEmpty(dim), dim.Length, keepdim ? 1 : 0, type is null ? -1 : (int)type));
@@ -19,6 +21,8 @@ public static partial class torch
         public Tensor mean(ScalarType? type = null) => new(TS_Tensor_mean(Handle, default, 0, 0, type is null ? -1 : (int)type));
         /// <summary>Mean over <paramref name="dim"/>.</summary>
         public Tensor mean(long dim, bool keepdim = false) => mean([dim], keepdim);
+        /// <summary>Mean over <paramref name="dim"/> (an int overload for the reason given at <see cref="sum(int, bool, ScalarType?)"/>).</summary>
+        public Tensor mean(int dim, bool keepdim = false) => mean([(long)dim], keepdim);
         /// <summary>Mean over several dimensions.</summary>
         public Tensor mean(long[] dim, bool keepdim = false) => new(TS_Tensor_mean(Handle, NonEmpty(dim), dim.Length, keepdim ? 1 : 0, -1));
         /// <summary>Product of all elements.</summary>

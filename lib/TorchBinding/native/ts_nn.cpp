@@ -1,5 +1,6 @@
 // torch.nn.functional: https://pytorch.org/docs/stable/nn.functional.html
 #include "ts_api.h"
+#include "ts_skinny_linear.h"
 
 namespace {
 c10::optional<at::ScalarType> opt_dtype(int32_t dtype) {
@@ -7,7 +8,10 @@ c10::optional<at::ScalarType> opt_dtype(int32_t dtype) {
 }
 }  // namespace
 
-TS_EXPORT TSTensor TS_NN_linear(TSTensor x, TSTensor w, TSTensor b) { TS_TENSOR(at::linear(*x, *w, ts_opt(b))) }
+// A weight with few output rows (a tagger's emission layer) and no autograd takes the skinny kernel (ts_skinny_linear.h).
+TS_EXPORT TSTensor TS_NN_linear(TSTensor x, TSTensor w, TSTensor b) {
+  TS_TENSOR(ts_skinny_linear_applies(*x, *w, b) ? ts_skinny_linear(*x, *w, b) : at::linear(*x, *w, ts_opt(b)))
+}
 TS_EXPORT TSTensor TS_NN_embedding(TSTensor weight, TSTensor indices, int64_t padding_idx) {
   TS_TENSOR(at::embedding(*weight, *indices, padding_idx))
 }

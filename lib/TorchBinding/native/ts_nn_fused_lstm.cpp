@@ -20,11 +20,12 @@ using namespace ts::recurrent;
 // tanh(x) = 2 sigmoid(2x) - 1, so every activation is one vectorised sigmoid pass.
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void cell_forward(int64_t batch, int64_t H, float* __restrict g, const float* __restrict c_prev, const float* __restrict h_prev,
-                  float* __restrict c, float* __restrict tc, float* __restrict h, float* __restrict out, const uint8_t* active) {
+                  float* __restrict c, float* __restrict tc, float* __restrict h, float* __restrict out, const uint8_t* active,
+                  int64_t out_stride) {
   for (int64_t b = 0; b < batch; ++b) {
     float* gb = g + b * 4 * H;
     const float* cp = c_prev + b * H;
-    float *cb = c + b * H, *tb = tc + b * H, *hb = h + b * H, *ob = out + b * H;
+    float *cb = c + b * H, *tb = tc + b * H, *hb = h + b * H, *ob = out + b * out_stride;
     if (!active[b]) {
       std::memcpy(cb, cp, H * sizeof(float));
       std::memcpy(hb, h_prev + b * H, H * sizeof(float));
@@ -108,7 +109,7 @@ DirectionForward run_recurrence(at::Tensor gates, const at::Tensor& w_hh, const 
     recurrence.apply(d.hs.select(0, t), g, true);  // (B, 4H) += h_{t-1} W_hh^T
     cell_forward(B, H, g.data_ptr<float>(), d.cs.select(0, t).data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
                  d.cs.select(0, t + 1).data_ptr<float>(), d.tcs.select(0, t).data_ptr<float>(), d.hs.select(0, t + 1).data_ptr<float>(),
-                 d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
+                 d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B, H);
   }
   return d;
 }
@@ -135,20 +136,24 @@ void sum_rows(float* __restrict dst, const float* __restrict src, int64_t n, boo
 // (B, 4H) buffer just before its product, and only the outputs and the running state are kept. The same arithmetic as
 // run_recurrence over all steps' gathered gates, without writing and re-reading (T, B, 4H) gates and (T + 1, B, H) states
 // that only a backward pass needs (a decode of 32 x 100 at hidden 128 x 2 streamed ~20 MB through memory for them).
+// Each direction writes its outputs straight into its half of the layer's (T, B, dirs * H) output, the reverse one
+// at each sequence's original positions (no reversal gather and concatenation afterwards).
 struct DirectionInference {
-  at::Tensor out, h_n, c_n;  // (T, B, H), (B, H), (B, H)
+  at::Tensor h_n, c_n;  // (B, H), (B, H)
 };
 
 DirectionInference run_gathered_inference(const std::vector<at::Tensor>& ids, const std::vector<at::Tensor>& tables, const std::vector<int64_t>& len,
-                                          int64_t T, bool reverse, const at::Tensor& w_hh, const std::vector<uint8_t>& active_by_step) {
+                                          int64_t T, bool reverse, const at::Tensor& w_hh, const std::vector<uint8_t>& active_by_step,
+                                          float* layer_out, int64_t dirs) {
   c10::AutoGradMode no_grad(false);
-  const int64_t B = static_cast<int64_t>(len.size()), H = w_hh.size(1), G = 4 * H;
+  const int64_t B = static_cast<int64_t>(len.size()), H = w_hh.size(1), G = 4 * H, row = dirs * H;
   auto opts = tables[0].options();
   DirectionInference d;
-  d.out = at::empty({T, B, H}, opts);
-  at::Tensor g = at::empty({B, G}, opts), tc = at::empty({B, H}, opts);
+  at::Tensor g = at::empty({B, G}, opts), tc = at::empty({B, H}, opts), step_out = at::empty({B, H}, opts);
   at::Tensor h = at::zeros({2, B, H}, opts), c = at::zeros({2, B, H}, opts);   // ping-pong: step t reads [t % 2], writes the other
-  float *gp = g.data_ptr<float>(), *tcp = tc.data_ptr<float>(), *hp = h.data_ptr<float>(), *cp = c.data_ptr<float>(), *op = d.out.data_ptr<float>();
+  float *gp = g.data_ptr<float>(), *tcp = tc.data_ptr<float>(), *hp = h.data_ptr<float>(), *cp = c.data_ptr<float>(), *sp = step_out.data_ptr<float>();
+  float* half = layer_out + (reverse ? H : 0);
+  const at::Tensor h_slot[2] = {h.select(0, 0), h.select(0, 1)};   // made once: a select per step is an ATen op each
   const StepProduct recurrence = StepProduct::to_gates(w_hh);
   for (int64_t t = 0; t < T; ++t) {
     for (size_t k = 0; k < tables.size(); ++k) {
@@ -160,8 +165,13 @@ DirectionInference run_gathered_inference(const std::vector<at::Tensor>& ids, co
       }
     }
     const int64_t from = t % 2, to = 1 - from;
-    recurrence.apply(h.select(0, from), g, true);  // (B, 4H) += h_{t-1} W_hh^T
-    cell_forward(B, H, gp, cp + from * B * H, hp + from * B * H, cp + to * B * H, tcp, hp + to * B * H, op + t * B * H, active_by_step.data() + t * B);
+    recurrence.apply(h_slot[from], g, true);  // (B, 4H) += h_{t-1} W_hh^T
+    if (!reverse) {
+      cell_forward(B, H, gp, cp + from * B * H, hp + from * B * H, cp + to * B * H, tcp, hp + to * B * H, half + t * B * row, active_by_step.data() + t * B, row);
+      continue;
+    }
+    cell_forward(B, H, gp, cp + from * B * H, hp + from * B * H, cp + to * B * H, tcp, hp + to * B * H, sp, active_by_step.data() + t * B, H);
+    for (int64_t b = 0; b < B; ++b) std::memcpy(half + (reversed_step(t, len[b]) * B + b) * row, sp + b * H, H * sizeof(float));
   }
   d.h_n = h.select(0, T % 2);
   d.c_n = c.select(0, T % 2);
@@ -296,18 +306,22 @@ TS_EXPORT int32_t TS_NN_lstm_fused_gathered(const TSTensor* ids, int32_t n_input
     std::vector<int64_t> len = checked_lengths(lengths, B, T);
     c10::AutoGradMode no_grad(false);
     auto active = active_mask(len, T);
-    auto direction = [&](int d) { return run_gathered_inference(id_list, ts_list(tables + d * n_inputs, n_inputs), len, T, d == 1, *w_hh[d], active); };
+    at::Tensor out = at::empty({T, B, dirs * H}, tables[0]->options());
+    float* op = out.data_ptr<float>();
+    auto direction = [&](int d) {
+      return run_gathered_inference(id_list, ts_list(tables + d * n_inputs, n_inputs), len, T, d == 1, *w_hh[d], active, op, dirs);
+    };
     DirectionInference f, b;
     if (!bidirectional) {
       SingleThreadedBlas blas;
       f = direction(0);
-      *output = ts_new(f.out.transpose(0, 1));
+      *output = ts_new(out.transpose(0, 1));
       *h_n = ts_new(f.h_n.unsqueeze(0));
       *c_n = ts_new(f.c_n.unsqueeze(0));
       return 0;
     }
     in_parallel([&] { f = direction(0); }, [&] { b = direction(1); });
-    *output = ts_new(bidirectional_output(f.out, b.out, len));
+    *output = ts_new(out.transpose(0, 1));
     *h_n = ts_new(at::stack({f.h_n, b.h_n}));
     *c_n = ts_new(at::stack({f.c_n, b.c_n}));
   })

@@ -48,6 +48,8 @@ public class OpsParityTests
             ["eq"] = idx.eq(2).@long(),
             ["sum"] = a.sum(),
             ["sum1"] = a.sum(1),
+            ["sum0"] = a.sum(0),      // a literal 0: the dimension, not a ScalarType
+            ["mean0"] = a.mean(0),
             ["mean0k"] = a.mean(0, keepdim: true),
             ["max"] = a.max(),
             ["argmax"] = a.argmax(1),

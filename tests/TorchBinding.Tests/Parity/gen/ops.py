@@ -36,6 +36,8 @@ def run(i):
     # reductions
     o["sum"] = a.sum()
     o["sum1"] = a.sum(1)
+    o["sum0"] = a.sum(0)
+    o["mean0"] = a.mean(0)
     o["mean0k"] = a.mean(0, keepdim=True)
     o["max"] = a.max()
     mv, mi = a.max(1)
