@@ -129,7 +129,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
         using var line = System.Text.Json.JsonDocument.Parse(r.Stdout);
         var root = line.RootElement;
         Assert.Equal("overhead", root.GetProperty("bench").GetString());
-        foreach (string about in new[] { "cpu", "isa", "packed_gemm", "blas", "libtorch" })
+        foreach (string about in new[] { "cpu", "isa", "packed_gemm", "short_paths", "blas", "libtorch" })
             Assert.False(string.IsNullOrEmpty(root.GetProperty("machine").GetProperty(about).ToString()), $"machine.{about} is empty");
         foreach (string pieces in new[] { "pieces_ns", "aten_path_pieces_ns" })
         {

@@ -19,6 +19,9 @@ internal static class MachineInfo
             ["cores"] = Environment.ProcessorCount,
             ["isa"] = string.Join(",", Isa.Where(flags.Contains)),
             ["packed_gemm"] = torch.backends.packed_gemm.ToString(),
+            // The short paths that bypass ATen where they apply (both follow packed_gemm's ISA or are plain loops).
+            ["short_paths"] = string.Join(",", new[] { ("skinny_linear", torch.backends.skinny_linear), ("small_pointwise", torch.backends.small_pointwise) }
+                .Where(p => p.Item2).Select(p => p.Item1).DefaultIfEmpty("none")),
             ["blas"] = torch.blas.config(),
             ["blas_coretype"] = $"{torch.blas.corename()} ({BlasCoreTypes.Source})",
             ["libtorch"] = torch.__version__,
