@@ -47,6 +47,23 @@ public class SkinnyLinearTests : IDisposable
         { 13, 64, 5, true }, { 200, 256, 11, true }, { 67, 100, 16, true },
     };
 
+    // On every kernel path this CPU has: ATen's shape, the fma chain to the bit, ATen's values to rounding.
+    private static void AssertEveryKernelPath(Tensor x, Tensor w, Tensor? b, string what)
+    {
+        long k = x.size(-1), n = w.size(0);
+        var rows = x.contiguous().reshape(-1, k);
+        float[] expected = FmaChain(rows.data<float>().ToArray(), (int)rows.size(0), (int)k, w.data<float>().ToArray(), (int)n, b?.data<float>().ToArray());
+        var aten = Aten(x, w, b);
+        foreach (var path in backends.packed_gemm_paths().Where(p => p != backends.PackedGemmPath.Off))
+        {
+            backends.packed_gemm = path;
+            var y = nn.functional.linear(x, w, b);
+            Assert.Equal(aten.shape, y.shape);
+            Assert.True(expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(Bits(y)), $"{path}, {what}: not the kernel's fma chain");
+            Assert.True(y.allclose(aten, 1e-5, 1e-5), $"{path}, {what}: differs from ATen beyond rounding");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Every_path_gives_the_fma_chain_to_the_bit_and_atens_values(int m, int k, int n, bool bias)
@@ -55,17 +72,7 @@ public class SkinnyLinearTests : IDisposable
         manual_seed(m * 1000 + k + n);
         var x = randn(m, k);
         var w = randn(n, k);
-        var b = bias ? randn(n) : null;
-        float[] expected = FmaChain(x.data<float>().ToArray(), m, k, w.data<float>().ToArray(), n, b?.data<float>().ToArray());
-        var aten = Aten(x, w, b);
-        foreach (var path in backends.packed_gemm_paths().Where(p => p != backends.PackedGemmPath.Off))
-        {
-            backends.packed_gemm = path;
-            var y = nn.functional.linear(x, w, b);
-            Assert.Equal(new long[] { m, n }, y.shape);
-            Assert.True(expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(Bits(y)), $"{path}, {m}x{k}x{n}: not the kernel's fma chain");
-            Assert.True(y.allclose(aten, 1e-5, 1e-5), $"{path}, {m}x{k}x{n}: differs from ATen beyond rounding");
-        }
+        AssertEveryKernelPath(x, w, bias ? randn(n) : null, $"{m}x{k}x{n}");
     }
 
     [Fact]
@@ -76,18 +83,7 @@ public class SkinnyLinearTests : IDisposable
         var timeMajor = randn(10, 3, 32);             // (L, B, K), as a recurrence writes it
         var x = timeMajor.transpose(0, 1);            // (B, L, K) view: rows strided, K contiguous
         Assert.False(x.is_contiguous());
-        var w = randn(11, 32);
-        var b = randn(11);
-        var aten = Aten(x, w, b);
-        float[] expected = FmaChain(x.contiguous().data<float>().ToArray(), 30, 32, w.data<float>().ToArray(), 11, b.data<float>().ToArray());
-        foreach (var path in backends.packed_gemm_paths().Where(p => p != backends.PackedGemmPath.Off))
-        {
-            backends.packed_gemm = path;
-            var y = nn.functional.linear(x, w, b);
-            Assert.Equal(aten.shape, y.shape);
-            Assert.True(expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(Bits(y)), $"{path}: not the kernel's fma chain");
-            Assert.True(y.allclose(aten, 1e-5, 1e-5));
-        }
+        AssertEveryKernelPath(x, randn(11, 32), randn(11), "transposed (3, 10, 32)");
     }
 
     [Fact]
