@@ -69,7 +69,7 @@ gpu = DEVICE.startswith("cuda")
 
 
 def step():
-    with torch.autocast("cuda", dtype=torch.bfloat16) if PRECISION == "bf16" else contextlib.nullcontext():
+    with torch.autocast("cuda" if gpu else "cpu", dtype=torch.bfloat16) if PRECISION == "bf16" else contextlib.nullcontext():
         loss = F.cross_entropy(model(ids, attention).reshape(-1, LABELS), labels.reshape(-1))
     opt.zero_grad()
     loss.backward()

@@ -85,7 +85,7 @@ internal static class TrainCommand
     private static readonly Option<bool> Decay = Options.Flag("--decay", "linear decay of the learning rate to 0");
     private static readonly Option<int> Seed = Options.Int("--seed", "random seed", Trainer0.Seed, min: 0);
     private static readonly Option<string> Device = Options.Device();
-    private static readonly Option<bool> Bf16 = Options.Flag("--bf16", "CUDA: mixed precision (the forward pass under bfloat16 autocast; weights and optimizer in float32)");
+    private static readonly Option<bool> Bf16 = Options.Flag("--bf16", "mixed precision: the forward pass under bfloat16 autocast, weights and optimizer in float32 (CUDA, or a CPU with AVX512_BF16/AMX)");
     private static readonly Option<int> MaxSteps = Options.Int("--max-steps", "stop after this many optimizer steps (0: no limit; the schedule then ends there)", 0, min: 0);
     private static readonly Option<double> Average = Options.Double("--average",
         "decay of a moving average of the weights, which is evaluated and saved instead of the raw weights (e.g. 0.999; 0: off)", Trainer0.WeightAveraging, 0, 0.99999);

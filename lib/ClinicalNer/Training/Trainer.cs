@@ -49,8 +49,12 @@ public sealed class Trainer
 
         // 1. Device, optimizer and schedule (the optimizer's state is created beside the parameters, so the move comes first).
         if (options.Device is { } device && model.Device != device) model.MoveTo(device);
-        if (options.Bf16 && model.Device.type != DeviceType.CUDA)
-            throw new ArgumentException($"bf16 mixed precision is for CUDA devices; this model is on {model.Device} (train on the CPU in float32)", nameof(model));
+        if (options.Bf16 && model.Device.type == DeviceType.CPU && !cpu_has_bf16())
+            throw new ArgumentException("bf16 mixed precision on this CPU would be slower than float32: it has no bfloat16 instructions (AVX512_BF16 or AMX), "
+                + "so oneDNN would emulate them; train in float32 (leave out --bf16)", nameof(model));
+        if (options.Bf16 && model.Device.type is not (DeviceType.CPU or DeviceType.CUDA))
+            throw new ArgumentException($"bf16 mixed precision is for CUDA and CPU devices; this model is on {model.Device}", nameof(model));
+        using var cpuThreads = options.Bf16 && model.Device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null;
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
@@ -92,7 +96,7 @@ public sealed class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     Tensor lossTensor;
-                    using (options.Bf16 ? autocast(DeviceType.CUDA, ScalarType.BFloat16) : null) lossTensor = model.Loss(batch);
+                    using (options.Bf16 ? autocast(model.Device.type, ScalarType.BFloat16) : null) lossTensor = model.Loss(batch);
                     if (lossTensor.dtype != ScalarType.Float32) lossTensor = lossTensor.@float();   // a head left in bfloat16 by autocast
                     optimizer.zero_grad();
                     lossTensor.backward();

@@ -45,8 +45,10 @@ public enum OptimizerKind
 /// <see cref="Models.Devices.Resolve"/> turns "auto" into CUDA when there is a GPU).
 /// </param>
 /// <param name="Bf16">
-/// Mixed precision on CUDA: the forward pass and the loss under bfloat16 autocast, weights, gradients and the optimizer in
-/// float32 (bfloat16 keeps float32's range, so no loss scaling is needed). Refused on the CPU.
+/// Mixed precision: the forward pass and the loss under bfloat16 autocast, weights, gradients and the optimizer in float32
+/// (bfloat16 keeps float32's range, so no loss scaling is needed). On CUDA; and on a CPU with bfloat16 instructions
+/// (AVX512_BF16 or AMX: <see cref="torch.cpu_has_bf16"/>), where training takes libtorch's thread pool for oneDNN's
+/// bfloat16 products (<see cref="Threading.ForCpuAutocast"/>); refused on other CPUs, where it would be slower.
 /// </param>
 public sealed record TrainerOptions(
     int Epochs = 30,

@@ -21,9 +21,9 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_skinny_linear();
     [LibraryImport(Lib)] internal static partial int TS_set_packed_gemm_path(int path);
     [LibraryImport(Lib)] internal static partial int TS_packed_gemm_supports(int path);
-    [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_enter(int dtype, out int previousEnabled, out int previousDtype);
-    [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_exit(int previousEnabled, int previousDtype);
-    [LibraryImport(Lib)] internal static partial int TS_autocast_cuda_is_enabled();
+    [LibraryImport(Lib)] internal static partial int TS_autocast_enter(int cuda, int dtype, out int previousEnabled, out int previousDtype);
+    [LibraryImport(Lib)] internal static partial int TS_autocast_exit(int cuda, int previousEnabled, int previousDtype);
+    [LibraryImport(Lib)] internal static partial int TS_autocast_is_enabled(int cuda);
     [LibraryImport(Lib)] internal static partial long TS_cudnn_version();
     [LibraryImport(Lib)] internal static partial int TS_manual_seed(long seed);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_get_rng_state();

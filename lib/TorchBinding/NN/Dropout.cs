@@ -39,14 +39,15 @@ namespace TorchBinding
             public static partial class functional
             {
                 /// <summary>
-                /// Dropout; the identity when <paramref name="training"/> is false. CPU float32 tensors use the
+                /// Dropout; the identity when <paramref name="training"/> is false. CPU float32 and bfloat16 tensors use the
                 /// shim's fast kernel (a hashed counter mask keyed from libtorch's generator: reproducible under
                 /// manual_seed, a different stream from PyTorch's) unless <see cref="backends.fused"/> turns it off.
                 /// </summary>
                 public static Tensor dropout(Tensor input, double p = 0.5, bool training = true)
                 {
                     ArgumentNullException.ThrowIfNull(input);
-                    if (training && p > 0 && p < 1 && backends.fused.Dropout && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
+                    if (training && p > 0 && p < 1 && backends.fused.Dropout && input.device_type == DeviceType.CPU
+                        && input.dtype is ScalarType.Float32 or ScalarType.BFloat16)
                         return new(TS_NN_dropout_fast(input.Handle, p));
                     return new(TS_NN_dropout(input.Handle, p, training ? 1 : 0));
                 }

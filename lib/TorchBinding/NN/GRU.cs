@@ -24,9 +24,10 @@ namespace TorchBinding.Modules
         public (Tensor output, Tensor h_n) forward(Tensor input, Tensor? h0 = null, long[]? lengths = null)
         {
             long[]? checkedLengths = CheckLengths(input, lengths);
-            if (backends.fused.Gru && h0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
+            if (backends.fused.Gru && h0 is null && Bias && input.device_type == DeviceType.CPU && FusedDtype(input))
             {
-                var (x, states) = FusedLayers(BatchFirst ? input : input.transpose(0, 1), 0, (layerInput, layerWeights) =>
+                var fused = AsFloat32(input);
+                var (x, states) = FusedLayers(BatchFirst ? fused : fused.transpose(0, 1), 0, (layerInput, layerWeights) =>
                 {
                     int fusedStatus = TS_NN_gru_fused(layerInput.Handle, checkedLengths, layerWeights, Bidirectional ? 1 : 0, out IntPtr output, out IntPtr hN);
                     NativeError.Check(fusedStatus);

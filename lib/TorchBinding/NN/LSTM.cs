@@ -27,8 +27,8 @@ namespace TorchBinding.Modules
         public (Tensor output, Tensor h_n, Tensor c_n) forward(Tensor input, (Tensor h0, Tensor c0)? h0_c0 = null, long[]? lengths = null)
         {
             long[]? checkedLengths = CheckLengths(input, lengths);
-            if (backends.fused.Lstm && h0_c0 is null && Bias && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32)
-                return FusedForward(input, checkedLengths);
+            if (backends.fused.Lstm && h0_c0 is null && Bias && input.device_type == DeviceType.CPU && FusedDtype(input))
+                return FusedForward(AsFloat32(input), checkedLengths);
             IntPtr h0 = h0_c0?.h0.Pointer ?? IntPtr.Zero, c0 = h0_c0?.c0.Pointer ?? IntPtr.Zero;
             IntPtr[] weights = FlatWeights();
             int status = TS_NN_lstm(input.Handle, h0, c0, weights, weights.Length, Bias ? 1 : 0, NumLayers, DropoutP, training ? 1 : 0,

@@ -11,6 +11,17 @@ namespace TorchBinding.Modules
     {
         private readonly List<Parameter> flat = new();
 
+        /// <summary>
+        /// Whether the fused CPU kernels take this input: float32, or bfloat16 inside a CPU autocast region, which they run
+        /// in float32 (<see cref="AsFloat32"/>): the recurrence is a chain of small products that bfloat16 would not speed
+        /// up, and its rounding would compound over the steps.
+        /// </summary>
+        protected static bool FusedDtype(Tensor input) =>
+            input.dtype == ScalarType.Float32 || (input.dtype == ScalarType.BFloat16 && is_autocast_cpu_enabled());
+
+        /// <summary>The input in float32 for the fused kernels (itself when it already is).</summary>
+        protected static Tensor AsFloat32(Tensor input) => input.dtype == ScalarType.Float32 ? input : input.to_type(ScalarType.Float32);
+
         /// <summary>Creates gates × hidden_size weights per layer and direction, U(-1/√H, 1/√H).</summary>
         protected RecurrentBase(string name, int gates, long input_size, long hidden_size, long num_layers, bool bias, bool batch_first,
             double dropout, bool bidirectional, Device? device, ScalarType? dtype) : base(name)

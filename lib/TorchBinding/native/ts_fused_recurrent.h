@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
 
 #include "ts_small_gemm.h"
 
@@ -99,6 +100,13 @@ struct LayerInput {
   at::Tensor x;  // (T, B, I)
   std::vector<int64_t> len;
   at::Tensor len_t;  // the lengths as a (B) int64 tensor, for autograd functions to save
+};
+
+// The fused kernels compute in float32 inside an autocast region too (the caller hands them a float32 input): their
+// products are chains of small steps that bfloat16 would not speed up and whose rounding would compound. Held for the
+// kernel's call, this keeps autocast from recasting the products they make through ATen (input projections).
+struct NoAutocast {
+  c10::impl::ExcludeDispatchKeyGuard guard{c10::autocast_dispatch_keyset};
 };
 
 inline LayerInput layer_input(const at::Tensor& in, const int64_t* lengths, const char* kernel) {

@@ -1,4 +1,4 @@
-// Dropout for CPU float32 with a counter-based mask: one vectorised pass that hashes each element's
+// Dropout for CPU float32 and bfloat16 (CPU autocast) with a counter-based mask: one vectorised pass that hashes each element's
 // index with a key drawn from libtorch's generator (so manual_seed and the saved RNG state still
 // make it reproducible), instead of libtorch's per-element Bernoulli sampling, which costs ~10 ms
 // per million elements and dominated a BiLSTM-CRF step. The mask is kept as bytes for backward.
@@ -38,6 +38,21 @@ void dropout_backward(const float* __restrict g, const uint8_t* __restrict mask,
   for (int64_t i = 0; i < n; ++i) out[i] = mask[i] ? g[i] * scale : 0.f;
 }
 
+// bfloat16 (the activations of a CPU autocast region): the same mask for the same key; the product is taken in float
+// and rounded once, as libtorch's bfloat16 multiply does.
+void dropout_forward(const c10::BFloat16* x, c10::BFloat16* out, uint8_t* mask, int64_t n, uint32_t key, uint32_t threshold, float scale) {
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t h = mix32(static_cast<uint32_t>(i) * 0x9E3779B9U + key);
+    uint8_t keep = h < threshold;
+    mask[i] = keep;
+    out[i] = keep ? c10::BFloat16(static_cast<float>(x[i]) * scale) : c10::BFloat16(0.f);
+  }
+}
+
+void dropout_backward(const c10::BFloat16* g, const uint8_t* mask, c10::BFloat16* out, int64_t n, float scale) {
+  for (int64_t i = 0; i < n; ++i) out[i] = mask[i] ? c10::BFloat16(static_cast<float>(g[i]) * scale) : c10::BFloat16(0.f);
+}
+
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
@@ -57,7 +72,10 @@ struct FastDropoutFunction : public torch::autograd::Function<FastDropoutFunctio
     double keep = 1.0 - p;
     auto threshold = static_cast<uint32_t>(std::min(4294967295.0, std::floor(keep * 4294967296.0)));
     float scale = static_cast<float>(1.0 / keep);
-    dropout_forward(in.data_ptr<float>(), out.data_ptr<float>(), mask.data_ptr<uint8_t>(), n, key, threshold, scale);
+    if (in.scalar_type() == at::kBFloat16)
+      dropout_forward(in.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), mask.data_ptr<uint8_t>(), n, key, threshold, scale);
+    else
+      dropout_forward(in.data_ptr<float>(), out.data_ptr<float>(), mask.data_ptr<uint8_t>(), n, key, threshold, scale);
     ctx->save_for_backward({mask});
     ctx->saved_data["scale"] = static_cast<double>(scale);
     return out;
@@ -68,17 +86,21 @@ struct FastDropoutFunction : public torch::autograd::Function<FastDropoutFunctio
     float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
     at::Tensor g = grads[0].contiguous();
     at::Tensor dx = at::empty_like(g);
-    dropout_backward(g.data_ptr<float>(), mask.data_ptr<uint8_t>(), dx.data_ptr<float>(), g.numel(), scale);
+    if (g.scalar_type() == at::kBFloat16)
+      dropout_backward(g.data_ptr<c10::BFloat16>(), mask.data_ptr<uint8_t>(), dx.data_ptr<c10::BFloat16>(), g.numel(), scale);
+    else
+      dropout_backward(g.data_ptr<float>(), mask.data_ptr<uint8_t>(), dx.data_ptr<float>(), g.numel(), scale);
     return {dx, at::Tensor()};
   }
 };
 
 }  // namespace
 
-// Training-mode dropout with probability p in (0, 1) on a CPU float32 tensor.
+// Training-mode dropout with probability p in (0, 1) on a CPU float32 or bfloat16 tensor.
 TS_EXPORT TSTensor TS_NN_dropout_fast(TSTensor x, double p) {
   try {
-    TORCH_CHECK(x->device().is_cpu() && x->scalar_type() == at::kFloat, "fast dropout: CPU float32 only");
+    TORCH_CHECK(x->device().is_cpu() && (x->scalar_type() == at::kFloat || x->scalar_type() == at::kBFloat16),
+                "fast dropout: CPU float32 or bfloat16 only");
     TORCH_CHECK(p > 0 && p < 1, "fast dropout: p must be in (0, 1), got ", p);
     return ts_new(FastDropoutFunction::apply(*x, p));
   }

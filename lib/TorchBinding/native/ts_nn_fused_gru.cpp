@@ -194,6 +194,7 @@ struct FusedGruFunction : public torch::autograd::Function<FusedGruFunction> {
 TS_EXPORT int32_t TS_NN_gru_fused(TSTensor input, const int64_t* lengths, const TSTensor* params, int32_t bidirectional, TSTensor* output,
                                   TSTensor* h_n) {
   TS_STATUS({
+    NoAutocast no_autocast;
     LayerInput in = layer_input(*input, lengths, "fused gru");
     if (!bidirectional) {
       auto fwd = FusedGruFunction::apply(in.x, *params[0], *params[1], *params[2], *params[3], in.len_t);

@@ -260,6 +260,7 @@ struct FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
 TS_EXPORT int32_t TS_NN_lstm_fused(TSTensor input, const int64_t* lengths, const TSTensor* params, int32_t bidirectional, TSTensor* output,
                                    TSTensor* h_n, TSTensor* c_n) {
   TS_STATUS({
+    NoAutocast no_autocast;
     LayerInput in = layer_input(*input, lengths, "fused lstm");
     if (!bidirectional) {
       auto fwd = FusedLstmFunction::apply(in.x, *params[0], *params[1], *params[2], *params[3], in.len_t);

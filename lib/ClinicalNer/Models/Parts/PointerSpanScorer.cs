@@ -63,6 +63,7 @@ public sealed class PointerSpanScorer : nn.Module, ISpanScorer
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentNullException.ThrowIfNull(gold);
+        if (scores.dtype != ScalarType.Float32) scores = scores.to_type(ScalarType.Float32);   // from an autocast region: the losses in float32
         long b = scores.size(0), l = scores.size(1);
         int t = Types;
         var startTarget = new float[b * l * t];
@@ -110,7 +111,7 @@ public sealed class PointerSpanScorer : nn.Module, ISpanScorer
         using var _ = no_grad();
         long l = scores.size(1);
         int t = Types;
-        var p = nn.functional.sigmoid(scores).contiguous().data<float>();                         // (B, L, L, 3T)
+        var p = nn.functional.sigmoid(scores.to_type(ScalarType.Float32)).contiguous().data<float>();                         // (B, L, L, 3T)
         var result = new List<List<(int Start, int End, int Class, float Score)>>();
         for (int r = 0; r < lengths.Length; r++)
         {
