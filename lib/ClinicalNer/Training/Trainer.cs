@@ -54,7 +54,7 @@ public sealed class Trainer
                 + "so oneDNN would emulate them; train in float32 (leave out --bf16)", nameof(model));
         if (options.Bf16 && model.Device.type is not (DeviceType.CPU or DeviceType.CUDA))
             throw new ArgumentException($"bf16 mixed precision is for CUDA and CPU devices; this model is on {model.Device}", nameof(model));
-        using var cpuThreads = options.Bf16 && model.Device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null;
+        bool cpuAutocast = options.Bf16 && model.Device.type == DeviceType.CPU;
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
@@ -88,30 +88,39 @@ public sealed class Trainer
             double lossSum = 0;
             long chars = 0;
             int done = 0;
-            foreach (int[] batchIndices in Batching.Buckets(lengths, options.BatchSize, options.Seed * 1000 + epoch))
+            // The training steps of a CPU bfloat16 run give the cores to oneDNN; the dev evaluation (float32) gets them back.
+            var cpuThreads = cpuAutocast ? Threading.ForCpuAutocast() : null;
+            try
             {
-                if (state.Step >= totalSteps) break;
-                var batch = batchIndices.Select(i => train[i]).ToList();
-                double loss;
-                using (var scope = NewDisposeScope())
+                foreach (int[] batchIndices in Batching.Buckets(lengths, options.BatchSize, options.Seed * 1000 + epoch))
                 {
-                    Tensor lossTensor;
-                    using (options.Bf16 ? autocast(model.Device.type, ScalarType.BFloat16) : null) lossTensor = model.Loss(batch);
-                    if (lossTensor.dtype != ScalarType.Float32) lossTensor = lossTensor.@float();   // a head left in bfloat16 by autocast
-                    optimizer.zero_grad();
-                    lossTensor.backward();
-                    if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
-                    optimizer.step();
-                    schedule.step();
-                    average?.Update();
-                    loss = lossTensor.item<float>();
+                    if (state.Step >= totalSteps) break;
+                    var batch = batchIndices.Select(i => train[i]).ToList();
+                    double loss;
+                    using (var scope = NewDisposeScope())
+                    {
+                        Tensor lossTensor;
+                        using (options.Bf16 ? autocast(model.Device.type, ScalarType.BFloat16) : null) lossTensor = model.Loss(batch);
+                        if (lossTensor.dtype != ScalarType.Float32) lossTensor = lossTensor.@float();   // a head left in bfloat16 by autocast
+                        optimizer.zero_grad();
+                        lossTensor.backward();
+                        if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
+                        optimizer.step();
+                        schedule.step();
+                        average?.Update();
+                        loss = lossTensor.item<float>();
+                    }
+                    if (!double.IsFinite(loss)) throw new InvalidOperationException($"training diverged: loss {loss} at step {state.Step + 1} (epoch {epoch}); lower the learning rate");
+                    state.Step++;
+                    done++;
+                    lossSum += loss;
+                    chars += batchIndices.Sum(i => (long)lengths[i]);
+                    Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds));
                 }
-                if (!double.IsFinite(loss)) throw new InvalidOperationException($"training diverged: loss {loss} at step {state.Step + 1} (epoch {epoch}); lower the learning rate");
-                state.Step++;
-                done++;
-                lossSum += loss;
-                chars += batchIndices.Sum(i => (long)lengths[i]);
-                Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds));
+            }
+            finally
+            {
+                cpuThreads?.Dispose();
             }
 
             // Evaluate (the averaged weights when averaging), keep the best, maybe stop.
