@@ -84,6 +84,35 @@ public class RecurrentParityTests
             Assert.True(a.Grads[k].allclose(b.Grads[k], 1e-4, 1e-4), $"gradient {k} differs by up to {(a.Grads[k] - b.Grads[k]).abs().max().item<float>()}");
     }
 
+    [Theory]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void Fused_kernels_give_the_same_floats_with_the_directions_on_libtorchs_pool(string kind)
+    {
+        // torch=2, blas=1 (CPU bfloat16 training): the second direction runs on a worker of libtorch's pool instead of a
+        // thread of the kernel's own. The arithmetic is the same, so outputs and gradients must be equal to the bit.
+        using var scope = NewDisposeScope();
+        manual_seed(23);
+        long[] lengths = [9, 3, 12, 1, 12, 7, 5, 12, 2, 11, 6];
+        using nn.Module rnn = kind == "lstm" ? nn.LSTM(20, 32, num_layers: 2, batch_first: true, bidirectional: true) : nn.GRU(20, 32, num_layers: 2, batch_first: true, bidirectional: true);
+        var x = randn(11, 12, 20);
+        var probe = randn(11, 12, 64);
+        Tensor[] Run()
+        {
+            rnn.zero_grad();
+            var xi = x.detach().requires_grad_();
+            Tensor output = rnn is Modules.LSTM lstm ? lstm.call(xi, lengths: lengths).Item1 : ((Modules.GRU)rnn).call(xi, lengths: lengths).Item1;
+            (output * probe).sum().backward();
+            return rnn.parameters().Select(p => p.grad!.clone()).Prepend(xi.grad!).Prepend(output.detach()).ToArray();
+        }
+        var own = Run();
+        int torchThreads = Threading.TorchThreads, blasThreads = Threading.BlasThreads;
+        Tensor[] pooled;
+        using (Threading.ForCpuAutocast()) pooled = Run();
+        Assert.Equal((torchThreads, blasThreads), (Threading.TorchThreads, Threading.BlasThreads));
+        for (int k = 0; k < own.Length; k++) Assert.True(own[k].equal(pooled[k]), $"tensor {k} differs on libtorch's pool");
+    }
+
     [Fact]
     public void Bad_lengths_are_reported_before_reaching_libtorch()
     {
