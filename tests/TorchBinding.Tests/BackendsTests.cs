@@ -15,9 +15,10 @@ public class BackendsTests
             using (autocast(DeviceType.CUDA, ScalarType.Float16)) Assert.True(is_autocast_enabled());
             Assert.True(is_autocast_enabled());
             Assert.Equal(ScalarType.Float32, ones(2, 3).matmul(ones(3, 2)).dtype);   // only CUDA ops are cast
+            Assert.False(is_autocast_cpu_enabled());                                     // the CPU's region is a separate one
         }
         Assert.False(is_autocast_enabled());
-        Assert.Contains("only CUDA", Assert.Throws<ArgumentException>(() => autocast(DeviceType.CPU)).Message);
+        Assert.Contains("only CUDA and CPU", Assert.Throws<ArgumentException>(() => autocast(DeviceType.Meta)).Message);
         Assert.Throws<ArgumentException>(() => autocast(DeviceType.CUDA, ScalarType.Float64));
         if (cuda.is_available())
             using (autocast(DeviceType.CUDA))
