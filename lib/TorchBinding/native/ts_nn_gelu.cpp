@@ -4,6 +4,7 @@
 // The formulas are ATen's (erf by Abramowitz & Stegun 7.1.26 with exp(-z^2); the gradient dy * (cdf + x * pdf)),
 // with the exponential below, so results equal libtorch's to float rounding.
 #include "ts_api.h"
+#include "ts_split_work.h"
 #include "ts_vector_math.h"
 
 #include <ATen/Parallel.h>
@@ -40,10 +41,10 @@ void gelu_backward(const float* __restrict dy, const float* __restrict x, float*
   }
 }
 
-// Runs body(begin, end) over [0, n) in libtorch's intra-op pool (one chunk on one thread, the library's default).
+// Runs body(begin, end) over [0, n) on both cores when n is large (ts_split_work.h).
 template <typename Body>
 void in_chunks(int64_t n, Body body) {
-  at::parallel_for(0, n, 32768, [&](int64_t begin, int64_t end) { body(begin, end); });
+  ts::split_across_cores(n, body);
 }
 
 using torch::autograd::AutogradContext;

@@ -6,6 +6,7 @@
 // bound. This loop reads param, grad and both moments once and writes them once, with the same float32
 // arithmetic in the same order (results agree with torch.optim.Adam/AdamW to rounding).
 #include "ts_api.h"
+#include "ts_split_work.h"
 
 #include <ATen/Parallel.h>
 
@@ -77,7 +78,7 @@ TS_EXPORT int32_t TS_Optim_adam_step(const TSTensor* params, const TSTensor* gra
       const float* gp = g.data_ptr<float>();
       float* mp = m.data_ptr<float>();
       float* vp = v.data_ptr<float>();
-      at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t begin, int64_t end) { adam_update(pp, gp, mp, vp, begin, end, s); });
+      ts::split_across_cores(p.numel(), [&](int64_t begin, int64_t end) { adam_update(pp, gp, mp, vp, begin, end, s); });
       // Written through raw pointers, so count the in-place change as libtorch's own in-place ops do: autograd's
       // saved-tensor checks and caches keyed on the version (the tagger's folded tables) rely on it.
       for (const at::Tensor* t : {&p, &m, &v}) t->unsafeGetTensorImpl()->bump_version();

@@ -1,0 +1,50 @@
+// Element-wise kernels of our own over large tensors, on both cores. The library runs libtorch's pool on one thread
+// (environment.md: with OpenBLAS on every core, a second spinning pool slowed BiLSTM steps 5x), which leaves a core idle
+// during each of these streaming passes. For a large range, a short-lived thread takes the second half: it does not
+// outlive the call, so nothing is left spinning against the next matrix product. When libtorch's pool has two threads
+// or more, its own parallel_for is used instead. Element-wise work gives the same floats however it is split.
+#pragma once
+
+#include <ATen/Parallel.h>
+
+#include <cstdint>
+#include <exception>
+#include <thread>
+
+namespace ts {
+
+// Below this many elements a second thread costs more (~30-50 µs to start and join) than the half it would take.
+constexpr int64_t kSplitMinElements = int64_t{1} << 19;
+
+// body(begin, end) over [0, n), in two halves on two threads when the range is large and the machine has the cores;
+// `align` keeps the split point a multiple of a vector width (so each half starts aligned as the whole did).
+template <typename Body>
+void split_across_cores(int64_t n, Body body, int64_t align = 64) {
+  if (at::get_num_threads() >= 2) {
+    at::parallel_for(0, n, 32768, [&](int64_t begin, int64_t end) { body(begin, end); });
+    return;
+  }
+  if (n < kSplitMinElements || at::in_parallel_region() || std::thread::hardware_concurrency() < 2) {
+    body(0, n);
+    return;
+  }
+  const int64_t mid = (n / 2) / align * align;
+  std::exception_ptr error;
+  std::thread worker([&] {
+    try {
+      body(mid, n);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  try {
+    body(0, mid);
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace ts
