@@ -25,6 +25,10 @@ struct TSScalar {
 
 void ts_set_error(const char* message);
 
+// Whether the calling thread is in a CPU autocast region (ts_autocast.cpp): kernels of our own that would otherwise
+// decide an op's dtype themselves (the skinny linear one) step aside there.
+bool ts_cpu_autocast_active();
+
 inline at::Scalar ts_scalar(TSScalar s) {
   switch (s.kind) {
     case 1: return at::Scalar(s.i);

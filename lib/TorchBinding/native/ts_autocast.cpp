@@ -60,6 +60,4 @@ TS_EXPORT int32_t TS_autocast_exit(int32_t cuda, int32_t prev_enabled, int32_t p
 
 TS_EXPORT int32_t TS_autocast_is_enabled(int32_t cuda) { return enabled(cuda != 0) ? 1 : 0; }
 
-// Whether the calling thread is in a CPU autocast region: our own CPU kernels (skinny linear) step aside there, so the
-// region's ops produce the dtypes libtorch's autocast policy gives them.
 bool ts_cpu_autocast_active() { return enabled(false); }

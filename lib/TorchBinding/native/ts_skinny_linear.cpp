@@ -71,8 +71,6 @@ constexpr RowsFn kAvx512[9] = {nullptr, rows_avx512<1>, rows_avx512<2>, rows_avx
 constexpr RowsFn kAvx2[7] = {nullptr, rows_avx2<1>, rows_avx2<2>, rows_avx2<3>, rows_avx2<4>, rows_avx2<5>, rows_avx2<6>};
 }  // namespace
 
-bool ts_cpu_autocast_active();   // ts_autocast.cpp
-
 bool ts_skinny_linear_applies(const at::Tensor& x, const at::Tensor& w, const at::Tensor* b) {
   if (!enabled.load(std::memory_order_relaxed) || !ts::PackedGemm::available()) return false;
   if (ts_cpu_autocast_active()) return false;   // autocast's policy decides the product's dtype there
