@@ -74,10 +74,9 @@ public static class Threading
     public static IDisposable ForCpuAutocast()
     {
         int torchBefore = TorchThreads, blasBefore = BlasThreads;
-        string sourceBefore = Source;
         int cores = Math.Max(Math.Max(TorchThreads, BlasThreads), 1);
         Set(cores, 1);
-        return new Restore(() => { Set(torchBefore, Math.Max(blasBefore, 1)); Source = sourceBefore; });
+        return new Restore(() => Set(torchBefore, Math.Max(blasBefore, 1)));
     }
 
     private sealed class Restore(Action restore) : IDisposable

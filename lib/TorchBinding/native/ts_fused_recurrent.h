@@ -9,6 +9,7 @@
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
 #include "ts_small_gemm.h"
+#include "ts_split_work.h"
 
 #include <dlfcn.h>
 
@@ -162,22 +163,7 @@ void in_parallel(F1 first, F2 second) {
     });
     return;
   }
-  std::exception_ptr error;
-  std::thread worker([&] {
-    try {
-      second();
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  try {
-    first();
-  } catch (...) {
-    worker.join();
-    throw;
-  }
-  worker.join();
-  if (error) std::rethrow_exception(error);
+  on_two_threads(first, second);
 }
 
 }  // namespace ts::recurrent

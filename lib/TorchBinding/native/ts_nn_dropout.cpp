@@ -23,12 +23,15 @@ inline uint32_t mix32(uint32_t x) {
   return x;
 }
 
+// Whether element i is kept: its index hashed with the call's key, so every dtype and every split of the range draws
+// the same mask for the same key.
+inline uint8_t kept(int64_t i, uint32_t key, uint32_t threshold) { return mix32(static_cast<uint32_t>(i) * 0x9E3779B9U + key) < threshold; }
+
 __attribute__((target_clones("avx2", "default")))
 void dropout_forward_range(const float* __restrict x, float* __restrict out, uint8_t* __restrict mask, int64_t begin, int64_t end, uint32_t key,
                            uint32_t threshold, float scale) {
   for (int64_t i = begin; i < end; ++i) {
-    uint32_t h = mix32(static_cast<uint32_t>(i) * 0x9E3779B9U + key);
-    uint8_t keep = h < threshold;
+    uint8_t keep = kept(i, key, threshold);
     mask[i] = keep;
     out[i] = keep ? x[i] * scale : 0.f;
   }
@@ -43,8 +46,7 @@ void dropout_backward(const float* __restrict g, const uint8_t* __restrict mask,
 // and rounded once, as libtorch's bfloat16 multiply does.
 void dropout_forward(const c10::BFloat16* x, c10::BFloat16* out, uint8_t* mask, int64_t n, uint32_t key, uint32_t threshold, float scale) {
   for (int64_t i = 0; i < n; ++i) {
-    uint32_t h = mix32(static_cast<uint32_t>(i) * 0x9E3779B9U + key);
-    uint8_t keep = h < threshold;
+    uint8_t keep = kept(i, key, threshold);
     mask[i] = keep;
     out[i] = keep ? c10::BFloat16(static_cast<float>(x[i]) * scale) : c10::BFloat16(0.f);
   }

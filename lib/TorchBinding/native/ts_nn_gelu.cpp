@@ -41,12 +41,6 @@ void gelu_backward(const float* __restrict dy, const float* __restrict x, float*
   }
 }
 
-// Runs body(begin, end) over [0, n) on both cores when n is large (ts_split_work.h).
-template <typename Body>
-void in_chunks(int64_t n, Body body) {
-  ts::split_across_cores(n, body);
-}
-
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
@@ -56,7 +50,7 @@ struct FastGeluFunction : public torch::autograd::Function<FastGeluFunction> {
     at::Tensor out = at::empty_like(in);
     const float* xs = in.data_ptr<float>();
     float* ys = out.data_ptr<float>();
-    in_chunks(in.numel(), [&](int64_t b, int64_t e) { gelu_forward(xs + b, ys + b, e - b); });
+    ts::split_across_cores(in.numel(), [&](int64_t b, int64_t e) { gelu_forward(xs + b, ys + b, e - b); });
     ctx->save_for_backward({in});
     return out;
   }
@@ -70,7 +64,7 @@ struct FastGeluFunction : public torch::autograd::Function<FastGeluFunction> {
     const float* dys = dy.data_ptr<float>();
     const float* xs = x.data_ptr<float>();
     float* dxs = dx.data_ptr<float>();
-    in_chunks(x.numel(), [&](int64_t b, int64_t e) { gelu_backward(dys + b, xs + b, dxs + b, e - b); });
+    ts::split_across_cores(x.numel(), [&](int64_t b, int64_t e) { gelu_backward(dys + b, xs + b, dxs + b, e - b); });
     return {dx};
   }
 };

@@ -16,6 +16,28 @@ namespace ts {
 // Below this many elements a second thread costs more (~30-50 µs to start and join) than the half it would take.
 constexpr int64_t kSplitMinElements = int64_t{1} << 19;
 
+// Runs `first` here and `second` on a short-lived thread of its own, joined before returning; an exception from either
+// comes back to the caller.
+template <typename F1, typename F2>
+void on_two_threads(F1 first, F2 second) {
+  std::exception_ptr error;
+  std::thread worker([&] {
+    try {
+      second();
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  try {
+    first();
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (error) std::rethrow_exception(error);
+}
+
 // body(begin, end) over [0, n), in two halves on two threads when the range is large and the machine has the cores;
 // `align` keeps the split point a multiple of a vector width (so each half starts aligned as the whole did).
 template <typename Body>
@@ -29,22 +51,7 @@ void split_across_cores(int64_t n, Body body, int64_t align = 64) {
     return;
   }
   const int64_t mid = (n / 2) / align * align;
-  std::exception_ptr error;
-  std::thread worker([&] {
-    try {
-      body(mid, n);
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  try {
-    body(0, mid);
-  } catch (...) {
-    worker.join();
-    throw;
-  }
-  worker.join();
-  if (error) std::rethrow_exception(error);
+  on_two_threads([&] { body(0, mid); }, [&] { body(mid, n); });
 }
 
 }  // namespace ts

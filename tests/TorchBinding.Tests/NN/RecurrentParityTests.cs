@@ -52,6 +52,26 @@ public class RecurrentParityTests
         Assert.Equal(0f, lout[2, 1..].abs().sum().item<float>());
     }
 
+    // 11 sequences of uneven lengths: a partial 8-row block for the packed products, and padding in most sequences.
+    private static readonly long[] UnevenLengths = [9, 3, 12, 1, 12, 7, 5, 12, 2, 11, 6];
+
+    private static nn.Module Bidirectional(string kind, long layers) => kind == "lstm"
+        ? nn.LSTM(20, 32, num_layers: layers, batch_first: true, bidirectional: true)
+        : nn.GRU(20, 32, num_layers: layers, batch_first: true, bidirectional: true);
+
+    // The outputs (output, h_n and for the LSTM c_n) and the gradients of the input and every parameter of one forward and
+    // backward pass of a loss that reads all the outputs.
+    private static (Tensor[] Outputs, Tensor[] Grads) OutputsAndGradients(nn.Module rnn, Tensor x, Tensor probe)
+    {
+        rnn.zero_grad();
+        var xi = x.detach().requires_grad_();
+        Tensor[] outputs = rnn is Modules.LSTM lstm
+            ? lstm.call(xi, lengths: UnevenLengths) is var (o, h, c) ? [o, h, c] : []
+            : ((Modules.GRU)rnn).call(xi, lengths: UnevenLengths) is var (go, gh) ? [go, gh] : [];
+        ((outputs[0] * probe).sum() + outputs.Skip(1).Select(s => (s * s).sum()).Aggregate((a, b) => a + b)).backward();
+        return (outputs, rnn.parameters().Select(p => p.grad!.clone()).Prepend(xi.grad!).ToArray());
+    }
+
     [Theory]
     [InlineData("lstm")]
     [InlineData("gru")]
@@ -61,20 +81,13 @@ public class RecurrentParityTests
         // 11 sequences leave a partial 8-row block. libtorch's own LSTM/GRU (checked against PyTorch above) is the reference.
         using var scope = NewDisposeScope();
         manual_seed(21);
-        long[] lengths = [9, 3, 12, 1, 12, 7, 5, 12, 2, 11, 6];
-        using nn.Module rnn = kind == "lstm" ? nn.LSTM(20, 32, batch_first: true, bidirectional: true) : nn.GRU(20, 32, batch_first: true, bidirectional: true);
+        using nn.Module rnn = Bidirectional(kind, layers: 1);
         var x = randn(11, 12, 20);
         var probe = randn(11, 12, 64);
         (Tensor[] Outputs, Tensor[] Grads) Run(bool fused)
         {
             using var kernels = backends.use_fused(backends.fused with { Lstm = fused, Gru = fused });
-            rnn.zero_grad();
-            var xi = x.detach().requires_grad_();
-            Tensor[] outputs = rnn is Modules.LSTM lstm
-                ? lstm.call(xi, lengths: lengths) is var (o, h, c) ? [o, h, c] : []
-                : ((Modules.GRU)rnn).call(xi, lengths: lengths) is var (go, gh) ? [go, gh] : [];
-            ((outputs[0] * probe).sum() + outputs.Skip(1).Select(s => (s * s).sum()).Aggregate((a, b) => a + b)).backward();
-            return (outputs, rnn.parameters().Select(p => p.grad!.clone()).Prepend(xi.grad!).ToArray());
+            return OutputsAndGradients(rnn, x, probe);
         }
         var a = Run(fused: true);
         var b = Run(fused: false);
@@ -93,24 +106,16 @@ public class RecurrentParityTests
         // thread of the kernel's own. The arithmetic is the same, so outputs and gradients must be equal to the bit.
         using var scope = NewDisposeScope();
         manual_seed(23);
-        long[] lengths = [9, 3, 12, 1, 12, 7, 5, 12, 2, 11, 6];
-        using nn.Module rnn = kind == "lstm" ? nn.LSTM(20, 32, num_layers: 2, batch_first: true, bidirectional: true) : nn.GRU(20, 32, num_layers: 2, batch_first: true, bidirectional: true);
+        using nn.Module rnn = Bidirectional(kind, layers: 2);
         var x = randn(11, 12, 20);
         var probe = randn(11, 12, 64);
-        Tensor[] Run()
-        {
-            rnn.zero_grad();
-            var xi = x.detach().requires_grad_();
-            Tensor output = rnn is Modules.LSTM lstm ? lstm.call(xi, lengths: lengths).Item1 : ((Modules.GRU)rnn).call(xi, lengths: lengths).Item1;
-            (output * probe).sum().backward();
-            return rnn.parameters().Select(p => p.grad!.clone()).Prepend(xi.grad!).Prepend(output.detach()).ToArray();
-        }
-        var own = Run();
+        var own = OutputsAndGradients(rnn, x, probe);
         int torchThreads = Threading.TorchThreads, blasThreads = Threading.BlasThreads;
-        Tensor[] pooled;
-        using (Threading.ForCpuAutocast()) pooled = Run();
+        (Tensor[] Outputs, Tensor[] Grads) pooled;
+        using (Threading.ForCpuAutocast()) pooled = OutputsAndGradients(rnn, x, probe);
         Assert.Equal((torchThreads, blasThreads), (Threading.TorchThreads, Threading.BlasThreads));
-        for (int k = 0; k < own.Length; k++) Assert.True(own[k].equal(pooled[k]), $"tensor {k} differs on libtorch's pool");
+        for (int k = 0; k < own.Outputs.Length; k++) Assert.True(own.Outputs[k].equal(pooled.Outputs[k]), $"output {k} differs on libtorch's pool");
+        for (int k = 0; k < own.Grads.Length; k++) Assert.True(own.Grads[k].equal(pooled.Grads[k]), $"gradient {k} differs on libtorch's pool");
     }
 
     [Fact]

@@ -60,10 +60,6 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
     /// <summary>Scores of ending in each tag, (n).</summary>
     public nn.Parameter EndTransitions { get; }
 
-    // Emissions from an autocast region arrive in bfloat16 (or float16): sums over the whole sequence would lose the
-    // precision the loss and the path scores need, and the native kernels take float32, so the CRF works in float32.
-    private static Tensor InFloat32(Tensor t) => t.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? t.to_type(ScalarType.Float32) : t;
-
     private Tensor ConstraintMask => named_buffers(false).First(b => b.name == "constraint_mask").buffer;
 
     /// <summary>Mean negative log-likelihood of the gold tags.</summary>
@@ -73,7 +69,7 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
     public Tensor Loss(Tensor emissions, Tensor tags, Tensor mask)
     {
         Check(emissions, mask);
-        emissions = InFloat32(emissions);
+        emissions = Precision.InFloat32(emissions);   // emissions from an autocast region: the CRF works in float32
         return (LogPartition(emissions, mask) - GoldScore(emissions, tags, mask)).mean();
     }
 
@@ -116,7 +112,7 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
     public CrfDecoding Decode(Tensor logits, Tensor mask)
     {
         Check(logits, mask);
-        logits = InFloat32(logits);
+        logits = Precision.InFloat32(logits);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         int n = numTags;
@@ -179,7 +175,7 @@ public sealed class ConditionalRandomField : nn.Module, Parts.ITagDecoder
     public Tensor Marginals(Tensor logits, Tensor mask)
     {
         Check(logits, mask);
-        logits = InFloat32(logits);
+        logits = Precision.InFloat32(logits);
         using var grad = enable_grad();
         var leaf = logits.detach().requires_grad_();
         using (var scope = NewDisposeScope())

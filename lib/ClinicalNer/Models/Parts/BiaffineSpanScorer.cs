@@ -98,7 +98,7 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(lengths);
         long length = scores.size(1);
-        if (scores.dtype is ScalarType.BFloat16 or ScalarType.Float16) scores = scores.to_type(ScalarType.Float32);   // from an autocast region: the softmax in float32
+        scores = Precision.InFloat32(scores);   // from an autocast region: the softmax in float32
         var targets = Devices.Move(Targets(length, lengths, gold), scores.device);
         // A batch of empty texts has no span: a zero loss (connected to the graph), not the NaN of a mean over nothing.
         if (lengths.All(n => n == 0)) return scores.sum().mul(0);

@@ -63,7 +63,7 @@ public sealed class PointerSpanScorer : nn.Module, ISpanScorer
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentNullException.ThrowIfNull(gold);
-        if (scores.dtype is ScalarType.BFloat16 or ScalarType.Float16) scores = scores.to_type(ScalarType.Float32);   // from an autocast region: the losses in float32
+        scores = Precision.InFloat32(scores);   // from an autocast region: the losses in float32
         long b = scores.size(0), l = scores.size(1);
         int t = Types;
         var startTarget = new float[b * l * t];

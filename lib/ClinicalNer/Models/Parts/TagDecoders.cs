@@ -77,7 +77,7 @@ public sealed class SoftmaxDecoder : nn.Module, ITagDecoder
         using var scope = NewDisposeScope();
         var kept = where(mask, tags, full_like(tags, -100));   // padded positions never count, whatever they hold
         // Emissions from an autocast region (bfloat16) are scored in float32, as PyTorch's autocast runs this loss.
-        var scores = emissions.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? emissions.to_type(ScalarType.Float32) : emissions;
+        var scores = Precision.InFloat32(emissions);
         return nn.functional.cross_entropy(scores.reshape(-1, labels), kept.reshape(-1), ignore_index: -100).MoveToOuterDisposeScope();
     }
 
