@@ -463,6 +463,45 @@ public sealed class BiLmCommandTests : IDisposable
     }
 }
 
+/// <summary><c>lab word2vec --words</c> and <c>lab train --soft-lexicon --pretrained-words</c>: lexicon words as tokens, then as word sets.</summary>
+public sealed class SoftLexiconCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-soft-lexicon").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Word_vectors_of_a_lexicon_feed_soft_lexicon_word_sets()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        string text = Path.Combine(dir, "raw.txt");
+        File.WriteAllLines(text, File.ReadLines(Path.Combine(sample, "train.txt")).Select(l => l.Split(' ')[0]).Chunk(20).Select(c => string.Concat(c)));
+        string lexicon = Path.Combine(dir, "lexicon.txt");
+        File.WriteAllLines(lexicon, ["发热", "咳嗽", "患者", "查体", "入院"]);
+        string vectors = Path.Combine(dir, "words.vec");
+        var w2v = Lab.Run("word2vec", "--input", text, "--words", lexicon, "--out", vectors, "--dim", "6", "--epochs", "1", "--min-count", "1");
+        Assert.True(w2v.ExitCode == 0, w2v.Stderr);
+        Assert.Contains(" words", w2v.Stdout, StringComparison.Ordinal);
+        var tokens = File.ReadLines(vectors).Skip(1).Select(l => l.Split(' ')[0]).ToHashSet();
+        Assert.Contains("查体", tokens);   // a lexicon word is one token, not two characters
+        Assert.DoesNotContain("查体", tokens.Where(t => t.Length == 1));
+
+        string output = Path.Combine(dir, "run");
+        var train = Lab.Run("train", "--data", sample, "--soft-lexicon", lexicon, "--soft-lexicon-emb", "6", "--pretrained-words", vectors, "--epochs", "1",
+            "--emb", "8", "--hidden", "8", "--batch-size", "64", "--out", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("SoftLexicon: 5 words from 1 file(s), 5 of them in the training text", train.Stdout, StringComparison.Ordinal);
+        Assert.Contains("pretrained SoftLexicon word vectors: 5 of 5 found", train.Stdout, StringComparison.Ordinal);
+        var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者发热三天，查体无殊");
+        Assert.True(predicted.ExitCode == 0, predicted.Stderr);
+
+        Lab.UsageError("--pretrained-words needs words", "train", "--data", sample, "--pretrained-words", vectors, "--out", Path.Combine(dir, "o1"));
+        Lab.UsageError("has 6-d vectors but the embedding is 50-d", "train", "--data", sample, "--soft-lexicon", lexicon, "--pretrained-words", vectors,
+            "--out", Path.Combine(dir, "o2"));
+        Lab.UsageError("--bigrams and --words exclude each other", "word2vec", "--input", text, "--bigrams", "--words", lexicon, "--out", Path.Combine(dir, "x.vec"));
+    }
+}
+
 /// <summary><c>lab bootstrap</c>: rounds on the run store with a labeled pool whose precision is measured, skipped when restarted.</summary>
 public sealed class BootstrapCommandTests : IDisposable
 {

@@ -56,6 +56,11 @@ internal static class TrainCommand
     private static readonly Option<string> PretrainedBigrams = Options.ExistingPath("--pretrained-bigrams", "vectors from lab word2vec --bigrams (--bigram-emb must match)");
     private static readonly Option<string[]> Dictionary = TypedLexicons();
     private static readonly Option<int> DictEmb = Options.Int("--dict-emb", "dictionary feature embedding size", Recurrent0.DictionaryEmbeddingDim);
+    private static readonly Option<string[]> SoftLexiconFiles = Options.ExistingPaths("--soft-lexicon",
+        "SoftLexicon word sets (B/M/E/S of every matching word, weighted by frequency in the training text) from these lexicons (repeatable)");
+    private static readonly Option<int> SoftLexiconEmb = Options.Int("--soft-lexicon-emb", "SoftLexicon word embedding size (4 sets per character)", Recurrent0.LexiconEmbeddingDim);
+    private static readonly Option<string> PretrainedWords = Options.ExistingPath("--pretrained-words",
+        "vectors from lab word2vec --words for the words of --soft-lexicon and --lexicon (their embedding sizes must match)");
     private static readonly Option<string> BiLm = Options.ExistingPath("--bilm", "BiLSTM-CRF family: fuse the states of a BiLM folder from lab lm (paper 4's BiLM features)");
     private static readonly Option<string> BertFeatures = Options.ExistingPath("--bert-features", "BiLSTM-CRF family: fuse a frozen BERT's character states (a pretraining checkpoint or Hugging Face folder)");
     private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT taggers: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors)");
@@ -98,7 +103,7 @@ internal static class TrainCommand
     {
         var command = new Command(name, description);
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
-                     PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
+                     PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, SoftLexiconFiles, SoftLexiconEmb, PretrainedWords, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
                      LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
         Corpus.AddTo(command);
@@ -232,14 +237,22 @@ internal static class TrainCommand
         var dictionaries = LexiconReader.ReadTypedLexicons(r.GetValue(Dictionary) ?? []);
         if (r.GetValue(PretrainedBigrams) is not null && r.GetValue(BigramMinCount) == 0)
             throw new ArgumentException("--pretrained-bigrams needs bigram features: add --bigram-min-count N");
-        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries, minBigramCount: r.GetValue(BigramMinCount));
+        string[] softLexiconFiles = r.GetValue(SoftLexiconFiles) ?? [];
+        if (r.GetValue(PretrainedWords) is not null && lexicon is null && softLexiconFiles.Length == 0)
+            throw new ArgumentException("--pretrained-words needs words to load them into: add --soft-lexicon FILE or --lexicon FILE");
+        var softTerms = softLexiconFiles.Length == 0 ? null : softLexiconFiles.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToList();
+        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries, minBigramCount: r.GetValue(BigramMinCount),
+            softLexiconTerms: softTerms);
         if (dictionaries is not null)
             Console.WriteLine($"dictionary features: {string.Join(", ", dictionaries.Select(kv => $"{kv.Key} {kv.Value.Count():N0} terms"))}");
+        if (inputs.SoftLexicon is { } soft)
+            Console.WriteLine($"SoftLexicon: {soft.Words.Count - 2:N0} words from {softLexiconFiles.Length} file(s), {soft.Frequencies.Count(z => z > 1):N0} of them in the training text");
         if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Length} file(s) plus the training entities; {inputs.WordCount:N0} words");
         var config = inputs.ModelConfig(c => ModelPresets.Recurrent(modelName, c) with
         {
             CharEmbeddingDim = r.GetValue(Emb), HiddenSize = r.GetValue(Hidden), Layers = r.GetValue(Layers), Dropout = r.GetValue(Dropout) ?? c.Dropout,
             WordEmbeddingDim = r.GetValue(WordEmb), BigramEmbeddingDim = r.GetValue(BigramEmb), DictionaryEmbeddingDim = r.GetValue(DictEmb),
+            LexiconEmbeddingDim = r.GetValue(SoftLexiconEmb),
         });
         var features = new List<ICharacterFeatures>();
         if (r.GetValue(BiLm) is { } bilm) features.Add(BiLmFeatures.Load(bilm));
@@ -250,6 +263,14 @@ internal static class TrainCommand
             Console.WriteLine($"pretrained character vectors: {Word2Vec.Load(chars).CopyInto(model.Tagger.CharEmbedding, inputs.Characters, $"{chars} (--emb {config.CharEmbeddingDim})"):N0} of {inputs.Characters.Count:N0} found in {chars}");
         if (r.GetValue(PretrainedBigrams) is { } bigrams)
             Console.WriteLine($"pretrained bigram vectors: {Word2Vec.Load(bigrams).CopyInto(model.Tagger.BigramEmbedding!, inputs.Bigrams!, $"{bigrams} (--bigram-emb {config.BigramEmbeddingDim})"):N0} of {inputs.Bigrams!.Count:N0} found in {bigrams}");
+        if (r.GetValue(PretrainedWords) is { } words)
+        {
+            var vectors = Word2Vec.Load(words);
+            if (model.Tagger.Embedder.LexiconWords is { } table)
+                Console.WriteLine($"pretrained SoftLexicon word vectors: {vectors.CopyInto(table, inputs.SoftLexicon!.Words, $"{words} (--soft-lexicon-emb {config.LexiconEmbeddingDim})"):N0} of {inputs.SoftLexicon.Words.Count - 2:N0} found in {words}");
+            if (model.Tagger.WordEmbedding is { } segmentWords)
+                Console.WriteLine($"pretrained segmentation word vectors: {vectors.CopyInto(segmentWords, inputs.Words!, $"{words} (--word-emb {config.WordEmbeddingDim})"):N0} of {inputs.Words!.Count:N0} found in {words}");
+        }
         return model;
     }
 

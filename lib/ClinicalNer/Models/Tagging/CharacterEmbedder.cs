@@ -1,4 +1,5 @@
 using ClinicalNer.Models.Parts;
+using ClinicalNer.Text.Lexicon;
 using TorchBinding;
 using TorchBinding.Modules;
 using static TorchBinding.torch;
@@ -20,10 +21,11 @@ public interface IEmbedder<in TBatch>
 
 /// <summary>
 /// The character-level embedder of the BiLSTM-CRF family: a character embedding, plus optional word (entity-aware
-/// segmentation), character-bigram and dictionary-feature embeddings, concatenated per character. Its tables are
+/// segmentation), character-bigram and dictionary-feature embeddings, concatenated per character, then the SoftLexicon
+/// word sets pooled by their weights and the features of frozen providers. Its tables are
 /// exposed so pretrained vectors can be loaded and the LSTM's input projection folded into them
 /// (<see cref="Lookups"/>). Parameter names: <c>char_embedding</c>, <c>word_embedding</c>, <c>bigram_embedding</c>,
-/// <c>dictionary_embedding</c>.
+/// <c>dictionary_embedding</c>, <c>lexicon_embedding</c>.
 /// </summary>
 public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
 {
@@ -31,6 +33,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     private readonly Embedding? word_embedding;
     private readonly Embedding? bigram_embedding;
     private readonly Embedding? dictionary_embedding;
+    private readonly Embedding? lexicon_embedding;
     private readonly int externalSize;
 
     /// <summary>Builds the tables the config asks for.</summary>
@@ -40,6 +43,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
         char_embedding = nn.Embedding(config.CharVocabularySize, config.CharEmbeddingDim, padding_idx: 0);
         if (config.WordVocabularySize > 0) word_embedding = nn.Embedding(config.WordVocabularySize, config.WordEmbeddingDim, padding_idx: 0);
         if (config.BigramVocabularySize > 0) bigram_embedding = nn.Embedding(config.BigramVocabularySize, config.BigramEmbeddingDim, padding_idx: 0);
+        if (config.LexiconWordCount > 0) lexicon_embedding = nn.Embedding(config.LexiconWordCount, config.LexiconEmbeddingDim, padding_idx: 0);
         if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
         OutputSize = config.EmbeddingDim;
         externalSize = config.ExternalFeatureDim;
@@ -58,6 +62,9 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     /// <summary>Bigram embedding table, or null.</summary>
     public Embedding? Bigrams => bigram_embedding;
 
+    /// <summary>SoftLexicon word embedding table (id 0 padding, 1 none), or null.</summary>
+    public Embedding? LexiconWords => lexicon_embedding;
+
     /// <summary>The lookups whose concatenation is the embedding, in order: each table with the batch's ids for it.</summary>
     public List<(Embedding Table, Tensor Ids)> Lookups(TaggerBatch batch)
     {
@@ -75,10 +82,22 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     /// <summary>Whether the embedding includes features of frozen providers (<see cref="TaggerBatch.Features"/>).</summary>
     public bool UsesFeatures => externalSize > 0;
 
+    /// <summary>Whether the embedding is more than table lookups (pooled SoftLexicon sets or providers' features).</summary>
+    public bool OnlyLookups => externalSize == 0 && lexicon_embedding is null;
+
     /// <inheritdoc/>
     public Tensor Embed(TaggerBatch batch)
     {
         var parts = Lookups(batch).Select(i => i.Table.call(i.Ids)).ToList();                  // (B, L, E_k)
+        if (lexicon_embedding is not null)
+        {
+            var ids = batch.LexiconWords ?? throw new ArgumentException("this tagger needs SoftLexicon word sets (LexiconWords) in its batches");
+            var weights = batch.LexiconWeights ?? throw new ArgumentException("this tagger needs the weights of its SoftLexicon word sets (LexiconWeights)");
+            if (ids.ndim != 4 || ids.size(2) != SoftLexicon.SetCount || !ids.shape.SequenceEqual(weights.shape) || ids.size(1) != batch.Chars.size(1))
+                throw new ArgumentException($"SoftLexicon sets are [{string.Join(", ", ids.shape)}] with weights [{string.Join(", ", weights.shape)}]; the tagger needs both (B, {batch.Chars.size(1)}, 4, K)");
+            var pooled = (lexicon_embedding.call(ids) * weights.unsqueeze(-1).to(lexicon_embedding.weight.dtype)).sum(3);   // (B, L, 4, D)
+            parts.Add(pooled.reshape(pooled.size(0), pooled.size(1), -1));                        // (B, L, 4D)
+        }
         if (externalSize > 0)
         {
             var features = batch.Features ?? throw new ArgumentException($"this tagger needs {externalSize} features per character from its providers in its batches");

@@ -94,8 +94,8 @@ public sealed class SequenceTagger : nn.Module, ICheckpointKeys
         ArgumentNullException.ThrowIfNull(batch);
         var inputs = embedder.Lookups(batch);
         Tensor x;
-        // Folding the input projection into the tables works for looked-up inputs only, not for providers' dense features.
-        if (!embedder.UsesFeatures && (encoder as RecurrentEncoder)?.Lstm is { } folding && CanFold(folding, inputs))
+        // Folding the input projection into the tables works for looked-up inputs only, not for pooled sets or dense features.
+        if (embedder.OnlyLookups && (encoder as RecurrentEncoder)?.Lstm is { } folding && CanFold(folding, inputs))
             x = folding.ForwardEmbedded(inputs.Select(i => i.Ids).ToList(), folded.Tables(folding, inputs.Select(i => (Tensor)i.Table.weight).ToList()),
                 batch.Lengths).output;                                                        // (B, L, 2H)
         else

@@ -33,6 +33,8 @@ namespace ClinicalNer.Models.Tagging;
 /// Frozen per-character feature providers concatenated with the embeddings (paper 4's fusion: "bilm", "bert"), by name
 /// and size, in order; empty = none.
 /// </param>
+/// <param name="LexiconWordCount">SoftLexicon words with padding and none (0 = no word sets): see <see cref="Text.Lexicon.SoftLexicon"/>.</param>
+/// <param name="LexiconEmbeddingDim">SoftLexicon word embedding size; each character gets its four pooled sets, 4 × this.</param>
 public sealed record SequenceTaggerConfig(
     int CharVocabularySize,
     IReadOnlyList<string> Labels,
@@ -52,13 +54,16 @@ public sealed record SequenceTaggerConfig(
     double Dropout = 0.5,
     bool ConstrainedDecoding = true,
     int StackedHiddenSize = 0,
-    IReadOnlyList<FeatureProviderInfo>? FeatureProviders = null)
+    IReadOnlyList<FeatureProviderInfo>? FeatureProviders = null,
+    int LexiconWordCount = 0,
+    int LexiconEmbeddingDim = 50)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Size of the concatenated embeddings.</summary>
     public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0)
-        + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0) + ExternalFeatureDim;
+        + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0) + (LexiconWordCount > 0 ? Text.Lexicon.SoftLexicon.SetCount * LexiconEmbeddingDim : 0)
+        + ExternalFeatureDim;
 
     /// <summary>Features per character from the frozen providers (0 without them).</summary>
     public int ExternalFeatureDim => FeatureProviders?.Sum(p => p.Size) ?? 0;
@@ -97,7 +102,8 @@ public sealed record SequenceTaggerConfig(
         Require(CharVocabularySize >= 2, $"CharVocabularySize is {CharVocabularySize}; a tagger needs at least padding and one character (missing field?)");
         Require(Labels is { Count: > 0 }, "Labels is missing or empty");
         Require(CharEmbeddingDim >= 1, $"CharEmbeddingDim is {CharEmbeddingDim}, expected at least 1");
-        Require(WordVocabularySize >= 0 && BigramVocabularySize >= 0 && DictionaryLabelCount >= 0, "a vocabulary size is negative");
+        Require(WordVocabularySize >= 0 && BigramVocabularySize >= 0 && DictionaryLabelCount >= 0 && LexiconWordCount >= 0, "a vocabulary size is negative");
+        Require(LexiconWordCount == 0 || LexiconEmbeddingDim >= 1, $"LexiconEmbeddingDim is {LexiconEmbeddingDim}, expected at least 1");
         Require(Encoder == EncoderKind.None || HiddenSize >= 1, $"HiddenSize is {HiddenSize}, expected at least 1");
         Require(Layers >= 1, $"Layers is {Layers}, expected at least 1");
         Require(AttentionHeads >= 0, $"AttentionHeads is {AttentionHeads}, expected 0 or more");

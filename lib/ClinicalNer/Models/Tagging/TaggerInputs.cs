@@ -21,13 +21,15 @@ public sealed class TaggerInputs
     private readonly DictionaryFeatures? dictionary;
     private readonly Vocabulary? dictionaryLabels;
     private readonly Dictionary<string, List<string>>? lexicons;
+    private readonly SoftLexicon? softLexicon;
 
     /// <summary>Whether training batches segment with the gold entities kept whole (else as new text).</summary>
     public bool GoldSegmentationInTraining { get; }
 
     private TaggerInputs(Vocabulary chars, Vocabulary labels, TagScheme scheme, Vocabulary? words, IReadOnlyCollection<string>? segmentationLexicon,
-        Dictionary<string, List<string>>? lexicons, Vocabulary? bigrams, bool goldSegmentation = true)
+        Dictionary<string, List<string>>? lexicons, Vocabulary? bigrams, bool goldSegmentation = true, SoftLexicon? softLexicon = null)
     {
+        this.softLexicon = softLexicon;
         GoldSegmentationInTraining = goldSegmentation;
         this.bigrams = bigrams;
         this.chars = chars;
@@ -59,6 +61,12 @@ public sealed class TaggerInputs
     /// <summary>Bigram vocabulary size (0 without bigrams).</summary>
     public int BigramCount => bigrams?.Count ?? 0;
 
+    /// <summary>SoftLexicon words with padding and its none word (0 without SoftLexicon sets).</summary>
+    public int LexiconWordCount => softLexicon?.Words.Count ?? 0;
+
+    /// <summary>The SoftLexicon of the word-set features, or null.</summary>
+    public SoftLexicon? SoftLexicon => softLexicon;
+
     /// <summary>Dictionary feature labels (0 without dictionary features).</summary>
     public int DictionaryLabelCount => dictionaryLabels?.Count ?? 0;
 
@@ -80,11 +88,12 @@ public sealed class TaggerInputs
     /// entity-aware segmentation (the lexicon plus the training entities) and typed dictionary lexicons.
     /// <paramref name="goldSegmentationInTraining"/> (the paper's method) keeps each training entity one word in training
     /// batches; off, training text is segmented as new text is, so words carry no boundary the model will not see at test
-    /// time.
+    /// time. <paramref name="softLexiconTerms"/> gives every character the SoftLexicon word sets of these terms, weighted by
+    /// their frequencies in the training text.
     /// </summary>
     public static TaggerInputs Build(IReadOnlyList<Document> train, TagScheme scheme = TagScheme.BIO, int minCharCount = 1,
         IReadOnlyCollection<string>? segmentationLexicon = null, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null,
-        int minBigramCount = 0, bool goldSegmentationInTraining = true)
+        int minBigramCount = 0, bool goldSegmentationInTraining = true, IEnumerable<string>? softLexiconTerms = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         var charVocab = Vocabulary.WithSpecials(train.SelectMany(d => d.Chars), minCharCount);
@@ -99,15 +108,16 @@ public sealed class TaggerInputs
                 .Select(s => string.Concat(d.Chars.Skip(s.Start).Take(s.Length)))));
         }
         Vocabulary? bigramVocab = minBigramCount > 0 ? Vocabulary.WithSpecials(train.SelectMany(BigramsOf), minBigramCount) : null;
+        var soft = softLexiconTerms is null ? null : SoftLexicon.Build(softLexiconTerms, train.Select(d => d.Chars));
         return new TaggerInputs(charVocab, labelVocab, scheme, wordVocab, terms,
-            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), bigramVocab, goldSegmentationInTraining);
+            dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), bigramVocab, goldSegmentationInTraining, soft);
     }
 
     /// <summary>The model config these inputs imply, with <paramref name="customize"/> applied to the defaults.</summary>
     public SequenceTaggerConfig ModelConfig(Func<SequenceTaggerConfig, SequenceTaggerConfig>? customize = null)
     {
         var config = new SequenceTaggerConfig(CharCount, Labels, Scheme, WordVocabularySize: WordCount, DictionaryLabelCount: DictionaryLabelCount,
-            BigramVocabularySize: BigramCount);
+            BigramVocabularySize: BigramCount, LexiconWordCount: LexiconWordCount);
         return customize?.Invoke(config) ?? config;
     }
 
@@ -126,9 +136,34 @@ public sealed class TaggerInputs
             wordTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)WordIds(d, withTags && GoldSegmentationInTraining)).ToList()).Ids, shape);
         if (dictionary is not null && dictionaryLabels is not null)
             dictTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)dictionary.Tag(d.Chars).Select(t => (long)dictionaryLabels.Id(t) + 1).ToArray()).ToList()).Ids, shape);
+        var (lexiconWords, lexiconWeights) = softLexicon is null ? (null, null) : EncodeLexiconSets(documents, padded.Width);
         if (withTags)
             tagTensor = tensor(Batching.Pad(documents.Select(d => (IReadOnlyList<long>)TagIds(d)).ToList(), padId: -100).Ids, shape);
-        return new TaggerBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), padded.Lengths, wordTensor, dictTensor, tagTensor, bigramTensor);
+        return new TaggerBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), padded.Lengths, wordTensor, dictTensor, tagTensor, bigramTensor,
+            LexiconWords: lexiconWords, LexiconWeights: lexiconWeights);
+    }
+
+    // The SoftLexicon sets as (B, L, 4, K) ids and weights, K the largest set in the batch; padding has id 0 and weight 0.
+    private (Tensor Ids, Tensor Weights) EncodeLexiconSets(IReadOnlyList<Document> documents, int width)
+    {
+        var sets = documents.Select(d => softLexicon!.Sets(d.Chars)).ToList();
+        int k = Math.Max(1, sets.SelectMany(s => s).SelectMany(c => c).Max(set => (int?)set.Count) ?? 1);
+        int perChar = SoftLexicon.SetCount * k;
+        var ids = new long[documents.Count * width * perChar];
+        var weights = new float[ids.Length];
+        for (int b = 0; b < sets.Count; b++)
+            for (int i = 0; i < sets[b].Length; i++)
+                for (int s = 0; s < SoftLexicon.SetCount; s++)
+                {
+                    int at = ((b * width + i) * SoftLexicon.SetCount + s) * k;
+                    foreach (var (word, weight) in sets[b][i][s])
+                    {
+                        ids[at] = word;
+                        weights[at++] = weight;
+                    }
+                }
+        long[] shape = [documents.Count, width, SoftLexicon.SetCount, k];
+        return (tensor(ids, shape), tensor(weights, shape));
     }
 
     /// <summary>The spans of predicted tag ids (decoded leniently: an orphan I- starts an entity).</summary>
@@ -157,14 +192,17 @@ public sealed class TaggerInputs
     }
 
     private sealed record Saved(string Scheme, List<string> Chars, List<string> Labels, List<string>? Words, List<string>? SegmentationLexicon,
-        Dictionary<string, List<string>>? Lexicons, List<string>? Bigrams = null, bool? GoldSegmentation = null);
+        Dictionary<string, List<string>>? Lexicons, List<string>? Bigrams = null, bool? GoldSegmentation = null,
+        List<string>? SoftLexiconWords = null, List<long>? SoftLexiconFrequencies = null);
 
     /// <summary>Writes the inputs as JSON.</summary>
     public void Save(string path)
     {
         var saved = new Saved(Scheme.ToString(), Enumerable.Range(0, chars.Count).Select(k => chars[k]).ToList(), Labels.ToList(),
             words is null ? null : Enumerable.Range(0, words.Count).Select(k => words[k]).ToList(), SegmentationLexicon?.ToList(), lexicons,
-            bigrams is null ? null : Enumerable.Range(0, bigrams.Count).Select(k => bigrams[k]).ToList(), GoldSegmentationInTraining);
+            bigrams is null ? null : Enumerable.Range(0, bigrams.Count).Select(k => bigrams[k]).ToList(), GoldSegmentationInTraining,
+            softLexicon is null ? null : Enumerable.Range(2, softLexicon.Words.Count - 2).Select(k => softLexicon.Words[k]).ToList(),
+            softLexicon?.Frequencies.Skip(2).ToList());
         File.WriteAllText(path, JsonSerializer.Serialize(saved));
     }
 
@@ -177,8 +215,14 @@ public sealed class TaggerInputs
         catch (JsonException ex) { throw new InvalidDataException($"{path}: not tagger inputs: {ex.Message.Split(" Path:")[0]}", ex); }
         if (s.Chars is null || s.Labels is null || s.Scheme is null || !Enum.TryParse<TagScheme>(s.Scheme, out _))
             throw new InvalidDataException($"{path}: not tagger inputs (needs Chars, Labels and a Scheme of {string.Join(", ", Enum.GetNames<TagScheme>())})");
+        if ((s.SoftLexiconWords is null) != (s.SoftLexiconFrequencies is null) || s.SoftLexiconWords?.Count != s.SoftLexiconFrequencies?.Count)
+            throw new InvalidDataException($"{path}: SoftLexiconWords and SoftLexiconFrequencies must both be there, one frequency per word");
+        SoftLexicon? soft;
+        try { soft = s.SoftLexiconWords is null ? null : new SoftLexicon(s.SoftLexiconWords, s.SoftLexiconFrequencies!); }
+        catch (ArgumentException ex) { throw new InvalidDataException($"{path}: {ex.Message}", ex); }
         return new TaggerInputs(Vocabulary.Of(s.Chars), Vocabulary.Of(s.Labels), Enum.Parse<TagScheme>(s.Scheme),
             s.Words is null ? null : Vocabulary.Of(s.Words), s.SegmentationLexicon, s.Lexicons, s.Bigrams is null ? null : Vocabulary.Of(s.Bigrams),
-            s.GoldSegmentation ?? true);   // files from before the option: the paper's gold segmentation
+            s.GoldSegmentation ?? true,   // files from before the option: the paper's gold segmentation
+            soft);
     }
 }

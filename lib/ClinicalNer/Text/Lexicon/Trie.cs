@@ -58,6 +58,19 @@ public sealed class Trie<TValue>
         return best;
     }
 
+    /// <summary>Every term starting at <paramref name="start"/>, shortest first: its length and value.</summary>
+    public IEnumerable<(int Length, TValue Value)> TermsAt(IReadOnlyList<string> chars, int start)
+    {
+        ArgumentNullException.ThrowIfNull(chars);
+        Node node = root;
+        for (int i = start; i < chars.Count; i++)
+        {
+            if (node.Children is null || !node.Children.TryGetValue(chars[i], out Node? next)) yield break;
+            node = next;
+            if (node.IsTerm) yield return (i - start + 1, node.Value);
+        }
+    }
+
     /// <summary>The value of the term [start, end), if it is one.</summary>
     public TValue? Find(IReadOnlyList<string> chars, int start, int end)
     {
