@@ -1,4 +1,5 @@
 using TorchBinding;
+using TorchBinding.Extensions;
 using TorchBinding.Modules;
 using static TorchBinding.torch;
 using F = TorchBinding.torch.nn.functional;
@@ -212,24 +213,22 @@ public sealed class BertLayer : nn.Module
     public Tensor forward(Tensor x, Tensor? mask)
     {
         ArgumentNullException.ThrowIfNull(x);
-        long b = x.size(0), l = x.size(1), h = x.size(2);
+        long h = x.size(2);
         // One matmul for Q, K and V (a 3x wider GEMM runs closer to the BLAS peak than three narrow ones);
         // the weights stay separate parameters, as checkpoints name them.
         Tensor qkv = F.linear(x, cat([query.weight, key.weight, value.weight]), cat([query.bias!, key.bias!, value.bias!]));
         // Split along the features, not by selecting from a (3, ...) view: the backward of a split is one concatenation,
         // where three selects each fill a zero tensor of qkv's size and two more adds sum them (measured: a quarter of
         // the step outside the GEMMs, `lab bench bert --profile`).
+        // The heads are read from and written to these (B, L, H) views as they are: no copy into a per-head layout.
         Tensor[] parts = qkv.split(h, -1);
-        Tensor q = Heads(parts[0]), k = Heads(parts[1]), v = Heads(parts[2]);                       // (B, heads, L, dh)
-        Tensor scores = (q * (1.0 / Math.Sqrt(headSize))).matmul(k.transpose(-1, -2));          // (B, heads, L, L)
+        Tensor scores = AttentionKernels.HeadScores(parts[0], parts[1], heads, 1.0 / Math.Sqrt(headSize));   // (B, heads, L, L)
         if (mask is not null) scores = scores + mask;
         Tensor probs = attentionDropout.call(F.softmax(scores, -1));
-        Tensor context = probs.matmul(v).transpose(1, 2).reshape(b, l, h);             // (B, L, H)
+        Tensor context = AttentionKernels.HeadContext(probs, parts[2], heads);                  // (B, L, H)
         Tensor attended = attentionNorm.call(x + hiddenDropout.call(attentionDense.call(context)));
         Tensor inner = F.gelu(intermediateDense.call(attended));
         return outputNorm.call(attended + hiddenDropout.call(outputDense.call(inner)));
-
-        Tensor Heads(Tensor t) => t.view(b, l, heads, headSize).transpose(1, 2);
     }
 }
 
