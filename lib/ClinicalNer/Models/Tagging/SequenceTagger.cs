@@ -9,13 +9,13 @@ namespace ClinicalNer.Models.Tagging;
 
 /// <summary>
 /// The BiLSTM-CRF family as a composition of parts: a <see cref="CharacterEmbedder"/> (characters, + words, + bigrams,
-/// + dictionary features, concatenated), dropout, an encoder (<see cref="RecurrentEncoder"/> or none), optional self-attention
+/// + dictionary features, + SoftLexicon word sets, + frozen providers' features, concatenated), dropout, an encoder (<see cref="RecurrentEncoder"/> or none), optional self-attention
 /// (<see cref="SelfAttentionEncoder"/>), dropout, a linear projection to tag scores, and a decoder
 /// (<see cref="SoftmaxDecoder"/> or <see cref="ConditionalRandomField"/>). Paper 2's LSTM-CRF, paper 4's
 /// BiGRU-Attention-CRF and the plain baselines are configurations of it.
 /// </summary>
 /// <remarks>
-/// Parameter names: <c>embedder.char_embedding</c> (and <c>word_</c>, <c>bigram_</c>, <c>dictionary_embedding</c>),
+/// Parameter names: <c>embedder.char_embedding</c> (and <c>word_</c>, <c>bigram_</c>, <c>dictionary_</c>, <c>lexicon_embedding</c>),
 /// <c>encoder.rnn</c>, <c>attention</c>, <c>projection</c>, <c>crf</c>. Checkpoints written before the embedder and encoder became
 /// parts (<c>char_embedding.weight</c>, <c>encoder.weight_ih_l0</c>) load through <see cref="UpgradeKey"/>.
 /// </remarks>
