@@ -29,10 +29,13 @@ struct HeadScoresFunction : public torch::autograd::Function<HeadScoresFunction>
     at::Tensor qh = by_head(q, heads), kh = by_head(k, heads);
     int64_t b = q.size(0), l = q.size(1), lk = k.size(1);
     at::Tensor scores = at::empty({b, heads, l, lk}, q.options());
+    // bmm, then one scaling pass: baddbmm with beta 0 would read the uninitialised output (libtorch's small-matrix
+    // kernel multiplies it by beta, and 0 · NaN is NaN).
     for (int64_t i = 0; i < b; ++i) {
       at::Tensor out = scores[i];
-      at::baddbmm_out(out, out, qh[i], kh[i].transpose(1, 2), /*beta=*/0, /*alpha=*/scale);
+      at::bmm_out(out, qh[i], kh[i].transpose(1, 2));
     }
+    scores.mul_(scale);
     ctx->save_for_backward({q, k});
     ctx->saved_data["heads"] = heads;
     ctx->saved_data["scale"] = scale;
@@ -56,9 +59,11 @@ struct HeadScoresFunction : public torch::autograd::Function<HeadScoresFunction>
     at::Tensor qh = by_head(q, heads), kh = by_head(k, heads), dqh = by_head(dq, heads), dkh = by_head(dk, heads);
     for (int64_t i = 0; i < q.size(0); ++i) {
       at::Tensor dqi = dqh[i], dki = dkh[i];
-      at::baddbmm_out(dqi, dqi, ds[i], kh[i], 0, scale);                      // dQ = scale · dS K
-      at::baddbmm_out(dki, dki, ds[i].transpose(1, 2), qh[i], 0, scale);     // dK = scale · dSᵀ Q
+      at::bmm_out(dqi, ds[i], kh[i]);                                         // dQ = scale · dS K
+      at::bmm_out(dki, ds[i].transpose(1, 2), qh[i]);                         // dK = scale · dSᵀ Q
     }
+    dq.mul_(scale);
+    dk.mul_(scale);
     return {dq, dk, at::Tensor(), at::Tensor()};
   }
 };

@@ -15,6 +15,7 @@ public class AttentionKernelsTests
     // scores → mask → softmax → context, and a loss that weighs both outputs, so every gradient path counts.
     private static Outcome Run(Tensor[] inputs, Func<Tensor[], (Tensor Q, Tensor K, Tensor V)> project, int heads, bool fused)
     {
+        PoisonFreedMemory();
         using var _ = backends.use_fused(fused ? backends.FusedKernels.All : backends.FusedKernels.None);
         var leaves = inputs.Select(t => t.detach().clone().requires_grad_(true)).ToArray();
         var (q, k, v) = project(leaves);
@@ -25,6 +26,14 @@ public class AttentionKernelsTests
         var loss = (context * randn(context.shape, dtype: context.dtype)).sum() + (scores * randn(scores.shape, dtype: scores.dtype)).sum() * 0.1;
         loss.backward();
         return new(scores.detach(), context.detach(), leaves.Select(l => l.grad!).ToArray(), scores.grad_fn, context.grad_fn);
+    }
+
+    // Allocates and frees NaN-filled blocks of the sizes the kernels allocate, so that an output read before it is written
+    // (the allocator hands these blocks out again) shows as NaN instead of passing on whatever memory held.
+    private static void PoisonFreedMemory()
+    {
+        using var scope = NewDisposeScope();
+        foreach (long n in new long[] { 64, 256, 1024, 4096, 16384 }) full([n], float.NaN);
     }
 
     private static void AssertClose(Tensor fused, Tensor plain, string what)
