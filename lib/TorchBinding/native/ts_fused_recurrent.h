@@ -36,26 +36,15 @@ inline std::vector<uint8_t> active_mask(const at::Tensor& lengths, int64_t T) {
 // The step a sequence of `length` reads at step t when reversed within its length (steps past it stay put).
 inline int64_t reversed_step(int64_t t, int64_t length) { return t < length ? length - 1 - t : t; }
 
-// (T, B) index that reverses each sequence within its length (positions past it stay put).
-inline at::Tensor reversal_index(int64_t T, int64_t B, const std::vector<int64_t>& len) {
-  at::Tensor idx = at::empty({T, B}, at::kLong);
-  int64_t* p = idx.data_ptr<int64_t>();
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t b = 0; b < B; ++b) p[t * B + b] = reversed_step(t, len[b]);
-  return idx;
-}
+// (T, B, F) with each sequence's first len[b] steps in reverse order (positions past it stay put); its own inverse, and
+// differentiable: the gradient is the same reversal. Row copies, where a gather over an expanded (T, B, F) index (and its
+// scatter-add backward) cost a few percent of a BiLSTM-CRF training step (`lab bench bilstm-crf --profile`).
+at::Tensor reversed_in_length(const at::Tensor& x, const std::vector<int64_t>& len);
 
-// (T, B, F) with each sequence's first len[b] steps in reverse order (positions past it stay put); its own inverse.
-inline at::Tensor reversed_in_length(const at::Tensor& x, const std::vector<int64_t>& len) {
-  const int64_t T = x.size(0), B = x.size(1);
-  return x.gather(0, reversal_index(T, B, len).unsqueeze(2).expand({T, B, x.size(2)}));
-}
-
-// A bidirectional layer's batch-first output (B, T, 2H) from the forward direction's (T, B, H) and the
-// reverse direction's, which ran on the reversed sequences.
-inline at::Tensor bidirectional_output(const at::Tensor& out_f, const at::Tensor& out_b_reversed, const std::vector<int64_t>& len) {
-  return at::cat({out_f, reversed_in_length(out_b_reversed, len)}, 2).transpose(0, 1);
-}
+// A bidirectional layer's batch-first output (B, T, 2H) from the forward direction's (T, B, H) and the reverse
+// direction's, which ran on the reversed sequences: one pass that places both halves (the reverse one un-reversed),
+// differentiable.
+at::Tensor bidirectional_output(const at::Tensor& out_f, const at::Tensor& out_b_reversed, const std::vector<int64_t>& len);
 
 // Per-sequence lengths (all T when null), each checked to lie in [1, T].
 inline std::vector<int64_t> checked_lengths(const int64_t* lengths, int64_t B, int64_t T) {
@@ -81,6 +70,17 @@ class StepProduct {
     if (packed_) packed_->multiply(a.size(0), a.data_ptr<float>(), a.size(1), c.data_ptr<float>(), c.size(1), accumulate);
     else if (accumulate) c.addmm_(a, matrix_);
     else at::mm_out(c, a, matrix_);
+  }
+
+  // The same on raw rows (rows x a_cols and rows x c_cols floats): the step loops address their time slices by pointer,
+  // since a select per slice and step is an ATen op each (hundreds per sequence batch).
+  void apply(int64_t rows, const float* a, int64_t a_cols, float* c, int64_t c_cols, bool accumulate) const {
+    if (packed_) {
+      packed_->multiply(rows, a, a_cols, c, c_cols, accumulate);
+      return;
+    }
+    auto opts = at::TensorOptions().dtype(at::kFloat);
+    apply(at::from_blob(const_cast<float*>(a), {rows, a_cols}, opts), at::from_blob(c, {rows, c_cols}, opts), accumulate);
   }
 
  private:

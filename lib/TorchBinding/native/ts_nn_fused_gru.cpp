@@ -104,11 +104,12 @@ GruForward gru_forward(const at::Tensor& x, const at::Tensor& w_ih, const at::Te
   d.hs = at::zeros({T + 1, B, H}, opts);
   d.out = at::empty({T, B, H}, opts);
   const StepProduct recurrence = StepProduct::to_gates(w_hh);
+  float *act = d.act.data_ptr<float>(), *gh_p = d.gh.data_ptr<float>(), *hs = d.hs.data_ptr<float>(), *out = d.out.data_ptr<float>();
+  const int64_t step = B * H;   // one time slice of the states
   for (int64_t t = 0; t < T; ++t) {
-    at::Tensor gh = d.gh.select(0, t);
-    recurrence.apply(d.hs.select(0, t), gh, true);  // (B, 3H) = b_hh + h_{t-1} W_hh^T
-    gru_cell_forward(B, H, d.act.select(0, t).data_ptr<float>(), gh.data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
-                     d.hs.select(0, t + 1).data_ptr<float>(), d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B);
+    float* gh = gh_p + t * 3 * step;
+    recurrence.apply(B, hs + t * step, H, gh, 3 * H, true);  // (B, 3H) = b_hh + h_{t-1} W_hh^T
+    gru_cell_forward(B, H, act + t * 3 * step, gh, hs + t * step, hs + (t + 1) * step, out + t * step, active_by_step.data() + t * B);
   }
   return d;
 }
@@ -126,14 +127,15 @@ std::array<at::Tensor, 5> gru_backward(const at::Tensor& x, const at::Tensor& w_
   float* dhn = dh_next.data_ptr<float>();
   const StepProduct recurrence = StepProduct::to_hidden(w_hh);
   at::Tensor dh_rec = at::empty({B, H}, opts);
+  const float *act_p = act.data_ptr<float>(), *gh_p = gh.data_ptr<float>(), *hs_p = hs.data_ptr<float>(), *dout_p = dout.data_ptr<float>();
+  float *dGI_p = dGI.data_ptr<float>(), *dGH_p = dGH.data_ptr<float>(), *rec = dh_rec.data_ptr<float>();
+  const int64_t step = B * H;   // one time slice of the states
   for (int64_t t = T - 1; t >= 0; --t) {
     const uint8_t* active = active_by_step.data() + t * B;
-    at::Tensor dgh = dGH.select(0, t);
-    gru_cell_backward(B, H, act.select(0, t).data_ptr<float>(), gh.select(0, t).data_ptr<float>(), hs.select(0, t).data_ptr<float>(),
-                      dout.select(0, t).data_ptr<float>(), dhn, dGI.select(0, t).data_ptr<float>(), dgh.data_ptr<float>(), active);
+    float* dgh = dGH_p + t * 3 * step;
+    gru_cell_backward(B, H, act_p + t * 3 * step, gh_p + t * 3 * step, hs_p + t * step, dout_p + t * step, dhn, dGI_p + t * 3 * step, dgh, active);
     // (B, H): the gradient reaching h_{t-1} through the hidden products, dgh W_hh
-    recurrence.apply(dgh, dh_rec, false);
-    const float* rec = dh_rec.data_ptr<float>();
+    recurrence.apply(B, dgh, 3 * H, rec, H, false);
     for (int64_t b = 0; b < B; ++b)
       if (active[b])
         for (int64_t j = 0; j < H; ++j) dhn[b * H + j] += rec[b * H + j];

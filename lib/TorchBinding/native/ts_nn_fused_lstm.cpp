@@ -104,12 +104,14 @@ DirectionForward run_recurrence(at::Tensor gates, const at::Tensor& w_hh, const 
   d.tcs = at::empty({T, B, H}, opts);
   d.out = at::empty({T, B, H}, opts);
   const StepProduct recurrence = StepProduct::to_gates(w_hh);
+  float *gates_p = d.gates.data_ptr<float>(), *cs = d.cs.data_ptr<float>(), *hs = d.hs.data_ptr<float>(), *tcs = d.tcs.data_ptr<float>(),
+        *out = d.out.data_ptr<float>();
+  const int64_t step = B * H;   // one time slice of the states
   for (int64_t t = 0; t < T; ++t) {
-    at::Tensor g = d.gates.select(0, t);
-    recurrence.apply(d.hs.select(0, t), g, true);  // (B, 4H) += h_{t-1} W_hh^T
-    cell_forward(B, H, g.data_ptr<float>(), d.cs.select(0, t).data_ptr<float>(), d.hs.select(0, t).data_ptr<float>(),
-                 d.cs.select(0, t + 1).data_ptr<float>(), d.tcs.select(0, t).data_ptr<float>(), d.hs.select(0, t + 1).data_ptr<float>(),
-                 d.out.select(0, t).data_ptr<float>(), active_by_step.data() + t * B, H);
+    float* g = gates_p + t * 4 * step;
+    recurrence.apply(B, hs + t * step, H, g, 4 * H, true);  // (B, 4H) += h_{t-1} W_hh^T
+    cell_forward(B, H, g, cs + t * step, hs + t * step, cs + (t + 1) * step, tcs + t * step, hs + (t + 1) * step, out + t * step,
+                 active_by_step.data() + t * B, H);
   }
   return d;
 }
@@ -192,14 +194,15 @@ std::array<at::Tensor, 4> run_backward(const at::Tensor& x, const at::Tensor& w_
   float* dhn = dh_next.data_ptr<float>();
   const StepProduct recurrence = StepProduct::to_hidden(w_hh);
   at::Tensor dh_rec = at::empty({B, H}, opts);
+  const float *gates_p = gates.data_ptr<float>(), *cs_p = cs.data_ptr<float>(), *tcs_p = tcs.data_ptr<float>(), *dout_p = dout.data_ptr<float>();
+  float *dG_p = dG.data_ptr<float>(), *dcn = dc_next.data_ptr<float>(), *rec = dh_rec.data_ptr<float>();
+  const int64_t step = B * H;   // one time slice of the states
   for (int64_t t = T - 1; t >= 0; --t) {
     const uint8_t* active = active_by_step.data() + t * B;
-    at::Tensor dg = dG.select(0, t);
-    cell_backward(B, H, gates.select(0, t).data_ptr<float>(), cs.select(0, t).data_ptr<float>(), tcs.select(0, t).data_ptr<float>(), dhn,
-                  dout.select(0, t).data_ptr<float>(), dc_next.data_ptr<float>(), dg.data_ptr<float>(), active);
+    float* dg = dG_p + t * 4 * step;
+    cell_backward(B, H, gates_p + t * 4 * step, cs_p + t * step, tcs_p + t * step, dhn, dout_p + t * step, dcn, dg, active);
     // (B, H): the gradient reaching h_{t-1} through the recurrence, dG_t W_hh
-    recurrence.apply(dg, dh_rec, false);
-    const float* rec = dh_rec.data_ptr<float>();
+    recurrence.apply(B, dg, 4 * H, rec, H, false);
     for (int64_t b = 0; b < B; ++b)
       if (active[b]) std::memcpy(dhn + b * H, rec + b * H, H * sizeof(float));
   }
