@@ -100,7 +100,9 @@ public sealed class Experiment
 
     /// <summary>
     /// Trains every configuration with every seed not yet finished: <paramref name="setup"/> builds the model and options,
-    /// the trainer keeps the best-dev weights, and dev and test are scored with them; then returns all runs' results.
+    /// the trainer keeps the best-dev weights, and dev and test are scored with them; then returns all runs' results. A run
+    /// that was cut off resumes from OutputDir/last when its options name an output folder (the run store then holds the
+    /// epochs from the resumed one on under the new run).
     /// </summary>
     public ExperimentResults Run(IReadOnlyList<Configuration> configurations, IReadOnlyList<int> seeds, Func<Configuration, int, RunSetup> setup,
         IReadOnlyList<Document> train, IReadOnlyList<Document> dev, IReadOnlyList<Document> test)
@@ -123,7 +125,9 @@ public sealed class Experiment
                     long id = store.Track(trainer, model, RunName(configuration, seed), Dataset, options);
                     try
                     {
-                        var result = trainer.Fit(model, train, dev);
+                        // A run cut off before it finished (a session's end, a killed kernel) goes on from its last epoch's
+                        // checkpoint when it has an output folder: a BERT span model's run can outlast a session.
+                        var result = trainer.Fit(model, train, dev, resume: options.OutputDir is not null);
                         store.AddScores(id, "dev", Trainer.Evaluate(model, dev));
                         ScoreTest(store, id, model, test);
                         store.FinishRun(id, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);

@@ -130,7 +130,9 @@ public sealed class Bootstrapper
             long id = store.Track(trainer, model, RunName(round), dataset, trainerOptions);
             try
             {
-                var result = trainer.Fit(model, labeled.Concat(admitted).ToList(), dev);
+                // A round cut off goes on from its last checkpoint (the same sentences are admitted again: the labelling is
+                // deterministic).
+                var result = trainer.Fit(model, labeled.Concat(admitted).ToList(), dev, resume: trainerOptions.OutputDir is not null);
                 store.AddScores(id, "dev", Trainer.Evaluate(model, dev));
                 store.AddMetric(id, round, "admitted", admitted.Count);
                 store.AddMetric(id, round, "pool", pool.Count);

@@ -78,6 +78,27 @@ public class ExperimentTests : TempDirTest
     }
 
     [Fact]
+    public void A_run_cut_off_after_an_epoch_goes_on_from_its_last_checkpoint()
+    {
+        using var store = new RunStore(Path.Combine(Dir, "runs.db"));
+        var experiment = new Experiment(store, "tiny", "TinyCorpus");
+        var config = Experiment.Grid([("hidden", ["4"])]);
+        var docs = TinyCorpus.Documents;
+        RunSetup WithFolder(Configuration c, int s) { var setup = Tiny(c, s); return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run") } }; }
+
+        // The first attempt is killed as its second epoch starts: last/ holds epoch 1.
+        var first = WithFolder(config[0], 1);
+        var trainer = new Trainer(first.Options with { Seed = 1 });
+        trainer.Progress += e => { if (e.Epoch == 2) throw new OperationCanceledException("killed"); };
+        using (first.Model) Assert.Throws<OperationCanceledException>(() => trainer.Fit(first.Model, docs, docs));
+
+        var results = experiment.Run(config, [1], WithFolder, docs, docs, docs);
+        var run = Assert.Single(results.Runs);
+        Assert.Equal([2, 3], store.Curve(run.RunId).Select(e => e.Epoch));   // epochs 2 and 3 only: epoch 1 came from last/
+        Assert.Contains(store.Scores(run.RunId), s => s.Split == "test");
+    }
+
+    [Fact]
     public void Mean_and_sd_are_the_sample_statistics()
     {
         var (mean, sd) = ExperimentResults.MeanSd([0.9, 0.92, 0.94]);
