@@ -82,7 +82,10 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     /// <summary>Whether the embedding includes features of frozen providers (<see cref="TaggerBatch.Features"/>).</summary>
     public bool UsesFeatures => externalSize > 0;
 
-    /// <summary>Whether the embedding is more than table lookups (pooled SoftLexicon sets or providers' features).</summary>
+    /// <summary>
+    /// Whether the embedding is table lookups only (no pooled SoftLexicon sets, no providers' features), so that the LSTM's
+    /// input projection can be folded into the tables.
+    /// </summary>
     public bool OnlyLookups => externalSize == 0 && lexicon_embedding is null;
 
     /// <inheritdoc/>
