@@ -444,8 +444,7 @@ public sealed class BiLmCommandTests : IDisposable
     public void A_bilm_trains_on_raw_text_and_a_tagger_fuses_it()
     {
         string sample = Path.Combine(Lab.Root, "data", "sample");
-        string text = Path.Combine(dir, "raw.txt");
-        File.WriteAllLines(text, File.ReadLines(Path.Combine(sample, "train.txt")).Select(l => l.Split(' ')[0]).Chunk(20).Select(c => string.Concat(c)));
+        string text = Lab.WriteSampleText(Path.Combine(dir, "raw.txt"));
         string bilm = Path.Combine(dir, "bilm");
         var lm = Lab.Run("lm", "--input", text, "--out", bilm, "--hidden", "8", "--emb", "8", "--epochs", "1", "--seq", "16", "--batch", "16");
         Assert.True(lm.ExitCode == 0, lm.Stderr);
@@ -474,8 +473,7 @@ public sealed class SoftLexiconCommandTests : IDisposable
     public void Word_vectors_of_a_lexicon_feed_soft_lexicon_word_sets()
     {
         string sample = Path.Combine(Lab.Root, "data", "sample");
-        string text = Path.Combine(dir, "raw.txt");
-        File.WriteAllLines(text, File.ReadLines(Path.Combine(sample, "train.txt")).Select(l => l.Split(' ')[0]).Chunk(20).Select(c => string.Concat(c)));
+        string text = Lab.WriteSampleText(Path.Combine(dir, "raw.txt"));
         string lexicon = Path.Combine(dir, "lexicon.txt");
         File.WriteAllLines(lexicon, ["发热", "咳嗽", "患者", "查体", "入院"]);
         string vectors = Path.Combine(dir, "words.vec");

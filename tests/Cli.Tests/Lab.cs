@@ -14,6 +14,13 @@ internal static class Lab
 
     public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
+    /// <summary>The bundled sample's training characters as raw text at <paramref name="path"/> (lines of 20), for the commands that read unlabeled text.</summary>
+    public static string WriteSampleText(string path)
+    {
+        File.WriteAllLines(path, File.ReadLines(Path.Combine(Root, "data", "sample", "train.txt")).Select(l => l.Split(' ')[0]).Chunk(20).Select(c => string.Concat(c)));
+        return path;
+    }
+
     /// <summary>As <see cref="Run(string[])"/>, with <paramref name="environment"/> added to the child's environment.</summary>
     public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {

@@ -75,15 +75,11 @@ struct BidirectionalOutputFunction : public torch::autograd::Function<Bidirectio
     at::Tensor g = grads[0].contiguous();
     const int64_t T = g.size(0);
     at::Tensor df = at::empty({T, g.size(1), H}, g.options()), db = at::empty({T, g.size(1), H}, g.options());
-    // The same row moves read backwards: each half's rows out of the (T, B, 2H) gradient.
-    const int64_t B = g.size(1);
+    // Each half's rows out of the (T, B, 2H) gradient; the reversal is its own inverse, so the reverse half is placed
+    // with the same reversal.
     const float* gp = g.data_ptr<float>();
-    float *fp = df.data_ptr<float>(), *bp = db.data_ptr<float>();
-    for (int64_t t = 0; t < T; ++t)
-      for (int64_t b = 0; b < B; ++b) {
-        std::memcpy(fp + (t * B + b) * H, gp + (t * B + b) * 2 * H, H * sizeof(float));
-        std::memcpy(bp + (reversed_step(t, len[b]) * B + b) * H, gp + (t * B + b) * 2 * H + H, H * sizeof(float));
-      }
+    place_rows(gp, 2 * H, df.data_ptr<float>(), H, 0, H, len, T, false);
+    place_rows(gp + H, 2 * H, db.data_ptr<float>(), H, 0, H, len, T, true);
     return {df, db, at::Tensor()};
   }
 };

@@ -20,6 +20,17 @@ at::Tensor by_head(const at::Tensor& t, int64_t heads) {
   return t.view({t.size(0), t.size(1), heads, t.size(2) / heads}).permute({0, 2, 1, 3});
 }
 
+// The inverse of by_head: (B, heads, L, dh) joined back into a (B, L, H) tensor of `sizes`.
+at::Tensor from_heads(const at::Tensor& t, at::IntArrayRef sizes) { return t.transpose(1, 2).reshape(sizes); }
+
+// out[i] = a[i] · b[i] for each sequence i of (B, ·, ·, ·) views: one strided bmm per sequence, written where out stands.
+void per_sequence_bmm(const at::Tensor& out, const at::Tensor& a, const at::Tensor& b) {
+  for (int64_t i = 0; i < out.size(0); ++i) {
+    at::Tensor o = out[i];
+    at::bmm_out(o, a[i], b[i]);
+  }
+}
+
 // A (B, L, H) operand the strided products can read: feature stride 1 (a split of the fused projection is one).
 at::Tensor readable(const at::Tensor& t) { return t.stride(2) == 1 ? t : t.contiguous(); }
 
@@ -31,10 +42,7 @@ struct HeadScoresFunction : public torch::autograd::Function<HeadScoresFunction>
     at::Tensor scores = at::empty({b, heads, l, lk}, q.options());
     // bmm, then one scaling pass: baddbmm with beta 0 would read the uninitialised output (libtorch's small-matrix
     // kernel multiplies it by beta, and 0 · NaN is NaN).
-    for (int64_t i = 0; i < b; ++i) {
-      at::Tensor out = scores[i];
-      at::bmm_out(out, qh[i], kh[i].transpose(1, 2));
-    }
+    per_sequence_bmm(scores, qh, kh.transpose(-1, -2));
     scores.mul_(scale);
     ctx->save_for_backward({q, k});
     ctx->saved_data["heads"] = heads;
@@ -50,18 +58,14 @@ struct HeadScoresFunction : public torch::autograd::Function<HeadScoresFunction>
     double scale = ctx->saved_data["scale"].toDouble();
     if (at::GradMode::is_enabled()) {                                        // a gradient of the gradient: differentiable ops
       at::Tensor ds = grads[0];
-      auto join = [](const at::Tensor& t, at::IntArrayRef sizes) { return t.transpose(1, 2).reshape(sizes); };
-      return {join(at::matmul(ds, by_head(k, heads)) * scale, q.sizes()), join(at::matmul(ds.transpose(-1, -2), by_head(q, heads)) * scale, k.sizes()),
+      return {from_heads(at::matmul(ds, by_head(k, heads)) * scale, q.sizes()), from_heads(at::matmul(ds.transpose(-1, -2), by_head(q, heads)) * scale, k.sizes()),
               at::Tensor(), at::Tensor()};
     }
     at::Tensor ds = grads[0].contiguous();                                   // (B, heads, L, Lk)
     at::Tensor dq = at::empty(q.sizes(), q.options()), dk = at::empty(k.sizes(), k.options());
     at::Tensor qh = by_head(q, heads), kh = by_head(k, heads), dqh = by_head(dq, heads), dkh = by_head(dk, heads);
-    for (int64_t i = 0; i < q.size(0); ++i) {
-      at::Tensor dqi = dqh[i], dki = dkh[i];
-      at::bmm_out(dqi, ds[i], kh[i]);                                         // dQ = scale · dS K
-      at::bmm_out(dki, ds[i].transpose(1, 2), qh[i]);                         // dK = scale · dSᵀ Q
-    }
+    per_sequence_bmm(dqh, ds, kh);                                          // dQ = scale · dS K
+    per_sequence_bmm(dkh, ds.transpose(-1, -2), qh);                        // dK = scale · dSᵀ Q
     dq.mul_(scale);
     dk.mul_(scale);
     return {dq, dk, at::Tensor(), at::Tensor()};
@@ -73,11 +77,7 @@ struct HeadContextFunction : public torch::autograd::Function<HeadContextFunctio
     at::Tensor probs = probs_in.contiguous(), v = readable(v_in);
     at::Tensor vh = by_head(v, heads);
     at::Tensor context = at::empty({v.size(0), probs.size(2), v.size(2)}, v.options());
-    at::Tensor ch = by_head(context, heads);
-    for (int64_t i = 0; i < v.size(0); ++i) {
-      at::Tensor out = ch[i];
-      at::bmm_out(out, probs[i], vh[i]);
-    }
+    per_sequence_bmm(by_head(context, heads), probs, vh);
     ctx->save_for_backward({probs, v});
     ctx->saved_data["heads"] = heads;
     return context;
@@ -90,18 +90,14 @@ struct HeadContextFunction : public torch::autograd::Function<HeadContextFunctio
     int64_t heads = ctx->saved_data["heads"].toInt();
     if (at::GradMode::is_enabled()) {                                        // a gradient of the gradient: differentiable ops
       at::Tensor dch = by_head(readable(grads[0]), heads);
-      return {at::matmul(dch, by_head(v, heads).transpose(-1, -2)), at::matmul(probs.transpose(-1, -2), dch).transpose(1, 2).reshape(v.sizes()),
-              at::Tensor()};
+      return {at::matmul(dch, by_head(v, heads).transpose(-1, -2)), from_heads(at::matmul(probs.transpose(-1, -2), dch), v.sizes()), at::Tensor()};
     }
     at::Tensor dc = grads[0].contiguous();                                   // (B, L, H)
     at::Tensor dprobs = at::empty(probs.sizes(), probs.options());
     at::Tensor dv = at::empty(v.sizes(), v.options());
-    at::Tensor vh = by_head(v, heads), dch = by_head(dc, heads), dvh = by_head(dv, heads);
-    for (int64_t i = 0; i < v.size(0); ++i) {
-      at::Tensor dpi = dprobs[i], dvi = dvh[i];
-      at::bmm_out(dpi, dch[i], vh[i].transpose(1, 2));                        // dP = dC Vᵀ
-      at::bmm_out(dvi, probs[i].transpose(1, 2), dch[i]);                     // dV = Pᵀ dC
-    }
+    at::Tensor vh = by_head(v, heads), dch = by_head(dc, heads);
+    per_sequence_bmm(dprobs, dch, vh.transpose(-1, -2));                    // dP = dC Vᵀ
+    per_sequence_bmm(by_head(dv, heads), probs.transpose(-1, -2), dch);     // dV = Pᵀ dC
     return {dprobs, dv, at::Tensor()};
   }
 };
@@ -143,7 +139,7 @@ TS_EXPORT TSTensor TS_NN_head_context(TSTensor probs, TSTensor v, int64_t heads,
     }
     if (fused && strided_path(*probs, *v)) return ts_new(HeadContextFunction::apply(*probs, *v, heads));
     at::Tensor context = at::matmul(*probs, by_head(readable(*v), heads));             // (B, heads, L, dh)
-    return ts_new(context.transpose(1, 2).reshape({v->size(0), probs->size(2), v->size(2)}));
+    return ts_new(from_heads(context, {v->size(0), probs->size(2), v->size(2)}));
   }
   TS_CATCH(return nullptr)
 }

@@ -7,7 +7,6 @@
 #include "ts_split_work.h"
 #include "ts_vector_math.h"
 
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 namespace {

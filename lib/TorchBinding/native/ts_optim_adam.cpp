@@ -8,7 +8,6 @@
 #include "ts_api.h"
 #include "ts_split_work.h"
 
-#include <ATen/Parallel.h>
 
 #include <cmath>
 
