@@ -1,3 +1,6 @@
+using ClinicalNer.Models;
+using ClinicalNer.Runs;
+
 namespace NotebookHost.Tests;
 
 /// <summary>
@@ -51,5 +54,26 @@ public sealed class ProjectNotebooksTests : IDisposable
         Assert.Contains("Plotly.newPlot", LabRun.Text(figure["text/html"]), StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "figures"), "*.png"));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "figures"), "*.svg"));
+        if (name.StartsWith("05-", StringComparison.Ordinal)) AssertSpanRowsAreTheModelsTheyName(Path.Combine(dir, "runs", "runs.db"));
+    }
+
+    // Notebook 05's Table 7 rows differ only in what they build: read back from the run store, each row's run must have
+    // read queries or not and scored with the biaffine form or the pointer heads as its name says ("-MRC" once trained
+    // the MRC model, because the name contains "MRC").
+    private static void AssertSpanRowsAreTheModelsTheyName(string database)
+    {
+        using var store = new RunStore(database);
+        var expected = new Dictionary<string, (bool Queries, bool Pointer)>
+        {
+            ["BERT-MRC-Biaffine"] = (true, false), ["BERT-MRC-Pointer (-biaffine)"] = (true, true),
+            ["BERT-Biaffine (-MRC)"] = (false, false), ["BERT-Pointer (-MRC -biaffine)"] = (false, true),
+        };
+        foreach (var (row, (queries, pointer)) in expected)
+        {
+            var run = Assert.Single(store.Runs($"paper5/{row}/"));
+            var config = BertSpanConfig.FromJson(run.ParametersJson, run.Name);
+            Assert.True(queries == (config.Queries is not null), $"{run.Name}: queries {(config.Queries is null ? "absent" : "present")}");
+            Assert.True(pointer == config.PointerHeads, $"{run.Name}: {(config.PointerHeads ? "pointer heads" : "biaffine")}");
+        }
     }
 }
