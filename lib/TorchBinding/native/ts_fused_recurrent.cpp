@@ -37,22 +37,25 @@ void place_rows(const float* src, int64_t src_width, float* dst, int64_t dst_wid
     }
 }
 
+// A (T, B, F) copy of x with each sequence reversed within its length: the reversal's forward, and (being its own
+// inverse) its backward.
+at::Tensor reversed_copy(const at::Tensor& x_in, const std::vector<int64_t>& len) {
+  at::Tensor x = x_in.contiguous();
+  at::Tensor out = at::empty_like(x);
+  place_rows(x.data_ptr<float>(), x.size(2), out.data_ptr<float>(), x.size(2), 0, x.size(2), len, x.size(0), true);
+  return out;
+}
+
 struct ReverseInLengthFunction : public torch::autograd::Function<ReverseInLengthFunction> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, std::vector<int64_t> len) {
-    at::Tensor x = x_in.contiguous();
-    at::Tensor out = at::empty_like(x);
-    place_rows(x.data_ptr<float>(), x.size(2), out.data_ptr<float>(), x.size(2), 0, x.size(2), len, x.size(0), true);
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, std::vector<int64_t> len) {
     ctx->saved_data["len"] = len;
-    return out;
+    return reversed_copy(x, len);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     std::vector<int64_t> len = ctx->saved_data["len"].toIntVector();
     if (at::GradMode::is_enabled()) return {ReverseInLengthFunction::apply(grads[0], len), at::Tensor()};
-    at::Tensor g = grads[0].contiguous();
-    at::Tensor dx = at::empty_like(g);
-    place_rows(g.data_ptr<float>(), g.size(2), dx.data_ptr<float>(), g.size(2), 0, g.size(2), len, g.size(0), true);
-    return {dx, at::Tensor()};
+    return {reversed_copy(grads[0], len), at::Tensor()};
   }
 };
 
