@@ -11,8 +11,11 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_dropout(TensorHandle x, double p, int train);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_dropout_fast(TensorHandle x, double p);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_gelu_fast(TensorHandle x);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_linear_gelu(TensorHandle x, TensorHandle w, IntPtr b);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_head_scores(TensorHandle q, TensorHandle k, long heads, double scale, int fused);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_head_context(TensorHandle probs, TensorHandle v, long heads, int fused);
+    [LibraryImport(Lib)] internal static partial int TS_NN_self_attention_applies(TensorHandle qkv, long heads);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_self_attention(TensorHandle qkv, IntPtr mask, long heads, double scale, double dropout);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_CRF_log_partition(TensorHandle emissions, TensorHandle mask, TensorHandle transitions, TensorHandle start, TensorHandle end);
     [LibraryImport(Lib)] internal static partial int TS_CRF_viterbi(TensorHandle emissions, TensorHandle mask, TensorHandle transitions, TensorHandle start, TensorHandle end, [Out] int[] paths, [Out] double[] scores);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_layer_norm(TensorHandle x, ReadOnlySpan<long> shape, int n, IntPtr w, IntPtr b, double eps);

@@ -3,29 +3,14 @@
 // make it reproducible), instead of libtorch's per-element Bernoulli sampling, which costs ~10 ms
 // per million elements and dominated a BiLSTM-CRF step. The mask is kept as bytes for backward.
 #include "ts_api.h"
+#include "ts_dropout_mask.h"
 #include "ts_split_work.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/custom_function.h>
-
-#include <cmath>
-#include <mutex>
 
 namespace {
 
-// A 32-bit integer hash with good avalanche (xor-shift / multiply rounds).
-inline uint32_t mix32(uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352dU;
-  x ^= x >> 15;
-  x *= 0x846ca68bU;
-  x ^= x >> 16;
-  return x;
-}
-
-// Whether element i is kept: its index hashed with the call's key, so every dtype and every split of the range draws
-// the same mask for the same key.
-inline uint8_t kept(int64_t i, uint32_t key, uint32_t threshold) { return mix32(static_cast<uint32_t>(i) * 0x9E3779B9U + key) < threshold; }
+using ts_dropout::kept;
 
 __attribute__((target_clones("avx2", "default")))
 void dropout_forward_range(const float* __restrict x, float* __restrict out, uint8_t* __restrict mask, int64_t begin, int64_t end, uint32_t key,
@@ -64,17 +49,11 @@ struct FastDropoutFunction : public torch::autograd::Function<FastDropoutFunctio
     at::Tensor in = x.contiguous();
     at::Tensor out = at::empty_like(in);
     at::Tensor mask = at::empty(in.sizes(), in.options().dtype(at::kByte));
-    uint32_t key;
-    {
-      auto gen = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(gen.mutex());
-      key = gen.get<at::CPUGeneratorImpl>()->random();
-    }
+    uint32_t key = ts_dropout::draw_key();
     const int64_t n = in.numel();
     TORCH_CHECK(n < (int64_t{1} << 32), "dropout: tensors of 2^32 elements or more are not supported by the fast kernel");
-    double keep = 1.0 - p;
-    auto threshold = static_cast<uint32_t>(std::min(4294967295.0, std::floor(keep * 4294967296.0)));
-    float scale = static_cast<float>(1.0 / keep);
+    uint32_t threshold = ts_dropout::keep_threshold(p);
+    float scale = static_cast<float>(1.0 / (1.0 - p));
     if (in.scalar_type() == at::kBFloat16)
       dropout_forward(in.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), mask.data_ptr<uint8_t>(), n, key, threshold, scale);
     else {

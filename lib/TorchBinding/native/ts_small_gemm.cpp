@@ -50,14 +50,17 @@ bool PackedGemm::set_path(GemmPath p) {
   return true;
 }
 
-PackedGemm::PackedGemm(const float* src, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n)
-    : K_(K), N_(N), path_(path()), panels_(static_cast<size_t>(K * N)) {
-  TORCH_CHECK(N % 32 == 0, "packed gemm: N = ", N, " is not a multiple of 32");
+PackedGemm::PackedGemm(const float* src, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n, bool pad_columns)
+    : K_(K), N_((N + 31) / 32 * 32), path_(path()), panels_(static_cast<size_t>(K * N_)) {
+  TORCH_CHECK(pad_columns || N % 32 == 0, "packed gemm: N = ", N, " is not a multiple of 32");
   TORCH_CHECK(path_ != GemmPath::Off, "packed gemm: no packed kernel for this CPU (or switched off)");
   float* out = panels_.data();
-  for (int64_t p = 0; p < N / 32; ++p)
+  for (int64_t p = 0; p < N_ / 32; ++p)
     for (int64_t k = 0; k < K; ++k)
-      for (int64_t c = 0; c < 32; ++c) *out++ = src[k * stride_k + (p * 32 + c) * stride_n];
+      for (int64_t c = 0; c < 32; ++c) {
+        int64_t j = p * 32 + c;
+        *out++ = j < N ? src[k * stride_k + j * stride_n] : 0.f;
+      }
 }
 
 namespace {
@@ -69,7 +72,8 @@ namespace {
 
 // ROWS x 32 block of C from a K x 32 panel; ROWS <= 8 so the 2 x ROWS accumulators and 2 panel
 // vectors fit the 32 zmm registers with room to spare.
-template <int ROWS>
+// A_T: A is given transposed (element (r, k) at A[k * lda + r]), as the attention backward's Pᵀ dC and dSᵀ Q read it.
+template <int ROWS, bool A_T>
 __attribute__((target("avx512f"))) void block(int64_t K, const float* A, int64_t lda, const float* panel, float* C, int64_t ldc, bool accumulate) {
   __m512 lo[ROWS], hi[ROWS];
   TS_UNROLL for (int r = 0; r < ROWS; ++r) {
@@ -79,7 +83,7 @@ __attribute__((target("avx512f"))) void block(int64_t K, const float* A, int64_t
   for (int64_t k = 0; k < K; ++k) {
     __m512 b0 = _mm512_loadu_ps(panel + k * 32), b1 = _mm512_loadu_ps(panel + k * 32 + 16);
     TS_UNROLL for (int r = 0; r < ROWS; ++r) {
-      __m512 a = _mm512_set1_ps(A[r * lda + k]);
+      __m512 a = _mm512_set1_ps(A_T ? A[k * lda + r] : A[r * lda + k]);
       lo[r] = _mm512_fmadd_ps(a, b0, lo[r]);
       hi[r] = _mm512_fmadd_ps(a, b1, hi[r]);
     }
@@ -93,7 +97,7 @@ __attribute__((target("avx512f"))) void block(int64_t K, const float* A, int64_t
 // The AVX2/FMA twin: ROWS x 16 columns of C from one half (columns 0-15 or 16-31) of a K x 32 panel (row
 // stride 32); ROWS <= 6 so the 2 x ROWS accumulators, 2 panel vectors and the broadcast fit the 16 ymm
 // registers. Each element is the same chain of fused multiply-adds over k as in the AVX-512 block.
-template <int ROWS>
+template <int ROWS, bool A_T>
 __attribute__((target("avx2,fma"))) void half_block(int64_t K, const float* A, int64_t lda, const float* half_panel, float* C, int64_t ldc, bool accumulate) {
   __m256 lo[ROWS], hi[ROWS];
   TS_UNROLL for (int r = 0; r < ROWS; ++r) {
@@ -103,7 +107,7 @@ __attribute__((target("avx2,fma"))) void half_block(int64_t K, const float* A, i
   for (int64_t k = 0; k < K; ++k) {
     __m256 b0 = _mm256_loadu_ps(half_panel + k * 32), b1 = _mm256_loadu_ps(half_panel + k * 32 + 8);
     TS_UNROLL for (int r = 0; r < ROWS; ++r) {
-      __m256 a = _mm256_broadcast_ss(A + r * lda + k);
+      __m256 a = _mm256_broadcast_ss(A_T ? A + k * lda + r : A + r * lda + k);
       lo[r] = _mm256_fmadd_ps(a, b0, lo[r]);
       hi[r] = _mm256_fmadd_ps(a, b1, hi[r]);
     }
@@ -115,28 +119,42 @@ __attribute__((target("avx2,fma"))) void half_block(int64_t K, const float* A, i
 }
 
 using BlockFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, bool);
-constexpr BlockFn kBlocks[9] = {nullptr, block<1>, block<2>, block<3>, block<4>, block<5>, block<6>, block<7>, block<8>};
-constexpr BlockFn kHalfBlocks[7] = {nullptr, half_block<1>, half_block<2>, half_block<3>, half_block<4>, half_block<5>, half_block<6>};
+template <bool A_T>
+constexpr BlockFn kBlocks[9] = {nullptr, block<1, A_T>, block<2, A_T>, block<3, A_T>, block<4, A_T>, block<5, A_T>, block<6, A_T>, block<7, A_T>, block<8, A_T>};
+template <bool A_T>
+constexpr BlockFn kHalfBlocks[7] = {nullptr, half_block<1, A_T>, half_block<2, A_T>, half_block<3, A_T>, half_block<4, A_T>, half_block<5, A_T>, half_block<6, A_T>};
 
-}  // namespace
-
-void PackedGemm::multiply(int64_t M, const float* A, int64_t lda, float* C, int64_t ldc, bool accumulate) const {
+// C (M x N) (+)= A . panels, A's row block i starting at A + i * row_step (lda for A, 1 for Aᵀ).
+template <bool A_T>
+void multiply_panels(GemmPath path, const std::vector<float>& panels, int64_t K, int64_t N, int64_t M, const float* A, int64_t lda, float* C, int64_t ldc,
+                     bool accumulate) {
+  const int64_t row_step = A_T ? 1 : lda;
   // Panel-outer: one 32-column panel (K x 128 bytes) stays in L1 while every row block passes over it.
-  for (int64_t p = 0; p < N_ / 32; ++p) {
-    const float* panel = panels_.data() + p * K_ * 32;
-    if (path_ == GemmPath::Avx2) {
+  for (int64_t p = 0; p < N / 32; ++p) {
+    const float* panel = panels.data() + p * K * 32;
+    if (path == GemmPath::Avx2) {
       for (int64_t half = 0; half < 32; half += 16)
         for (int64_t i = 0; i < M; i += 6) {
           int64_t rows = M - i < 6 ? M - i : 6;
-          kHalfBlocks[rows](K_, A + i * lda, lda, panel + half, C + i * ldc + p * 32 + half, ldc, accumulate);
+          kHalfBlocks<A_T>[rows](K, A + i * row_step, lda, panel + half, C + i * ldc + p * 32 + half, ldc, accumulate);
         }
       continue;
     }
     for (int64_t i = 0; i < M; i += 8) {
       int64_t rows = M - i < 8 ? M - i : 8;
-      kBlocks[rows](K_, A + i * lda, lda, panel, C + i * ldc + p * 32, ldc, accumulate);
+      kBlocks<A_T>[rows](K, A + i * row_step, lda, panel, C + i * ldc + p * 32, ldc, accumulate);
     }
   }
+}
+
+}  // namespace
+
+void PackedGemm::multiply(int64_t M, const float* A, int64_t lda, float* C, int64_t ldc, bool accumulate) const {
+  multiply_panels<false>(path_, panels_, K_, N_, M, A, lda, C, ldc, accumulate);
+}
+
+void PackedGemm::multiply_transposed(int64_t M, const float* At, int64_t lda, float* C, int64_t ldc, bool accumulate) const {
+  multiply_panels<true>(path_, panels_, K_, N_, M, At, lda, C, ldc, accumulate);
 }
 
 }  // namespace ts

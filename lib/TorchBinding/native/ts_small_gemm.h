@@ -29,11 +29,15 @@ class PackedGemm {
   // Forces a path (Auto: by CPU features); false, changing nothing, when this CPU lacks the forced ISA.
   static bool set_path(GemmPath path);
 
-  // Packs B (K x N) where element (k, j) is src[k * stride_k + j * stride_n]. N must be a multiple of 32.
-  PackedGemm(const float* src, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n);
+  // Packs B (K x N) where element (k, j) is src[k * stride_k + j * stride_n]. N must be a multiple of 32, unless
+  // pad_columns: then B is taken as zero-padded to the next multiple of 32 columns, N() is that width, and a product
+  // writes that many columns of C (the caller's C has room for them and ignores the padding).
+  PackedGemm(const float* src, int64_t K, int64_t N, int64_t stride_k, int64_t stride_n, bool pad_columns = false);
 
-  // C (M x N, row stride ldc) = (accumulate ? C : 0) + A (M x K, row stride lda) . B
+  // C (M x N(), row stride ldc) = (accumulate ? C : 0) + A (M x K, row stride lda) . B
   void multiply(int64_t M, const float* A, int64_t lda, float* C, int64_t ldc, bool accumulate) const;
+  // The same with A given transposed: At is K x M (row stride lda), A = Atᵀ. The same floats as multiply on a copy of A.
+  void multiply_transposed(int64_t M, const float* At, int64_t lda, float* C, int64_t ldc, bool accumulate) const;
 
   int64_t K() const { return K_; }
   int64_t N() const { return N_; }

@@ -54,4 +54,20 @@ void split_across_cores(int64_t n, Body body, int64_t align = 64) {
   on_two_threads([&] { body(0, mid); }, [&] { body(mid, n); });
 }
 
+// body(begin, end) over [0, n) items that are each substantial work (an attention head of one sequence: ~1 MFLOP or
+// more), in two halves on two threads whenever there are two items and the cores; libtorch's pool when it has threads.
+template <typename Body>
+void split_items_across_cores(int64_t n, Body body) {
+  if (at::get_num_threads() >= 2) {
+    at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) { body(begin, end); });
+    return;
+  }
+  if (n < 2 || at::in_parallel_region() || std::thread::hardware_concurrency() < 2) {
+    body(0, n);
+    return;
+  }
+  const int64_t mid = n / 2;
+  on_two_threads([&] { body(0, mid); }, [&] { body(mid, n); });
+}
+
 }  // namespace ts

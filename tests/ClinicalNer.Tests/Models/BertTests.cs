@@ -9,26 +9,30 @@ public class BertTests : TempDirTest
 {
     private static readonly BertConfig Config = BertConfig.Tiny with { VocabSize = 30, HiddenSize = 16, Heads = 4, IntermediateSize = 24, MaxPositions = 12, HiddenDropout = 0, AttentionDropout = 0 };
 
-    [Fact]
-    public void Encoder_layer_equals_pytorch_transformer_encoder_layer_forward_and_backward()
+    // Heads of 4 take the composed attention; heads of 32 the fused one (AttentionKernels.SelfAttention, on CPU).
+    [Theory]
+    [InlineData(16, 4, 24)]
+    [InlineData(64, 2, 96)]
+    public void Encoder_layer_equals_pytorch_transformer_encoder_layer_forward_and_backward(int hidden, int heads, int inner)
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        using var layer = new BertLayer(Config);
+        var config = Config with { HiddenSize = hidden, Heads = heads, IntermediateSize = inner };
+        using var layer = new BertLayer(config);
         foreach (var p in layer.parameters()) using (no_grad()) p.normal_(0, 0.3);   // not the initial ones/zeros
         layer.eval();
         const int B = 2, L = 6;
-        var x = randn(B, L, Config.HiddenSize).requires_grad_();
+        var x = randn(B, L, config.HiddenSize).requires_grad_();
         // A K-BERT-style visible matrix (each token sees itself) and a padded last position in sequence 2.
         var visible = (rand(B, L, L) > 0.3) | eye(L).@bool().unsqueeze(0);
         var padding = ones(B, L).@bool();
         padding[1, L - 1] = tensor(new[] { false }).squeeze(0);
         var mask = BertModel.AdditiveMask(padding, visible, ScalarType.Float32, B, L)!;   // (B, 1, L, L)
-        var cotangent = randn(B, L, Config.HiddenSize);
+        var cotangent = randn(B, L, config.HiddenSize);
         var output = layer.forward(x, mask);
         (output * cotangent).sum().backward();
 
-        var inputs = new Dictionary<string, Tensor> { ["x"] = x.detach(), ["mask"] = mask.squeeze(1), ["heads"] = tensor((long)Config.Heads), ["cotangent"] = cotangent };
+        var inputs = new Dictionary<string, Tensor> { ["x"] = x.detach(), ["mask"] = mask.squeeze(1), ["heads"] = tensor((long)config.Heads), ["cotangent"] = cotangent };
         foreach (var (name, p) in layer.named_parameters()) inputs[name] = p.detach();
         var named = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var ours = new Dictionary<string, Tensor>

@@ -213,21 +213,14 @@ public sealed class BertLayer : nn.Module
     public Tensor forward(Tensor x, Tensor? mask)
     {
         ArgumentNullException.ThrowIfNull(x);
-        long h = x.size(2);
         // One matmul for Q, K and V (a 3x wider GEMM runs closer to the BLAS peak than three narrow ones);
         // the weights stay separate parameters, as checkpoints name them.
         Tensor qkv = F.linear(x, cat([query.weight, key.weight, value.weight]), cat([query.bias!, key.bias!, value.bias!]));
-        // Split along the features, not by selecting from a (3, ...) view: the backward of a split is one concatenation,
-        // where three selects each fill a zero tensor of qkv's size and two more adds sum them (measured: a quarter of
-        // the step outside the GEMMs, `lab bench bert --profile`).
-        // The heads are read from and written to these (B, L, H) views as they are: no copy into a per-head layout.
-        Tensor[] parts = qkv.split(h, -1);
-        Tensor scores = AttentionKernels.HeadScores(parts[0], parts[1], heads, 1.0 / Math.Sqrt(headSize));   // (B, heads, L, L)
-        if (mask is not null) scores = scores + mask;
-        Tensor probs = attentionDropout.call(F.softmax(scores, -1));
-        Tensor context = AttentionKernels.HeadContext(probs, parts[2], heads);                  // (B, L, H)
+        // The heads are read from and written to qkv's layout as it is: no copy into a per-head layout, and on CPU one
+        // operation per sequence and head from scores to context (AttentionKernels.SelfAttention).
+        Tensor context = AttentionKernels.SelfAttention(qkv, mask, heads, 1.0 / Math.Sqrt(headSize), attentionDropout.P, attentionDropout.training);   // (B, L, H)
         Tensor attended = attentionNorm.call(x + hiddenDropout.call(attentionDense.call(context)));
-        Tensor inner = F.gelu(intermediateDense.call(attended));
+        Tensor inner = LinearGelu.Apply(attended, intermediateDense);   // the bias added inside the GELU pass on CPU
         return outputNorm.call(attended + hiddenDropout.call(outputDense.call(inner)));
     }
 }
