@@ -19,22 +19,26 @@ public static partial class torch
         /// this kind of machine): the fused LSTM and GRU recurrences (one product and one vectorised gate loop per step, their
         /// own backward), the fast dropout mask (a hashed counter keyed from libtorch's generator: reproducible under
         /// <see cref="manual_seed"/>, a different stream from PyTorch's), the one-pass Adam/AdamW update, the vectorised
-        /// exact GELU (forward and gradient) and attention's per-head products read and written in the projections' own
-        /// layout (<see cref="Extensions.AttentionKernels"/>).
+        /// exact GELU (forward and gradient, and with a linear layer's bias added in its pass: <see cref="Extensions.LinearGelu"/>),
+        /// attention's per-head products read and written in the projections' own layout and self-attention as one operation
+        /// per head (<see cref="Extensions.AttentionKernels"/>), and a residual sum with its layer norm in one pass
+        /// (<see cref="Extensions.AddLayerNorm"/>).
         /// </summary>
         /// <param name="Lstm">Fused LSTM recurrence.</param>
         /// <param name="Gru">Fused GRU recurrence.</param>
         /// <param name="Dropout">Fast dropout.</param>
         /// <param name="Adam">One-pass Adam/AdamW step.</param>
         /// <param name="Gelu">Vectorised exact GELU.</param>
-        /// <param name="Attention">Attention's per-head products without the head-layout copies.</param>
-        public sealed record FusedKernels(bool Lstm = true, bool Gru = true, bool Dropout = true, bool Adam = true, bool Gelu = true, bool Attention = true)
+        /// <param name="Attention">Attention's per-head products without the head-layout copies, and self-attention as one operation per head.</param>
+        /// <param name="LayerNorm">LayerNorm(a + b) of a residual connection in one pass per row (<see cref="Extensions.AddLayerNorm"/>).</param>
+        public sealed record FusedKernels(bool Lstm = true, bool Gru = true, bool Dropout = true, bool Adam = true, bool Gelu = true, bool Attention = true,
+            bool LayerNorm = true)
         {
             /// <summary>Every fused kernel on (the default).</summary>
             public static FusedKernels All { get; } = new();
 
             /// <summary>Every fused kernel off: libtorch's own operators throughout (to compare with PyTorch).</summary>
-            public static FusedKernels None { get; } = new(false, false, false, false, false, false);
+            public static FusedKernels None { get; } = new(false, false, false, false, false, false, false);
         }
 
         /// <summary>The fused kernels in force for the calling code (all on unless a <see cref="use_fused"/> scope says otherwise).</summary>

@@ -12,6 +12,7 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_dropout_fast(TensorHandle x, double p);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_gelu_fast(TensorHandle x);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_linear_gelu(TensorHandle x, TensorHandle w, IntPtr b);
+    [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_add_layer_norm(TensorHandle a, TensorHandle b, IntPtr w, IntPtr bias, double eps);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_head_scores(TensorHandle q, TensorHandle k, long heads, double scale, int fused);
     [LibraryImport(Lib)] internal static partial TensorHandle TS_NN_head_context(TensorHandle probs, TensorHandle v, long heads, int fused);
     [LibraryImport(Lib)] internal static partial int TS_NN_self_attention_applies(TensorHandle qkv, long heads);

@@ -44,4 +44,40 @@ inline float exp_approx(float input) {
   return input < -87.3f ? 0.f : result;
 }
 
+// Reductions in 16 lanes, so that GCC keeps them in vector registers (a single float accumulator is a chain of dependent
+// adds: it may not be reordered without -ffast-math).
+inline float lane_max(const float* x, int64_t n) {
+  float lanes[16];
+  for (int j = 0; j < 16; ++j) lanes[j] = -__builtin_inff();
+  int64_t c = 0;
+  for (; c + 16 <= n; c += 16)
+    for (int j = 0; j < 16; ++j) lanes[j] = x[c + j] > lanes[j] ? x[c + j] : lanes[j];
+  float top = -__builtin_inff();
+  for (; c < n; ++c) top = x[c] > top ? x[c] : top;
+  for (int j = 0; j < 16; ++j) top = lanes[j] > top ? lanes[j] : top;
+  return top;
+}
+
+inline float lane_dot(const float* x, const float* y, int64_t n) {
+  float lanes[16] = {};
+  int64_t c = 0;
+  for (; c + 16 <= n; c += 16)
+    for (int j = 0; j < 16; ++j) lanes[j] += x[c + j] * y[c + j];
+  float sum = 0.f;
+  for (; c < n; ++c) sum += x[c] * y[c];
+  for (int j = 0; j < 16; ++j) sum += lanes[j];
+  return sum;
+}
+
+inline float lane_sum(const float* x, int64_t n) {
+  float lanes[16] = {};
+  int64_t c = 0;
+  for (; c + 16 <= n; c += 16)
+    for (int j = 0; j < 16; ++j) lanes[j] += x[c + j];
+  float sum = 0.f;
+  for (; c < n; ++c) sum += x[c];
+  for (int j = 0; j < 16; ++j) sum += lanes[j];
+  return sum;
+}
+
 }  // namespace ts_math

@@ -219,9 +219,10 @@ public sealed class BertLayer : nn.Module
         // The heads are read from and written to qkv's layout as it is: no copy into a per-head layout, and on CPU one
         // operation per sequence and head from scores to context (AttentionKernels.SelfAttention).
         Tensor context = AttentionKernels.SelfAttention(qkv, mask, heads, 1.0 / Math.Sqrt(headSize), attentionDropout.P, attentionDropout.training);   // (B, L, H)
-        Tensor attended = attentionNorm.call(x + hiddenDropout.call(attentionDense.call(context)));
-        Tensor inner = LinearGelu.Apply(attended, intermediateDense);   // the bias added inside the GELU pass on CPU
-        return outputNorm.call(attended + hiddenDropout.call(outputDense.call(inner)));
+        // Residual sum and layer norm in one pass per row, and the bias added inside the GELU pass (on CPU).
+        Tensor attended = AddLayerNorm.Apply(x, hiddenDropout.call(attentionDense.call(context)), attentionNorm);
+        Tensor inner = LinearGelu.Apply(attended, intermediateDense);
+        return AddLayerNorm.Apply(attended, hiddenDropout.call(outputDense.call(inner)), outputNorm);
     }
 }
 
