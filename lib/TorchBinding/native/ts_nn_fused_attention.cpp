@@ -2,10 +2,12 @@
 // dropout and context forward; the four products and the softmax gradient backward, writing dQ, dK and dV straight into
 // one (B, L, 3H) gradient.
 //
-// Composed of separate operators (ts_nn_attention.cpp's products, libtorch's softmax, the fast dropout), a BERT-small
-// step passed over (B, heads, L, L) tensors eight times, ran 256 BLAS calls of 128 x 64 x 128 per product through
-// libtorch's dispatcher, and concatenated the three gradients of the QKV split; those passes and calls were about a
-// sixth of the step (`lab bench bert --profile`). Here a head's L x L block stays in the core's cache from its scores to
+// Composed of separate operators (ts_nn_attention.cpp's products, the mask add, libtorch's softmax, the fast dropout),
+// a BERT-small step made several passes over (B, heads, L, L) tensors on libtorch's one thread, ran its 128 x 64 x 128
+// products as per-sequence BLAS calls through libtorch's dispatcher, and concatenated the three gradients of the QKV
+// split: together about a quarter of the profiled step (`lab bench bert --profile`, which inflates operators called
+// thousands of times; unprofiled, this and the linear-GELU took the step from ~370-400 to ~300 ms). Here a head's
+// L x L block stays in the core's cache from its scores to
 // its context, each product is the binding's packed kernel (ts_small_gemm.h: AVX-512 or AVX2, chosen as everywhere
 // else), and the heads are shared between the two cores.
 //
