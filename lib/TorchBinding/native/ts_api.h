@@ -29,6 +29,11 @@ void ts_set_error(const char* message);
 // decide an op's dtype themselves (the skinny linear one) step aside there.
 bool ts_cpu_autocast_active();
 
+// A defined, strided CPU float32 tensor: what the binding's own float kernels take (anything else goes to libtorch).
+inline bool ts_cpu_float(const at::Tensor& t) {
+  return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided;
+}
+
 inline at::Scalar ts_scalar(TSScalar s) {
   switch (s.kind) {
     case 1: return at::Scalar(s.i);

@@ -29,6 +29,13 @@ inline uint8_t kept(int64_t i, uint32_t key, uint32_t threshold) { return mix32(
 // The hash value below which an element is kept with probability 1 - p.
 inline uint32_t keep_threshold(double p) { return static_cast<uint32_t>(std::min(4294967295.0, std::floor((1.0 - p) * 4294967296.0))); }
 
+// float32 dropout of n elements whose first has index `first` in the masked tensor: out = keep ? x · scale : 0, the
+// mask bytes written to keep (defined in ts_nn_dropout.cpp, vectorised).
+void drop(const float* x, float* out, uint8_t* keep, int64_t first, int64_t n, uint32_t key, uint32_t threshold, float scale);
+
+// Its gradient, and the dropped values again from a kept mask: out = keep ? g · scale : 0.
+void undrop(const float* g, const uint8_t* keep, float* out, int64_t n, float scale);
+
 // A call's key: one draw from libtorch's default CPU generator, so manual_seed and a saved RNG state reproduce the mask.
 inline uint32_t draw_key() {
   auto gen = at::detail::getDefaultCPUGenerator();

@@ -124,8 +124,7 @@ struct AddLayerNormFunction : public torch::autograd::Function<AddLayerNormFunct
 // outside an autocast region take the one-pass kernel; anything else libtorch's add and layer_norm.
 TS_EXPORT TSTensor TS_NN_add_layer_norm(TSTensor a, TSTensor b, TSTensor w, TSTensor bias, double eps) {
   try {
-    auto cpu_float = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided; };
-    const bool fits = w && bias && cpu_float(*a) && cpu_float(*b) && cpu_float(*w) && cpu_float(*bias) && !ts_cpu_autocast_active() && a->dim() >= 1 &&
+    const bool fits = w && bias && ts_cpu_float(*a) && ts_cpu_float(*b) && ts_cpu_float(*w) && ts_cpu_float(*bias) && !ts_cpu_autocast_active() && a->dim() >= 1 &&
                       a->sizes() == b->sizes() && w->dim() == 1 && bias->dim() == 1 && w->size(0) == a->size(-1) && bias->size(0) == a->size(-1);
     if (!fits) {
       at::Tensor s = *a + *b;

@@ -8,24 +8,28 @@
 
 #include <torch/csrc/autograd/custom_function.h>
 
-namespace {
-
-using ts_dropout::kept;
+namespace ts_dropout {
 
 __attribute__((target_clones("avx2", "default")))
-void dropout_forward_range(const float* __restrict x, float* __restrict out, uint8_t* __restrict mask, int64_t begin, int64_t end, uint32_t key,
-                           uint32_t threshold, float scale) {
-  for (int64_t i = begin; i < end; ++i) {
-    uint8_t keep = kept(i, key, threshold);
-    mask[i] = keep;
-    out[i] = keep ? x[i] * scale : 0.f;
+void drop(const float* __restrict x, float* __restrict out, uint8_t* __restrict keep, int64_t first, int64_t n, uint32_t key, uint32_t threshold,
+          float scale) {
+  for (int64_t i = 0; i < n; ++i) {
+    uint8_t k = kept(first + i, key, threshold);
+    keep[i] = k;
+    out[i] = k ? x[i] * scale : 0.f;
   }
 }
 
 __attribute__((target_clones("avx2", "default")))
-void dropout_backward(const float* __restrict g, const uint8_t* __restrict mask, float* __restrict out, int64_t n, float scale) {
-  for (int64_t i = 0; i < n; ++i) out[i] = mask[i] ? g[i] * scale : 0.f;
+void undrop(const float* __restrict g, const uint8_t* __restrict keep, float* __restrict out, int64_t n, float scale) {
+  for (int64_t i = 0; i < n; ++i) out[i] = keep[i] ? g[i] * scale : 0.f;
 }
+
+}  // namespace ts_dropout
+
+namespace {
+
+using ts_dropout::kept;
 
 // bfloat16 (the activations of a CPU autocast region): the same mask for the same key; the product is taken in float
 // and rounded once, as libtorch's bfloat16 multiply does.
@@ -61,7 +65,7 @@ struct FastDropoutFunction : public torch::autograd::Function<FastDropoutFunctio
       const float* xs = in.data_ptr<float>();
       float* ys = out.data_ptr<float>();
       uint8_t* ms = mask.data_ptr<uint8_t>();
-      ts::split_across_cores(n, [&](int64_t b, int64_t e) { dropout_forward_range(xs, ys, ms, b, e, key, threshold, scale); });
+      ts::split_across_cores(n, [&](int64_t b, int64_t e) { ts_dropout::drop(xs + b, ys + b, ms + b, b, e - b, key, threshold, scale); });
     }
     ctx->save_for_backward({mask});
     ctx->saved_data["scale"] = static_cast<double>(scale);
@@ -79,7 +83,7 @@ struct FastDropoutFunction : public torch::autograd::Function<FastDropoutFunctio
       const float* gs = g.data_ptr<float>();
       const uint8_t* ms = mask.data_ptr<uint8_t>();
       float* dxs = dx.data_ptr<float>();
-      ts::split_across_cores(g.numel(), [&](int64_t b, int64_t e) { dropout_backward(gs + b, ms + b, dxs + b, e - b, scale); });
+      ts::split_across_cores(g.numel(), [&](int64_t b, int64_t e) { ts_dropout::undrop(gs + b, ms + b, dxs + b, e - b, scale); });
     }
     return {dx, at::Tensor()};
   }

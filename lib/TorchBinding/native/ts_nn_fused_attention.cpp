@@ -47,24 +47,6 @@ void softmax_row(const float* __restrict s, const float* __restrict mask, float 
   for (int64_t c = 0; c < n; ++c) p[c] *= inv;
 }
 
-// The dropped row the context reads: d = keep ? p / (1 - rate) : 0, its mask bytes written for backward. `first` is the
-// row's first element's index in the (B, heads, L, Lk) tensor the separate dropout would have masked.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void dropout_row(const float* __restrict p, float* __restrict d, uint8_t* __restrict keep, int64_t first, int64_t n, uint32_t key,
-                 uint32_t threshold, float scale) {
-  for (int64_t c = 0; c < n; ++c) {
-    uint8_t k = ts_dropout::kept(first + c, key, threshold);
-    keep[c] = k;
-    d[c] = k ? p[c] * scale : 0.f;
-  }
-}
-
-// The dropped row again, from the saved mask (backward).
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void redrop_row(const float* __restrict p, const uint8_t* __restrict keep, float* __restrict d, int64_t n, float scale) {
-  for (int64_t c = 0; c < n; ++c) d[c] = keep[c] ? p[c] * scale : 0.f;
-}
-
 // The scores' gradient of one row: with g = dD (times the dropout mask and scale when there is one),
 // ds = scale_s · p ⊙ (g − Σ g ⊙ p), softmax's backward as libtorch writes it, times the scores' factor.
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -76,10 +58,13 @@ void softmax_backward_row(const float* __restrict p, float* __restrict g, const 
   for (int64_t c = 0; c < n; ++c) ds[c] = p[c] * (g[c] - dot) * score_scale;
 }
 
-// Where one sequence's heads live in the (B, L, 3H) projection: row stride 3H; Q, K, V at column 0, H, 2H.
+// Where the heads live in a (B, L, 3H) projection (Q, K, V at columns 0, H, 2H) and how wide a head's score rows are.
 struct Layout {
-  int64_t batch, length, hidden, heads, head_size, row;  // row = 3H
-  int64_t key_padded;                                    // the key length rounded up to the packed panels' 32
+  int64_t head_size;   // H / heads
+  int64_t row;         // 3H, the projection's row stride
+  int64_t key_padded;  // the key length rounded up to the packed panels' 32
+
+  Layout(int64_t L, int64_t H, int64_t heads) : head_size(H / heads), row(3 * H), key_padded((L + 31) / 32 * 32) {}
 };
 
 // The additive mask travels to forward inside a struct: it is not trained (checked), and an absent mask (an undefined
@@ -93,7 +78,7 @@ struct FusedSelfAttentionFunction : public torch::autograd::Function<FusedSelfAt
                             double dropout) {
     at::Tensor qkv = qkv_in.contiguous();
     const int64_t B = qkv.size(0), L = qkv.size(1), H = qkv.size(2) / 3;
-    const Layout lay{B, L, H, heads, H / heads, 3 * H, (L + 31) / 32 * 32};
+    const Layout lay(L, H, heads);
     const float scale = static_cast<float>(scale_d);
     // The mask as a (B, heads, L, L) view of whatever it broadcasts from, keys at unit stride.
     const at::Tensor& mask_in = score_mask.additive;
@@ -129,7 +114,7 @@ struct FusedSelfAttentionFunction : public torch::autograd::Function<FusedSelfAt
         for (int64_t i = 0; i < L; ++i) {
           const float* m = mbase ? mbase + b * mask.stride(0) + h * mask.stride(1) + i * mask.stride(2) : nullptr;
           softmax_row(scores.data() + i * lay.key_padded, m, scale, p + i * L, L);
-          if (kbase) dropout_row(p + i * L, dropped.data() + i * L, kbase + item * L * L + i * L, (item * L + i) * L, L, key, threshold, drop_scale);
+          if (kbase) ts_dropout::drop(p + i * L, dropped.data() + i * L, kbase + item * L * L + i * L, (item * L + i) * L, L, key, threshold, drop_scale);
         }
         // context = P V, written as this head's columns of (B, L, H).
         ts::PackedGemm vp(v, L, lay.head_size, lay.row, 1);
@@ -155,7 +140,7 @@ struct FusedSelfAttentionFunction : public torch::autograd::Function<FusedSelfAt
     const float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
     const float drop_scale = static_cast<float>(ctx->saved_data["drop_scale"].toDouble());
     const int64_t B = qkv.size(0), L = qkv.size(1), H = qkv.size(2) / 3;
-    const Layout lay{B, L, H, heads, H / heads, 3 * H, (L + 31) / 32 * 32};
+    const Layout lay(L, H, heads);
     at::Tensor dc = grads[0].contiguous();  // (B, L, H)
     at::Tensor dqkv = at::empty_like(qkv);
     const float* base = qkv.data_ptr<float>();
@@ -179,8 +164,7 @@ struct FusedSelfAttentionFunction : public torch::autograd::Function<FusedSelfAt
         ts::PackedGemm vt(v, lay.head_size, L, 1, lay.row, /*pad_columns=*/true);
         vt.multiply(L, dctx, H, grad_probs.data(), lay.key_padded, false);
         // dV = Dᵀ dC, D the dropped probabilities (rebuilt from the mask) or P itself, read transposed in place.
-        if (kp)
-          for (int64_t i = 0; i < L; ++i) redrop_row(p + i * L, kp + i * L, ds.data() + i * L, L, drop_scale);
+        if (kp) ts_dropout::undrop(p, kp, ds.data(), L * L, drop_scale);
         ts::PackedGemm dcp(dctx, L, lay.head_size, H, 1);
         dcp.multiply_transposed(L, kp ? ds.data() : p, L, dbase + at_head + 2 * H, lay.row, false);
         // dS = scale · P ⊙ (dP − Σ dP ⊙ P), dP = dD through the dropout.

@@ -29,38 +29,35 @@ inline float erf_approx(float z) {
 constexpr float kSqrtHalf = 0.70710678118654752f;
 constexpr float kInvSqrt2Pi = 0.39894228040143268f;
 
+// GELU(x) and its derivative cdf(x) + x · pdf(x), inlined into every loop below.
+inline float gelu_of(float x) { return x * 0.5f * (1.f + erf_approx(x * kSqrtHalf)); }
+
+inline float gelu_slope(float x) {
+  float cdf = 0.5f * (1.f + erf_approx(x * kSqrtHalf));
+  float pdf = kInvSqrt2Pi * ts_math::exp_approx(x * x * -0.5f);
+  return cdf + x * pdf;
+}
+
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void gelu_forward(const float* __restrict x, float* __restrict y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * 0.5f * (1.f + erf_approx(x[i] * kSqrtHalf));
+  for (int64_t i = 0; i < n; ++i) y[i] = gelu_of(x[i]);
 }
 
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void gelu_backward(const float* __restrict dy, const float* __restrict x, float* __restrict dx, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float cdf = 0.5f * (1.f + erf_approx(x[i] * kSqrtHalf));
-    float pdf = kInvSqrt2Pi * ts_math::exp_approx(x[i] * x[i] * -0.5f);
-    dx[i] = dy[i] * (cdf + x[i] * pdf);
-  }
+  for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * gelu_slope(x[i]);
 }
 
 // The same two loops with a bias added to each row of n columns on the way in: GELU(h + b) and its gradient at h + b, for
 // a linear layer whose product was taken without its bias (below).
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void gelu_bias_forward(const float* __restrict h, const float* __restrict b, float* __restrict y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float x = h[i] + b[i];
-    y[i] = x * 0.5f * (1.f + erf_approx(x * kSqrtHalf));
-  }
+  for (int64_t i = 0; i < n; ++i) y[i] = gelu_of(h[i] + b[i]);
 }
 
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void gelu_bias_backward(const float* __restrict dy, const float* __restrict h, const float* __restrict b, float* __restrict dx, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float x = h[i] + b[i];
-    float cdf = 0.5f * (1.f + erf_approx(x * kSqrtHalf));
-    float pdf = kInvSqrt2Pi * ts_math::exp_approx(x * x * -0.5f);
-    dx[i] = dy[i] * (cdf + x * pdf);
-  }
+  for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * gelu_slope(h[i] + b[i]);
 }
 
 // body(first, count, column) over the elements [begin, end) of a row-major matrix of `cols` columns, one call per
@@ -157,8 +154,7 @@ struct FastLinearGeluFunction : public torch::autograd::Function<FastLinearGeluF
 // else (another device or dtype, no bias, a CPU autocast region) takes libtorch's linear and gelu.
 TS_EXPORT TSTensor TS_NN_linear_gelu(TSTensor x, TSTensor w, TSTensor b) {
   try {
-    auto cpu_float = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided; };
-    if (!b || !cpu_float(*x) || !cpu_float(*w) || !cpu_float(*b) || ts_cpu_autocast_active() || x->dim() < 1 || w->dim() != 2 || b->dim() != 1)
+    if (!b || !ts_cpu_float(*x) || !ts_cpu_float(*w) || !ts_cpu_float(*b) || ts_cpu_autocast_active() || x->dim() < 1 || w->dim() != 2 || b->dim() != 1)
       return ts_new(at::gelu(at::linear(*x, *w, ts_opt(b))));
     TORCH_CHECK(x->size(-1) == w->size(1) && b->size(0) == w->size(0), "linear: input [", x->sizes(), "], weight [", w->sizes(), "] and bias [",
                 b->sizes(), "] do not fit (input's last size = weight's columns, bias = weight's rows)");
@@ -170,7 +166,7 @@ TS_EXPORT TSTensor TS_NN_linear_gelu(TSTensor x, TSTensor w, TSTensor b) {
 // Exact GELU of a CPU float32 tensor with the binding's kernels (any other tensor: libtorch's gelu).
 TS_EXPORT TSTensor TS_NN_gelu_fast(TSTensor x) {
   try {
-    if (!x->device().is_cpu() || x->scalar_type() != at::kFloat || x->layout() != at::kStrided) return ts_new(at::gelu(*x));
+    if (!ts_cpu_float(*x)) return ts_new(at::gelu(*x));
     return ts_new(FastGeluFunction::apply(*x));
   }
   TS_CATCH(return nullptr)

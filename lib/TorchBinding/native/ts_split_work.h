@@ -38,15 +38,16 @@ void on_two_threads(F1 first, F2 second) {
   if (error) std::rethrow_exception(error);
 }
 
-// body(begin, end) over [0, n), in two halves on two threads when the range is large and the machine has the cores;
-// `align` keeps the split point a multiple of a vector width (so each half starts aligned as the whole did).
+// body(begin, end) over [0, n): libtorch's parallel_for (chunks of at least `grain`) when its pool has two threads or
+// more; otherwise in two halves on two threads when n reaches `min_split` and the machine has the cores, the split point
+// a multiple of `align`; else one call.
 template <typename Body>
-void split_across_cores(int64_t n, Body body, int64_t align = 64) {
+void split_range(int64_t n, int64_t grain, int64_t min_split, int64_t align, Body body) {
   if (at::get_num_threads() >= 2) {
-    at::parallel_for(0, n, 32768, [&](int64_t begin, int64_t end) { body(begin, end); });
+    at::parallel_for(0, n, grain, [&](int64_t begin, int64_t end) { body(begin, end); });
     return;
   }
-  if (n < kSplitMinElements || at::in_parallel_region() || std::thread::hardware_concurrency() < 2) {
+  if (n < min_split || at::in_parallel_region() || std::thread::hardware_concurrency() < 2) {
     body(0, n);
     return;
   }
@@ -54,20 +55,17 @@ void split_across_cores(int64_t n, Body body, int64_t align = 64) {
   on_two_threads([&] { body(0, mid); }, [&] { body(mid, n); });
 }
 
-// body(begin, end) over [0, n) items that are each substantial work (an attention head of one sequence: ~1 MFLOP or
-// more), in two halves on two threads whenever there are two items and the cores; libtorch's pool when it has threads.
+// Element-wise work over a large range; `align` keeps the split point a multiple of a vector width (so each half starts
+// aligned as the whole did).
+template <typename Body>
+void split_across_cores(int64_t n, Body body, int64_t align = 64) {
+  split_range(n, 32768, kSplitMinElements, align, body);
+}
+
+// Items that are each substantial work (an attention head of one sequence: ~1 MFLOP or more): split from two items on.
 template <typename Body>
 void split_items_across_cores(int64_t n, Body body) {
-  if (at::get_num_threads() >= 2) {
-    at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) { body(begin, end); });
-    return;
-  }
-  if (n < 2 || at::in_parallel_region() || std::thread::hardware_concurrency() < 2) {
-    body(0, n);
-    return;
-  }
-  const int64_t mid = n / 2;
-  on_two_threads([&] { body(0, mid); }, [&] { body(mid, n); });
+  split_range(n, 1, 2, 1, body);
 }
 
 }  // namespace ts
