@@ -10,7 +10,7 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace ts {
 
@@ -45,7 +45,7 @@ class PackedGemm {
  private:
   int64_t K_, N_;
   GemmPath path_;              // the kernel chosen when packed, kept for every product of this matrix
-  std::vector<float> panels_;  // panel p: K rows of 32 floats, columns 32p .. 32p+31
+  std::unique_ptr<float[]> panels_;  // panel p: K rows of 32 floats, columns 32p .. 32p+31 (not zeroed first: every float is written)
 };
 
 }  // namespace ts
