@@ -1,10 +1,11 @@
-// Small matrix products for the fused recurrent kernels: C (M x N) (+)= A (M x K) . B, with B packed
-// once into 32-column panels and a register-blocked inner kernel in two variants: AVX-512 (8 rows x 32
+// Small matrix products for the fused recurrent kernels and the fused attention: C (M x N) (+)= A (M x K) . B, with B
+// packed once into 32-column panels and a register-blocked inner kernel in two variants: AVX-512 (8 rows x 32
 // columns, 16 zmm accumulators) and AVX2/FMA (6 rows x 16 columns per half panel, 12 ymm accumulators), the
 // same k-order of fused multiply-adds in both, so both give the same floats. Why not the BLAS: a recurrence
-// multiplies the same weight matrix once per time step; OpenBLAS re-packs it on every call (~10% of a BiLSTM
-// decode), and Debian's OpenBLAS 0.3.21 runs its AVX2 (Haswell) kernels on CPUs with AVX-512, at a third of
-// what such cores can do (measured: 111 GFLOPS per core for sgemm, 333 for a stream of zmm FMAs).
+// multiplies the same weight matrix once per time step, and OpenBLAS re-packs it on every call (~10% of a BiLSTM
+// decode); an attention head's products are too small for a BLAS call's fixed costs. Large products stay with
+// OpenBLAS: on the 2-core AMD EPYC (Zen 4) it runs them at ~90 % of the cores' fused multiply-add rate (117 GFLOPS
+// per core, zmm or ymm alike; environment.md), which a blocked product built on these kernels did not beat.
 // Callers fall back to at::addmm when PackedGemm::available() is false (neither ISA, or the packed path
 // switched off) or N % 32 != 0.
 #pragma once
