@@ -3,11 +3,12 @@
 // columns, 16 zmm accumulators) and AVX2/FMA (6 rows x 16 columns per half panel, 12 ymm accumulators), the
 // same k-order of fused multiply-adds in both, so both give the same floats. Why not the BLAS: a recurrence
 // multiplies the same weight matrix once per time step, and OpenBLAS re-packs it on every call (~10% of a BiLSTM
-// decode); an attention head's products are too small for a BLAS call's fixed costs. Large products stay with
-// OpenBLAS: on the 2-core AMD EPYC (Zen 4) it runs them at ~90 % of the cores' fused multiply-add rate (117 GFLOPS
-// per core, zmm or ymm alike; environment.md), which a blocked product built on these kernels did not beat.
+// decode); the fused attention runs a head's six products between its own passes over the L x L block, which stays
+// in cache, on one core per head (ts_nn_fused_attention.cpp). Large products stay with OpenBLAS: on the 2-core AMD
+// EPYC (Zen 4) it runs them at ~90 % of the cores' fused multiply-add rate (117 GFLOPS per core, zmm or ymm alike;
+// environment.md), which a blocked product built on these kernels did not beat.
 // Callers fall back to at::addmm when PackedGemm::available() is false (neither ISA, or the packed path
-// switched off) or N % 32 != 0.
+// switched off) or N % 32 != 0 (the attention pads its key columns instead: pad_columns).
 #pragma once
 
 #include <cstdint>
