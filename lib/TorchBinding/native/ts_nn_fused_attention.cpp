@@ -159,20 +159,20 @@ struct FusedSelfAttentionFunction : public torch::autograd::Function<FusedSelfAt
         const float* v = q + 2 * H;
         const float* dctx = dcbase + b * L * H + h * lay.head_size;
         const float* p = pbase + item * L * L;
-        const uint8_t* kp = kbase ? kbase + item * L * L : nullptr;
+        const uint8_t* kept = kbase ? kbase + item * L * L : nullptr;  // this head's dropout mask, or none
         // dD = dC Vᵀ (the gradient of the dropped probabilities).
         ts::PackedGemm vt(v, lay.head_size, L, 1, lay.row, /*pad_columns=*/true);
         vt.multiply(L, dctx, H, grad_probs.data(), lay.key_padded, false);
         // dV = Dᵀ dC, D the dropped probabilities (rebuilt from the mask) or P itself, read transposed in place.
-        if (kp) ts_dropout::undrop(p, kp, ds.data(), L * L, drop_scale);
+        if (kept) ts_dropout::undrop(p, kept, ds.data(), L * L, drop_scale);
         ts::PackedGemm dcp(dctx, L, lay.head_size, H, 1);
-        dcp.multiply_transposed(L, kp ? ds.data() : p, L, dbase + at_head + 2 * H, lay.row, false);
+        dcp.multiply_transposed(L, kept ? ds.data() : p, L, dbase + at_head + 2 * H, lay.row, false);
         // dS = scale · P ⊙ (dP − Σ dP ⊙ P), dP = dD through the dropout.
         for (int64_t i = 0; i < L; ++i)
-          softmax_backward_row(p + i * L, grad_probs.data() + i * lay.key_padded, kp ? kp + i * L : nullptr, drop_scale, scale, ds.data() + i * L, L);
+          softmax_backward_row(p + i * L, grad_probs.data() + i * lay.key_padded, kept ? kept + i * L : nullptr, drop_scale, scale, ds.data() + i * L, L);
         // dQ = dS K, dK = dSᵀ Q.
-        ts::PackedGemm kp_(k, L, lay.head_size, lay.row, 1);
-        kp_.multiply(L, ds.data(), L, dbase + at_head, lay.row, false);
+        ts::PackedGemm kp(k, L, lay.head_size, lay.row, 1);
+        kp.multiply(L, ds.data(), L, dbase + at_head, lay.row, false);
         ts::PackedGemm qp(q, L, lay.head_size, lay.row, 1);
         qp.multiply_transposed(L, ds.data(), L, dbase + at_head + H, lay.row, false);
       }

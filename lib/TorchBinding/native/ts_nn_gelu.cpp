@@ -128,22 +128,23 @@ struct FastLinearGeluFunction : public torch::autograd::Function<FastLinearGeluF
     auto saved = ctx->get_saved_variables();
     const at::Tensor &x = saved[0], &w = saved[1], &b = saved[2], &h = saved[3];
     at::Tensor flat = x.reshape({-1, x.size(-1)});
+    at::Tensor dz;  // the gradient at the activation's input, then the three products of a linear layer's backward
     if (at::GradMode::is_enabled()) {  // a recorded backward: differentiable operators throughout
-      at::Tensor dz = at::gelu_backward(grads[0].reshape(h.sizes()), at::addmm(b, flat, w.t()));
-      return {at::mm(dz, w).view(x.sizes()), at::mm(dz.t(), flat), dz.sum(0)};
-    }
-    at::Tensor dy = grads[0].reshape(h.sizes()).contiguous();
-    at::Tensor dz = at::empty_like(h);
-    const int64_t cols = h.size(1);
-    const float* dys = dy.data_ptr<float>();
-    const float* hs = h.data_ptr<float>();
-    const float* bs = b.data_ptr<float>();
-    float* dzs = dz.data_ptr<float>();
-    ts::split_across_cores(h.numel(), [&](int64_t begin, int64_t end) {
-      by_rows(begin, end, cols, [&](int64_t first, int64_t count, int64_t column) {
-        gelu_bias_backward(dys + first, hs + first, bs + column, dzs + first, count);
+      dz = at::gelu_backward(grads[0].reshape(h.sizes()), at::addmm(b, flat, w.t()));
+    } else {
+      at::Tensor dy = grads[0].reshape(h.sizes()).contiguous();
+      dz = at::empty_like(h);
+      const int64_t cols = h.size(1);
+      const float* dys = dy.data_ptr<float>();
+      const float* hs = h.data_ptr<float>();
+      const float* bs = b.data_ptr<float>();
+      float* dzs = dz.data_ptr<float>();
+      ts::split_across_cores(h.numel(), [&](int64_t begin, int64_t end) {
+        by_rows(begin, end, cols, [&](int64_t first, int64_t count, int64_t column) {
+          gelu_bias_backward(dys + first, hs + first, bs + column, dzs + first, count);
+        });
       });
-    });
+    }
     return {at::mm(dz, w).view(x.sizes()), at::mm(dz.t(), flat), dz.sum(0)};
   }
 };

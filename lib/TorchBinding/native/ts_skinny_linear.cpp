@@ -14,9 +14,8 @@
 namespace {
 std::atomic<bool> enabled{true};
 
-bool cpu_float(const at::Tensor& t) {
-  return t.defined() && t.device().type() == at::kCPU && t.layout() == at::kStrided && t.scalar_type() == at::kFloat && !t.has_names();
-}
+// What the binding's float kernels take (ts_cpu_float), and no named dimensions: at::linear keeps names, this kernel would not.
+bool cpu_float(const at::Tensor& t) { return ts_cpu_float(t) && !t.has_names(); }
 
 bool recorded(const at::Tensor& t) {
   return (at::GradMode::is_enabled() && t.requires_grad()) || t._fw_grad(/*level=*/0).defined();
