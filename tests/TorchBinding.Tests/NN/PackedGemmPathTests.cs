@@ -8,14 +8,8 @@ namespace TorchBinding.Tests;
 /// backward, and the two ISAs against each other to the bit.
 /// </summary>
 [Collection(nameof(PackedGemmPathTests))]   // the path is process-wide: nothing else may switch it meanwhile
-public class PackedGemmPathTests : IDisposable
+public class PackedGemmPathTests : PackedPathTestBase
 {
-    public void Dispose()
-    {
-        backends.packed_gemm = backends.PackedGemmPath.Auto;
-        GC.SuppressFinalize(this);
-    }
-
     // Output and input/weight gradients of a bidirectional layer whose gate count is a multiple of 32 (so the packed path runs).
     private static Tensor[] Run(nn.Module rnn, Tensor x, long[] lengths, bool fused)
     {

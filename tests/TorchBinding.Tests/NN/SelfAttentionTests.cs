@@ -11,14 +11,8 @@ namespace TorchBinding.Tests;
 /// packed path this CPU has; what it does not take goes the composed way; what it cannot do is refused by name.
 /// </summary>
 [Collection(nameof(PackedGemmPathTests))]   // the packed path is process-wide
-public class SelfAttentionTests : IDisposable
+public class SelfAttentionTests : PackedPathTestBase
 {
-    public void Dispose()
-    {
-        backends.packed_gemm = backends.PackedGemmPath.Auto;
-        GC.SuppressFinalize(this);
-    }
-
     private static readonly backends.FusedKernels Composed = backends.FusedKernels.All with { Attention = false };
 
     private sealed record Outcome(Tensor Context, Tensor Grad, string? Fn);

@@ -9,14 +9,9 @@ namespace TorchBinding.Tests;
 /// shows the kernel ran. Everything it does not cover must come out exactly as ATen's.
 /// </summary>
 [Collection(nameof(PackedGemmPathTests))]   // the packed path is process-wide
-public class SkinnyLinearTests : IDisposable
+public class SkinnyLinearTests : PackedPathTestBase
 {
-    public void Dispose()
-    {
-        backends.packed_gemm = backends.PackedGemmPath.Auto;
-        backends.skinny_linear = true;
-        GC.SuppressFinalize(this);
-    }
+    protected override void RestoreSwitches() => backends.skinny_linear = true;
 
     // x (M, K) row-major as given, w (N, K), b (N) or null: the kernel's chain per output.
     private static float[] FmaChain(float[] x, int m, int k, float[] w, int n, float[]? b)
