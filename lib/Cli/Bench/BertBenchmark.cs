@@ -11,13 +11,15 @@ namespace Cli.Bench;
 /// <summary>
 /// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16] [--profile]</c>: training tokens/s of a BERT token
 /// classifier (sequences of 128, AdamW, dropout 0.1) on our stack and on the PyTorch reference (bert_peer.py) in the same
-/// run — on the CPU at the peer's best thread setting, on a GPU on the same device — plus the share of the measured
-/// matmul peak (same dtype) that training reaches; one JSON line. Defaults: BERT-small, batch 16, the CPU.
+/// run — on the CPU at the peer's best thread setting, on a GPU on the same device — then in alternating rounds against the
+/// peer at that setting (<see cref="PairedRounds"/>), plus the share of the measured matmul peak (same dtype) that training
+/// reaches; one JSON line. Defaults: BERT-small, batch 16, the CPU.
 /// </summary>
 internal static class BertBenchmark
 {
     private const int Length = 128, Labels = 11;
     private const double Seconds = 9;
+    private const int Pairs = 8;
 
     public static Command Build()
     {
@@ -55,7 +57,8 @@ internal static class BertBenchmark
         // Ours and the matmul peak are taken before each of the peer's settings, with the peer's own window lengths, and
         // their best kept: both sides sample the same stretches of a shared host, in windows of the same length.
         double ours = 0, peak = 0, peer = 0;
-        string ourThreads = "", peerConfig = "";
+        string ourThreads = "";
+        PeerConfiguration peerConfig = candidates[0];
         foreach (var candidate in candidates)
         {
             // Under CPU autocast ours runs as training does (Trainer): the cores in libtorch's pool, where oneDNN's bfloat16 products run.
@@ -66,8 +69,18 @@ internal static class BertBenchmark
                 ourThreads = Threading.Description;
             }
             double p = Peer(candidate, size, batch, device, bf16);
-            if (p > peer) (peer, peerConfig) = (p, candidate.ToString());
+            if (p > peer) (peer, peerConfig) = (p, candidate);
         }
+        // Then rounds as long as one of the three above, ours and the peer's (at its best setting) in turn.
+        PairedRatio paired;
+        using (bf16 && device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null)
+        using (var session = new PeerSession("bert_peer.py", peerConfig, PeerArguments(size, batch, device, bf16)))
+            paired = WithTrainingStep(config, batch, device, bf16, step =>
+            {
+                step();
+                step();
+                return PairedRounds.Measure(() => Throughput.PerSecond(step, batch * Length, Seconds / 3), session, "train", Seconds / 3, Pairs);
+            });
         double flopsPerToken = 3 * ForwardFlopsPerToken(config);   // backward ≈ 2 x forward
         return new Dictionary<string, object>
         {
@@ -83,7 +96,8 @@ internal static class BertBenchmark
             ["pytorch_fraction_of_matmul_peak"] = Math.Round(peer * flopsPerToken / 1e9 / peak, 3),
             ["ours_threads"] = ourThreads,
             ["machine"] = MachineInfo.Describe(),
-            ["pytorch_threads"] = peerConfig,
+            ["pytorch_threads"] = peerConfig.ToString(),
+            ["paired_train"] = paired.ToJson(),
         };
     }
 
@@ -149,6 +163,9 @@ internal static class BertBenchmark
     }
 
     private static double Peer(PeerConfiguration config, string size, int batch, Device device, bool bf16) =>
-        PyTorchPeer.Run("bert_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture), size, batch.ToString(CultureInfo.InvariantCulture),
-            device.ToString(), bf16 ? "bf16" : "fp32")["train_tokens_per_s"];
+        PyTorchPeer.Run("bert_peer.py", config, PeerArguments(size, batch, device, bf16))["train_tokens_per_s"];
+
+    // bert_peer.py's arguments after TORCH_THREADS: SECONDS SIZE BATCH DEVICE PRECISION.
+    private static string[] PeerArguments(string size, int batch, Device device, bool bf16) =>
+        [Seconds.ToString(CultureInfo.InvariantCulture), size, batch.ToString(CultureInfo.InvariantCulture), device.ToString(), bf16 ? "bf16" : "fp32"];
 }

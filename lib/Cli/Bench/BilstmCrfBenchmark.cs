@@ -12,12 +12,14 @@ namespace Cli.Bench;
 /// <summary>
 /// <c>lab bench bilstm-crf [--profile]</c>: training chars/s and decoding sentences/s of a BiLSTM-CRF (emb 100,
 /// hidden 128 per direction, 11 tags, dropout 0.5, batch 32 x 100) on our stack and on the PyTorch
-/// reference (bilstm_crf_peer.py) at its best thread setting (<see cref="PeerConfiguration.All"/>), in the same run; one JSON line.
+/// reference (bilstm_crf_peer.py) at its best thread setting (<see cref="PeerConfiguration.All"/>), in the same run, then in
+/// alternating rounds against the peer at that setting (<see cref="PairedRounds"/>); one JSON line.
 /// </summary>
 internal static class BilstmCrfBenchmark
 {
     private const int Vocab = 3000, Batch = 32, Length = 100;
     private const double Seconds = 6;
+    private const int Pairs = 8;
     private static readonly string[] Types = ["BODY", "SIGNS", "CHECK", "DISEASE", "TREATMENT"];
 
     public static Command Build()
@@ -32,12 +34,12 @@ internal static class BilstmCrfBenchmark
         return command;
     }
 
-    /// <summary>The benchmark's JSON line: throughputs and their ratios (above 1: ours faster).</summary>
+    /// <summary>The benchmark's JSON line: throughputs and their ratios (above 1: ours faster), best and paired.</summary>
     public static Dictionary<string, object> Measure()
     {
         int cores = Environment.ProcessorCount;
         double peerTrain = 0, peerDecode = 0;
-        string trainConfig = "", decodeConfig = "";
+        PeerConfiguration trainConfig = default, decodeConfig = default;
         // Ours is taken before each of the peer's thread settings, in windows of the peer's length, and its best kept:
         // both sides sample the same stretches of a shared host.
         (double Train, double Decode) ours = (0, 0);
@@ -46,9 +48,22 @@ internal static class BilstmCrfBenchmark
             var round = Ours();
             ours = (Math.Max(ours.Train, round.Train), Math.Max(ours.Decode, round.Decode));
             var peer = Peer(candidate);
-            if (peer["train_chars_per_s"] > peerTrain) (peerTrain, trainConfig) = (peer["train_chars_per_s"], candidate.ToString());
-            if (peer["decode_sentences_per_s"] > peerDecode) (peerDecode, decodeConfig) = (peer["decode_sentences_per_s"], candidate.ToString());
+            if (peer["train_chars_per_s"] > peerTrain) (peerTrain, trainConfig) = (peer["train_chars_per_s"], candidate);
+            if (peer["decode_sentences_per_s"] > peerDecode) (peerDecode, decodeConfig) = (peer["decode_sentences_per_s"], candidate);
         }
+        // Then rounds as long as one of the three above, ours and the peer's (at its best setting for each) in turn.
+        var (pairedTrain, pairedDecode) = WithModel((train, decode) =>
+        {
+            train();
+            train();
+            decode();
+            decode();
+            using var trainPeer = PeerSession(trainConfig);
+            var pt = PairedRounds.Measure(() => Throughput.PerSecond(train, Batch * Length, Seconds / 3), trainPeer, "train", Seconds / 3, Pairs);
+            using var decodePeer = PeerSession(decodeConfig);
+            var pd = PairedRounds.Measure(() => Throughput.PerSecond(decode, Batch, Seconds / 3), decodePeer, "decode", Seconds / 3, Pairs);
+            return (pt, pd);
+        });
         return new Dictionary<string, object>
         {
             ["bench"] = "bilstm-crf",
@@ -61,7 +76,9 @@ internal static class BilstmCrfBenchmark
             ["decode_ratio"] = Math.Round(ours.Decode / peerDecode, 3),
             ["ours_threads"] = Threading.Description,
             ["machine"] = MachineInfo.Describe(),
-            ["pytorch_threads"] = new { train = trainConfig, decode = decodeConfig },
+            ["pytorch_threads"] = new { train = trainConfig.ToString(), decode = decodeConfig.ToString() },
+            ["paired_train"] = pairedTrain.ToJson(),
+            ["paired_decode"] = pairedDecode.ToJson(),
         };
     }
 
@@ -108,4 +125,7 @@ internal static class BilstmCrfBenchmark
 
     private static Dictionary<string, double> Peer(PeerConfiguration config) =>
         PyTorchPeer.Run("bilstm_crf_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture));
+
+    private static PeerSession PeerSession(PeerConfiguration config) =>
+        new("bilstm_crf_peer.py", config, Seconds.ToString(CultureInfo.InvariantCulture));
 }

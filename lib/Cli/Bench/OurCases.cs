@@ -4,32 +4,43 @@ using static TorchBinding.torch;
 
 namespace Cli.Bench;
 
-/// <summary>The benchmark cases on our binding; the same shapes as ops_peer.py.</summary>
-internal static class OurCases
+/// <summary>The benchmark cases on our binding, the same shapes as ops_peer.py, with the tensors they use.</summary>
+internal sealed class OurCases : IDisposable
 {
-    /// <summary>Times every case, each the best of <paramref name="rounds"/> rounds.</summary>
-    public static Dictionary<string, double> Run(int rounds = 3)
+    private readonly Tensor a, b, m1, m2, x;
+    private readonly TorchBinding.Modules.LSTM lstm;
+
+    public OurCases()
     {
         manual_seed(0);
-        using var keep = NewDisposeScope();
-        var a = randn(4, 4);
-        var b = randn(4, 4);
-        var m1 = randn(1024, 1024);
-        var m2 = randn(1024, 1024);
-        using var lstm = nn.LSTM(100, 128, batch_first: true, bidirectional: true);
-        var x = randn(32, 100, 100);
-        return new Dictionary<string, double>
+        a = randn(4, 4).DetachFromDisposeScope();
+        b = randn(4, 4).DetachFromDisposeScope();
+        m1 = randn(1024, 1024).DetachFromDisposeScope();
+        m2 = randn(1024, 1024).DetachFromDisposeScope();
+        lstm = nn.LSTM(100, 128, batch_first: true, bidirectional: true);
+        x = randn(32, 100, 100).DetachFromDisposeScope();
+        All = new Dictionary<string, (Action, double)>
         {
-            ["add_4x4"] = Time(() => { using var r = a + b; }, 1.0, rounds: rounds),
-            ["matmul_1024"] = Time(() => { using var r = m1.matmul(m2); }, 2.0, rounds: rounds),
-            ["lstm_fwd_bwd_32x100"] = Time(() =>
+            ["add_4x4"] = (() => { using var r = a + b; }, 1.0),
+            ["matmul_1024"] = (() => { using var r = m1.matmul(m2); }, 2.0),
+            ["lstm_fwd_bwd_32x100"] = (() =>
             {
                 using var step = NewDisposeScope();
                 var (output, _, _) = lstm.call(x);
                 output.sum().backward();
                 lstm.zero_grad();
-            }, 3.0, rounds: rounds),
+            }, 3.0),
         };
+    }
+
+    /// <summary>Each case's body and the seconds its three timed rounds take together (as ops_peer.py's).</summary>
+    public IReadOnlyDictionary<string, (Action Body, double Seconds)> All { get; }
+
+    /// <summary>Times every case, each the best of <paramref name="rounds"/> rounds.</summary>
+    public static Dictionary<string, double> Run(int rounds = 3)
+    {
+        using var cases = new OurCases();
+        return cases.All.ToDictionary(c => c.Key, c => Time(c.Value.Body, c.Value.Seconds, rounds: rounds));
     }
 
     /// <summary>
@@ -53,5 +64,11 @@ internal static class OurCases
             best = Math.Min(best, clock.Elapsed.TotalMilliseconds * 1000 / iterations);
         }
         return best;
+    }
+
+    public void Dispose()
+    {
+        lstm.Dispose();
+        foreach (var t in new[] { a, b, m1, m2, x }) t.Dispose();
     }
 }

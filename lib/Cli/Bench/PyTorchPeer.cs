@@ -39,7 +39,18 @@ internal static class PyTorchPeer
     /// </summary>
     public static Dictionary<string, double> Run(string script, PeerConfiguration config, params string[] arguments)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process p = Process.Start(StartInfo(script, config, arguments)) ?? throw new InvalidOperationException("cannot start " + Python);
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw Failed(script, stderr.Result);
+        return JsonSerializer.Deserialize<Dictionary<string, double>>(stdout) ?? throw new InvalidDataException($"PyTorch peer {script} printed no result");
+    }
+
+    /// <summary>How a peer script is started: the thread configuration in its arguments and environment.</summary>
+    internal static ProcessStartInfo StartInfo(string script, PeerConfiguration config, IEnumerable<string> arguments)
+    {
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bench", script));
         psi.ArgumentList.Add(config.TorchThreads.ToString(CultureInfo.InvariantCulture));
         foreach (string a in arguments) psi.ArgumentList.Add(a);
@@ -48,11 +59,9 @@ internal static class PyTorchPeer
         else psi.Environment["OPENBLAS_THREAD_TIMEOUT"] = config.BlasThreadTimeout;
         // The same OpenBLAS kernels as ours when the binding chose them by measurement: the ratio compares the stacks, not the BLAS.
         if (TorchBinding.BlasCoreTypes.Source == "measured" && TorchBinding.torch.blas.corename() is { Length: > 0 } core) psi.Environment["OPENBLAS_CORETYPE"] = core;
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + Python);
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"PyTorch peer {script} failed (is python3-torch installed? ./lab setup installs it):\n{stderr}");
-        return JsonSerializer.Deserialize<Dictionary<string, double>>(stdout) ?? throw new InvalidDataException($"PyTorch peer {script} printed no result");
+        return psi;
     }
+
+    internal static InvalidOperationException Failed(string script, string stderr) =>
+        new($"PyTorch peer {script} failed (is python3-torch installed? ./lab setup installs it):\n{stderr}");
 }

@@ -4,7 +4,8 @@ batches of BATCH x 128 tokens, written as Hugging Face's BertModel computes it (
 exact GELU, additive padding mask), on DEVICE, in float32 or under bfloat16 autocast.
 
 Usage: python3 bert_peer.py TORCH_THREADS SECONDS [SIZE BATCH DEVICE PRECISION]   (OPENBLAS_NUM_THREADS from the environment)
-Defaults: small 16 cpu fp32. Prints {"train_tokens_per_s": ...}."""
+Defaults: small 16 cpu fp32. Prints {"train_tokens_per_s": ...}; with LAB_PEER_SERVE=1, serves single rounds of the case
+"train" (tokens/s) instead (peer_timing.serve)."""
 import contextlib
 import json
 import math
@@ -14,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from peer_timing import best_per_second
+from peer_timing import best_per_second, per_second, serve, serving
 
 torch.set_num_threads(int(sys.argv[1]))
 SECONDS = float(sys.argv[2])
@@ -80,4 +81,7 @@ def step():
 
 
 model.train()
-print(json.dumps({"train_tokens_per_s": best_per_second(step, BATCH * LENGTH, SECONDS)}))
+if serving():
+    serve({"train": lambda seconds: per_second(step, BATCH * LENGTH, seconds)})
+else:
+    print(json.dumps({"train_tokens_per_s": best_per_second(step, BATCH * LENGTH, SECONDS)}))

@@ -3,14 +3,15 @@ direction, 11 tags, dropout 0.5, batch 32 x 100 characters), with a CRF vectoris
 tags as a careful PyTorch user writes it (loops over time only).
 
 Usage: python3 bilstm_crf_peer.py TORCH_THREADS SECONDS   (OPENBLAS_NUM_THREADS from the environment)
-Prints {"train_chars_per_s": ..., "decode_sentences_per_s": ...}."""
+Prints {"train_chars_per_s": ..., "decode_sentences_per_s": ...}; with LAB_PEER_SERVE=1, serves single rounds of the
+cases "train" (chars/s) and "decode" (sentences/s) instead (peer_timing.serve)."""
 import json
 import sys
 
 import torch
 import torch.nn as nn
 
-from peer_timing import best_per_second
+import peer_timing
 
 torch.set_num_threads(int(sys.argv[1]))
 SECONDS = float(sys.argv[2])
@@ -96,10 +97,15 @@ def decode_step():
         model.crf.decode(model.emissions(x), mask)
 
 
-def per_second(fn, units, seconds):
+def timed(fn, units, timing, seconds):
+    """`timing` (a peer_timing procedure) of fn, the model in training mode for the training step, eval for decoding."""
     model.train(fn is train_step)
-    return best_per_second(fn, units, seconds)
+    return timing(fn, units, seconds)
 
 
-print(json.dumps({"train_chars_per_s": per_second(train_step, BATCH * LENGTH, SECONDS),
-                  "decode_sentences_per_s": per_second(decode_step, BATCH, SECONDS)}))
+if peer_timing.serving():
+    peer_timing.serve({"train": lambda seconds: timed(train_step, BATCH * LENGTH, peer_timing.per_second, seconds),
+                       "decode": lambda seconds: timed(decode_step, BATCH, peer_timing.per_second, seconds)})
+else:
+    print(json.dumps({"train_chars_per_s": timed(train_step, BATCH * LENGTH, peer_timing.best_per_second, SECONDS),
+                      "decode_sentences_per_s": timed(decode_step, BATCH, peer_timing.best_per_second, SECONDS)}))

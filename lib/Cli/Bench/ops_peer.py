@@ -1,12 +1,15 @@
 """PyTorch peer for `lab bench ops` / `lab bench threads`: times the same cases as the C# side.
 
 Usage: python3 ops_peer.py TORCH_THREADS   (OPENBLAS_NUM_THREADS is set by the caller's environment)
-Prints one JSON object {case: microseconds per iteration}."""
+Prints one JSON object {case: microseconds per iteration}; with LAB_PEER_SERVE=1, serves single rounds of a case instead
+(peer_timing.serve)."""
 import json
 import sys
 import time
 
 import torch
+
+from peer_timing import serve, serving
 
 torch.set_num_threads(int(sys.argv[1]))
 torch.manual_seed(0)
@@ -41,9 +44,13 @@ def lstm_step():
     lstm.zero_grad(set_to_none=True)  # as the C# side: gradients are freed each step
 
 
-results = {
-    "add_4x4": timeit(lambda: a + b),
-    "matmul_1024": timeit(lambda: m1 @ m2, seconds=2.0),
-    "lstm_fwd_bwd_32x100": timeit(lstm_step, seconds=3.0),
+# Each case with the seconds the one-shot report spends on it (three rounds).
+cases = {
+    "add_4x4": (lambda: a + b, 1.0),
+    "matmul_1024": (lambda: m1 @ m2, 2.0),
+    "lstm_fwd_bwd_32x100": (lstm_step, 3.0),
 }
-print(json.dumps(results))
+if serving():
+    serve({name: (lambda seconds, fn=fn: timeit(fn, seconds, rounds=1)) for name, (fn, _) in cases.items()})
+else:
+    print(json.dumps({name: timeit(fn, seconds=seconds) for name, (fn, seconds) in cases.items()}))

@@ -1,0 +1,75 @@
+namespace Cli.Bench;
+
+/// <summary>
+/// A ratio ours / PyTorch's from rounds taken in alternation: the median of the pairs' ratios and a distribution-free
+/// 95 % interval for that median. Within a pair both sides ran a few seconds apart, so a slow stretch of a shared host
+/// (measured here: the same 1024² product at 9.6 ms for some seconds, at 11.7 ms for others) moves both alike.
+/// </summary>
+internal sealed record PairedRatio(double Median, double Low, double High, int Pairs, string PeerThreads)
+{
+    /// <summary>The benchmark line's entry: ratio, ci95, pairs and the peer's thread setting.</summary>
+    public Dictionary<string, object> ToJson() => new()
+    {
+        ["ratio"] = Math.Round(Median, 3),
+        ["ci95"] = new[] { Math.Round(Low, 3), Math.Round(High, 3) },
+        ["pairs"] = Pairs,
+        ["pytorch_threads"] = PeerThreads,
+    };
+}
+
+/// <summary>Paired rounds of our side and the peer's, and what they say about the ratio.</summary>
+internal static class PairedRounds
+{
+    /// <summary>
+    /// <paramref name="pairs"/> pairs of one round each of ours and the peer's, taking turns at going first (a drift of
+    /// the host within a pair then favours neither side); each pair gives ours / peer's.
+    /// </summary>
+    public static PairedRatio Measure(Func<double> ours, PeerSession peer, string peerCase, double seconds, int pairs) =>
+        Summarize(Ratios(ours, () => peer.Round(peerCase, seconds), pairs), peer.Config.ToString());
+
+    /// <summary>The pairs' ratios ours() / peer(), the first side alternating from pair to pair.</summary>
+    internal static List<double> Ratios(Func<double> ours, Func<double> peer, int pairs)
+    {
+        var ratios = new List<double>(pairs);
+        for (int k = 0; k < pairs; k++)
+        {
+            double o, p;
+            if (k % 2 == 0) (o, p) = (ours(), peer());
+            else (p, o) = (peer(), ours());
+            ratios.Add(o / p);
+        }
+        return ratios;
+    }
+
+    /// <summary>The median of <paramref name="ratios"/> and its 95 % interval (<see cref="MedianInterval"/>).</summary>
+    internal static PairedRatio Summarize(IReadOnlyList<double> ratios, string peerThreads)
+    {
+        double[] sorted = ratios.Order().ToArray();
+        int n = sorted.Length;
+        var (low, high) = MedianInterval(n);
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new PairedRatio(median, sorted[low], sorted[high], n, peerThreads);
+    }
+
+    /// <summary>
+    /// Ranks (0-based) of the order statistics X(k) and X(n+1-k) between which the median of any continuous distribution
+    /// lies with probability at least <paramref name="confidence"/>, given n draws: the largest k with
+    /// 2 P(Binomial(n, 1/2) &lt;= k - 1) &lt;= 1 - confidence (the median is outside only when k or more draws fall on
+    /// one side of it). For 95 %, n = 6 gives the extremes, n = 10 the 2nd and 9th.
+    /// </summary>
+    internal static (int Low, int High) MedianInterval(int n, double confidence = 0.95)
+    {
+        double term = Math.Pow(0.5, n);   // P(B = j), from j = 0
+        double tail = 0;                  // P(B <= j)
+        int k = 0;
+        for (int j = 0; j < n; j++)
+        {
+            tail += term;
+            if (2 * tail > 1 - confidence) break;
+            k = j + 1;
+            term *= (double)(n - j) / (j + 1);
+        }
+        if (k == 0) throw new ArgumentOutOfRangeException(nameof(n), n, $"{n} pairs are too few for a {confidence:P0} interval of the median");
+        return (k - 1, n - k);
+    }
+}
