@@ -5,14 +5,20 @@ namespace Cli.Bench;
 /// 95 % interval for that median. Within a pair both sides ran a few seconds apart, so a slow stretch of a shared host
 /// (measured here: the same 1024² product at 9.6 ms for some seconds, at 11.7 ms for others) moves both alike.
 /// </summary>
-internal sealed record PairedRatio(double Median, double Low, double High, int Pairs, string PeerThreads)
+internal sealed record PairedRatio(double Median, double Low, double High, IReadOnlyList<(double Ours, double Peer)> Rounds, string PeerThreads)
 {
-    /// <summary>The benchmark line's entry: ratio, ci95, pairs and the peer's thread setting.</summary>
+    /// <summary>
+    /// The benchmark line's entry: ratio (the median), ci95, pairs, each side's median round (in the benchmark's unit),
+    /// every pair's ratio in the order taken, and the peer's thread setting.
+    /// </summary>
     public Dictionary<string, object> ToJson() => new()
     {
         ["ratio"] = Math.Round(Median, 3),
         ["ci95"] = new[] { Math.Round(Low, 3), Math.Round(High, 3) },
-        ["pairs"] = Pairs,
+        ["pairs"] = Rounds.Count,
+        ["ours_median"] = Math.Round(PairedRounds.Median(Rounds.Select(r => r.Ours)), 3),
+        ["pytorch_median"] = Math.Round(PairedRounds.Median(Rounds.Select(r => r.Peer)), 3),
+        ["ratios"] = Rounds.Select(r => Math.Round(r.Ours / r.Peer, 3)).ToArray(),
         ["pytorch_threads"] = PeerThreads,
     };
 }
@@ -25,30 +31,35 @@ internal static class PairedRounds
     /// the host within a pair then favours neither side); each pair gives ours / peer's.
     /// </summary>
     public static PairedRatio Measure(Func<double> ours, PeerSession peer, string peerCase, double seconds, int pairs) =>
-        Summarize(Ratios(ours, () => peer.Round(peerCase, seconds), pairs), peer.Config.ToString());
+        Summarize(Rounds(ours, () => peer.Round(peerCase, seconds), pairs), peer.Config.ToString());
 
-    /// <summary>The pairs' ratios ours() / peer(), the first side alternating from pair to pair.</summary>
-    internal static List<double> Ratios(Func<double> ours, Func<double> peer, int pairs)
+    /// <summary>The pairs' rounds (ours(), peer()), the first side alternating from pair to pair.</summary>
+    internal static List<(double Ours, double Peer)> Rounds(Func<double> ours, Func<double> peer, int pairs)
     {
-        var ratios = new List<double>(pairs);
+        var rounds = new List<(double, double)>(pairs);
         for (int k = 0; k < pairs; k++)
         {
             double o, p;
             if (k % 2 == 0) (o, p) = (ours(), peer());
             else (p, o) = (peer(), ours());
-            ratios.Add(o / p);
+            rounds.Add((o, p));
         }
-        return ratios;
+        return rounds;
     }
 
-    /// <summary>The median of <paramref name="ratios"/> and its 95 % interval (<see cref="MedianInterval"/>).</summary>
-    internal static PairedRatio Summarize(IReadOnlyList<double> ratios, string peerThreads)
+    /// <summary>The median of the pairs' ratios ours / peer and its 95 % interval (<see cref="MedianInterval"/>).</summary>
+    internal static PairedRatio Summarize(IReadOnlyList<(double Ours, double Peer)> rounds, string peerThreads)
     {
-        double[] sorted = ratios.Order().ToArray();
+        double[] sorted = rounds.Select(r => r.Ours / r.Peer).Order().ToArray();
+        var (low, high) = MedianInterval(sorted.Length);
+        return new PairedRatio(Median(sorted), sorted[low], sorted[high], rounds, peerThreads);
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
         int n = sorted.Length;
-        var (low, high) = MedianInterval(n);
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        return new PairedRatio(median, sorted[low], sorted[high], n, peerThreads);
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Cli.Tests.Bench;
 public class BenchGoalsTests
 {
     private static Dictionary<string, object> Paired(double ratio, double low, double high) =>
-        new PairedRatio(ratio, low, high, 12, "torch=1,blas=2").ToJson();
+        new PairedRatio(ratio, low, high, Enumerable.Repeat((ratio, 1.0), 12).ToList(), "torch=1,blas=2").ToJson();
 
     private static List<Dictionary<string, object>> Lines(Dictionary<string, object> matmul) =>
     [

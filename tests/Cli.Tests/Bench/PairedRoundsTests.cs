@@ -48,30 +48,35 @@ public class PairedRoundsTests
     }
 
     [Fact]
-    public void Summary_is_the_median_and_the_order_statistics()
+    public void Summary_is_the_median_and_the_order_statistics_of_the_pairs_ratios()
     {
         double[] ratios = [1.05, 0.97, 1.01, 0.99, 1.20, 1.00, 0.98, 1.02, 1.03, 0.90];   // sorted: .90 .97 .98 .99 1.00 1.01 1.02 1.03 1.05 1.20
-        var even = PairedRounds.Summarize(ratios, "torch=1,blas=2");
+        var rounds = ratios.Select((r, k) => (Ours: r * (k + 1), Peer: k + 1.0)).ToList();   // the peer's rounds 1..10
+        var even = PairedRounds.Summarize(rounds, "torch=1,blas=2");
         Assert.Equal((1.00 + 1.01) / 2, even.Median, 12);
-        Assert.Equal(0.97, even.Low);     // 2nd
-        Assert.Equal(1.05, even.High);    // 9th
-        Assert.Equal(10, even.Pairs);
-        var odd = PairedRounds.Summarize(ratios.Take(7).ToArray(), "");   // .97 .98 .99 1.00 1.01 1.05 1.20
-        Assert.Equal(1.00, odd.Median);
-        Assert.Equal((0.97, 1.20), (odd.Low, odd.High));
+        Assert.Equal(0.97, even.Low, 12);     // 2nd
+        Assert.Equal(1.05, even.High, 12);    // 9th
+        var odd = PairedRounds.Summarize(rounds.Take(7).ToList(), "");   // .97 .98 .99 1.00 1.01 1.05 1.20
+        Assert.Equal(1.00, odd.Median, 12);
+        Assert.Equal(0.97, odd.Low, 12);
+        Assert.Equal(1.20, odd.High, 12);
         var json = even.ToJson();
         Assert.Equal(1.005, json["ratio"]);
         Assert.Equal(new[] { 0.97, 1.05 }, (double[])json["ci95"]);
+        Assert.Equal(10, json["pairs"]);
+        Assert.Equal(5.5, json["pytorch_median"]);
+        Assert.Equal(PairedRounds.Median(rounds.Select(r => r.Ours)), (double)json["ours_median"], 3);
+        Assert.Equal(ratios, (double[])json["ratios"]);   // in the order taken
         Assert.Equal("torch=1,blas=2", json["pytorch_threads"]);
     }
 
     [Fact]
-    public void Pairs_take_turns_at_going_first_and_divide_ours_by_the_peers()
+    public void Pairs_take_turns_at_going_first()
     {
         var calls = new List<string>();
         int ourCalls = 0, peerCalls = 0;
-        var ratios = PairedRounds.Ratios(() => { calls.Add("ours"); return 10.0 * ++ourCalls; }, () => { calls.Add("peer"); return 5.0 * ++peerCalls; }, 4);
+        var rounds = PairedRounds.Rounds(() => { calls.Add("ours"); return 10.0 * ++ourCalls; }, () => { calls.Add("peer"); return 5.0 * ++peerCalls; }, 4);
         Assert.Equal(["ours", "peer", "peer", "ours", "ours", "peer", "peer", "ours"], calls);
-        Assert.Equal([2.0, 2.0, 2.0, 2.0], ratios);   // pair k: ours 10k over the peer's 5k
+        Assert.Equal([(10.0, 5.0), (20.0, 10.0), (30.0, 15.0), (40.0, 20.0)], rounds);
     }
 }
