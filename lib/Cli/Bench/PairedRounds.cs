@@ -3,7 +3,8 @@ namespace Cli.Bench;
 /// <summary>
 /// A ratio ours / PyTorch's from rounds taken in alternation: the median of the pairs' ratios and a distribution-free
 /// 95 % interval for that median. Within a pair both sides ran a few seconds apart, so a slow stretch of a shared host
-/// (measured here: the same 1024² product at 9.6 ms for some seconds, at 11.7 ms for others) moves both alike.
+/// (measured here: the same 1024² product at 9.6 ms for some seconds, at 11.7 ms for others) that slows both alike
+/// cancels in the ratio; one that slows one workload more than the other shows as spread (environment.md).
 /// </summary>
 internal sealed record PairedRatio(double Median, double Low, double High, IReadOnlyList<(double Ours, double Peer)> Rounds, string PeerThreads)
 {

@@ -25,10 +25,18 @@ internal sealed class PeerSession : IDisposable
         psi.Environment["LAB_PEER_SERVE"] = "1";
         process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + PyTorchPeer.Python);
         stderr = process.StandardError.ReadToEndAsync();
-        var ready = Reply();
-        if (!ready.TryGetProperty("ready", out var cases))
-            throw new InvalidDataException($"PyTorch peer {script} answered '{ready}' where it announces its cases");
-        Cases = cases.EnumerateArray().Select(c => c.GetString()!).ToList();
+        try
+        {
+            var ready = Reply();
+            if (!ready.TryGetProperty("ready", out var cases))
+                throw new InvalidDataException($"PyTorch peer {script} answered '{ready}' where it announces its cases");
+            Cases = cases.EnumerateArray().Select(c => c.GetString()!).ToList();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The thread setting the peer runs under.</summary>
