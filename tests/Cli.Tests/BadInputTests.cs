@@ -122,6 +122,13 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     }
 
     [Fact]
+    public void Bench_bert_takes_no_paired_rounds_or_enough_for_an_interval()
+    {
+        Lab.UsageError("--pairs must be 0 or at least 6 (got 3)", "bench", "bert", "--pairs", "3");
+        Lab.UsageError("--pairs must be at least 0 (got -1)", "bench", "bert", "--pairs", "-1");
+    }
+
+    [Fact]
     public void Bench_overhead_prints_the_pieces_the_machine_and_the_ratio_against_pytorch()
     {
         var r = Lab.Run("bench", "overhead");

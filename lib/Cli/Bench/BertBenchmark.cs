@@ -9,7 +9,7 @@ using static TorchBinding.torch;
 namespace Cli.Bench;
 
 /// <summary>
-/// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16] [--profile]</c>: training tokens/s of a BERT token
+/// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16] [--pairs N] [--profile]</c>: training tokens/s of a BERT token
 /// classifier (sequences of 128, AdamW, dropout 0.1) on our stack and on the PyTorch reference (bert_peer.py) in the same
 /// run — on the CPU at the peer's best thread setting, on a GPU on the same device — then in alternating rounds against the
 /// peer at that setting (<see cref="PairedRounds"/>), plus the share of the measured matmul peak (same dtype) that training
@@ -19,7 +19,6 @@ internal static class BertBenchmark
 {
     private const int Length = 128, Labels = 11;
     private const double Seconds = 9;
-    private const int Pairs = 8;
 
     public static Command Build()
     {
@@ -28,8 +27,13 @@ internal static class BertBenchmark
         var device = Options.Device();
         device.DefaultValueFactory = _ => "cpu";
         var bf16 = Options.Flag("--bf16", "both sides under bfloat16 autocast (CUDA, or a CPU with AVX512_BF16/AMX)");
+        var pairs = Options.Int("--pairs", "paired rounds against the peer after the best-of rounds (0: none)", 8, min: 0);
+        pairs.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is > 0 and < 6 and int v) r.AddError($"--pairs must be 0 or at least 6 (got {v}): fewer pairs give no 95 % interval of the median");
+        });
         var profile = Options.Flag("--profile", "instead of the comparison: libtorch's operator profile of our training step (where the time goes)");
-        var command = new Command("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak") { size, batch, device, bf16, profile };
+        var command = new Command("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak") { size, batch, device, bf16, pairs, profile };
         command.SetAction(r =>
         {
             var on = Options.DeviceOf(r, device);
@@ -40,14 +44,17 @@ internal static class BertBenchmark
                 Console.Write(ProfileSteps(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16), steps: 5));
                 return 0;
             }
-            Console.WriteLine(JsonSerializer.Serialize(Measure(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16))));
+            Console.WriteLine(JsonSerializer.Serialize(Measure(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16), r.GetValue(pairs))));
             return 0;
         });
         return command;
     }
 
-    /// <summary>The benchmark's JSON line: training throughputs, their ratio (above 1: ours faster) and the shares of the matmul peak.</summary>
-    public static Dictionary<string, object> Measure(string size, int batch, Device device, bool bf16)
+    /// <summary>
+    /// The benchmark's JSON line: training throughputs, their ratio (above 1: ours faster), the shares of the matmul peak,
+    /// and (with <paramref name="pairs"/> above 0) the ratio from that many paired rounds.
+    /// </summary>
+    public static Dictionary<string, object> Measure(string size, int batch, Device device, bool bf16, int pairs = 8)
     {
         var config = BertConfig.Preset(size) with { VocabSize = 21128 };
         bool gpu = device.type == DeviceType.CUDA;
@@ -71,18 +78,8 @@ internal static class BertBenchmark
             double p = Peer(candidate, size, batch, device, bf16);
             if (p > peer) (peer, peerConfig) = (p, candidate);
         }
-        // Then rounds as long as one of the three above, ours and the peer's (at its best setting) in turn.
-        PairedRatio paired;
-        using (bf16 && device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null)
-        using (var session = new PeerSession("bert_peer.py", peerConfig, PeerArguments(size, batch, device, bf16)))
-            paired = WithTrainingStep(config, batch, device, bf16, step =>
-            {
-                step();
-                step();
-                return PairedRounds.Measure(() => Throughput.PerSecond(step, batch * Length, Seconds / 3), session, "train", Seconds / 3, Pairs);
-            });
         double flopsPerToken = 3 * ForwardFlopsPerToken(config);   // backward ≈ 2 x forward
-        return new Dictionary<string, object>
+        var line = new Dictionary<string, object>
         {
             ["bench"] = "bert",
             ["device"] = device.ToString(),
@@ -97,8 +94,20 @@ internal static class BertBenchmark
             ["ours_threads"] = ourThreads,
             ["machine"] = MachineInfo.Describe(),
             ["pytorch_threads"] = peerConfig.ToString(),
-            ["paired_train"] = paired.ToJson(),
         };
+        if (pairs > 0)
+        {
+            // Then rounds as long as one of the three above, ours and the peer's (at its best setting) in turn.
+            using var threads = bf16 && device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null;
+            using var session = new PeerSession("bert_peer.py", peerConfig, PeerArguments(size, batch, device, bf16));
+            line["paired_train"] = WithTrainingStep(config, batch, device, bf16, step =>
+            {
+                step();
+                step();
+                return PairedRounds.Measure(() => Throughput.PerSecond(step, batch * Length, Seconds / 3), session, "train", Seconds / 3, pairs);
+            }).ToJson();
+        }
+        return line;
     }
 
     /// <summary>Multiply-adds x 2 of one token's forward pass: projections, attention scores and context, feed-forward.</summary>
