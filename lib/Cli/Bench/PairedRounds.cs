@@ -4,10 +4,22 @@ namespace Cli.Bench;
 /// A ratio ours / PyTorch's from rounds taken in alternation: the median of the pairs' ratios and a distribution-free
 /// 95 % interval for that median. Within a pair both sides ran a few seconds apart, so a slow stretch of a shared host
 /// (measured here: the same 1024² product at 9.6 ms for some seconds, at 11.7 ms for others) that slows both alike
-/// cancels in the ratio; one that slows one workload more than the other shows as spread (environment.md).
+/// cancels in the ratio; one that slows one workload more than the other shows as spread (environment.md). The median
+/// and interval are derived from the rounds (<see cref="PairedRounds.MedianInterval"/>: at least 6 pairs).
 /// </summary>
-internal sealed record PairedRatio(double Median, double Low, double High, IReadOnlyList<(double Ours, double Peer)> Rounds, string PeerThreads)
+internal sealed record PairedRatio(IReadOnlyList<(double Ours, double Peer)> Rounds, string PeerThreads)
 {
+    private readonly double[] sorted = Rounds.Select(r => r.Ours / r.Peer).Order().ToArray();
+    private readonly (int Low, int High) interval = PairedRounds.MedianInterval(Rounds.Count);
+
+    /// <summary>The median of the pairs' ratios ours / peer.</summary>
+    public double Median => PairedRounds.Median(sorted);
+
+    /// <summary>The 95 % interval of that median: its lower and upper order statistics.</summary>
+    public double Low => sorted[interval.Low];
+
+    public double High => sorted[interval.High];
+
     /// <summary>
     /// The benchmark line's entry: ratio (the median), ci95, pairs, each side's median round (in the benchmark's unit),
     /// every pair's ratio in the order taken, and the peer's thread setting.
@@ -32,7 +44,7 @@ internal static class PairedRounds
     /// the host within a pair then favours neither side); each pair gives ours / peer's.
     /// </summary>
     public static PairedRatio Measure(Func<double> ours, PeerSession peer, string peerCase, double seconds, int pairs) =>
-        Summarize(Rounds(ours, () => peer.Round(peerCase, seconds), pairs), peer.Config.ToString());
+        new(Rounds(ours, () => peer.Round(peerCase, seconds), pairs), peer.Config.ToString());
 
     /// <summary>The pairs' rounds (ours(), peer()), the first side alternating from pair to pair.</summary>
     internal static List<(double Ours, double Peer)> Rounds(Func<double> ours, Func<double> peer, int pairs)
@@ -46,14 +58,6 @@ internal static class PairedRounds
             rounds.Add((o, p));
         }
         return rounds;
-    }
-
-    /// <summary>The median of the pairs' ratios ours / peer and its 95 % interval (<see cref="MedianInterval"/>).</summary>
-    internal static PairedRatio Summarize(IReadOnlyList<(double Ours, double Peer)> rounds, string peerThreads)
-    {
-        double[] sorted = rounds.Select(r => r.Ours / r.Peer).Order().ToArray();
-        var (low, high) = MedianInterval(sorted.Length);
-        return new PairedRatio(Median(sorted), sorted[low], sorted[high], rounds, peerThreads);
     }
 
     internal static double Median(IEnumerable<double> values)

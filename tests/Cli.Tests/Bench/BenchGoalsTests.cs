@@ -5,8 +5,9 @@ namespace Cli.Tests.Bench;
 /// <summary>How <c>lab bench all</c> judges its goals from the benchmark lines.</summary>
 public class BenchGoalsTests
 {
+    // Twelve pairs whose ratios are 3 x low, 6 x ratio, 3 x high: median `ratio`, 95 % interval (3rd and 10th) low-high.
     private static Dictionary<string, object> Paired(double ratio, double low, double high) =>
-        new PairedRatio(ratio, low, high, Enumerable.Repeat((ratio, 1.0), 12).ToList(), "torch=1,blas=2").ToJson();
+        new PairedRatio([.. Enumerable.Repeat((low, 1.0), 3), .. Enumerable.Repeat((ratio, 1.0), 6), .. Enumerable.Repeat((high, 1.0), 3)], "torch=1,blas=2").ToJson();
 
     private static List<Dictionary<string, object>> Lines(double matmulRatio, Dictionary<string, object> matmulPaired) =>
     [

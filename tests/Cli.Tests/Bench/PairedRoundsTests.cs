@@ -52,11 +52,11 @@ public class PairedRoundsTests
     {
         double[] ratios = [1.05, 0.97, 1.01, 0.99, 1.20, 1.00, 0.98, 1.02, 1.03, 0.90];   // sorted: .90 .97 .98 .99 1.00 1.01 1.02 1.03 1.05 1.20
         var rounds = ratios.Select((r, k) => (Ours: r * (k + 1), Peer: k + 1.0)).ToList();   // the peer's rounds 1..10
-        var even = PairedRounds.Summarize(rounds, "torch=1,blas=2");
+        var even = new PairedRatio(rounds, "torch=1,blas=2");
         Assert.Equal((1.00 + 1.01) / 2, even.Median, 12);
         Assert.Equal(0.97, even.Low, 12);     // 2nd
         Assert.Equal(1.05, even.High, 12);    // 9th
-        var odd = PairedRounds.Summarize(rounds.Take(7).ToList(), "");   // .97 .98 .99 1.00 1.01 1.05 1.20
+        var odd = new PairedRatio(rounds.Take(7).ToList(), "");   // .97 .98 .99 1.00 1.01 1.05 1.20
         Assert.Equal(1.00, odd.Median, 12);
         Assert.Equal(0.97, odd.Low, 12);
         Assert.Equal(1.20, odd.High, 12);
