@@ -94,6 +94,9 @@ internal static class TrainCommand
     private static readonly Option<int> MaxSteps = Options.Int("--max-steps", "stop after this many optimizer steps (0: no limit; the schedule then ends there)", 0, min: 0);
     private static readonly Option<double> Average = Options.Double("--average",
         "decay of a moving average of the weights, which is evaluated and saved instead of the raw weights (e.g. 0.999; 0: off)", Trainer0.WeightAveraging, 0, 0.99999);
+    private static readonly Option<double> Adversarial = Options.Double("--adversarial",
+        "adversarial training: each step also descends the loss with the input embedding tables moved by this norm along their gradient (fast gradient method, e.g. 1; 0: off; a step costs twice)",
+        Trainer0.Adversarial, 0);
 
     public static Command Build() =>
         Build("train", "train a tagger with early stopping on strict dev F1; best/ and last/ checkpoints, the run in the run store", Run);
@@ -104,7 +107,7 @@ internal static class TrainCommand
         var command = new Command(name, description);
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, SoftLexiconFiles, SoftLexiconEmb, PretrainedWords, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
+                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, Adversarial, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
         Corpus.AddTo(command);
         command.SetAction(action);
@@ -131,7 +134,7 @@ internal static class TrainCommand
         Optimizer: Enum.Parse<OptimizerKind>(r.GetValue(Optimizer)!, ignoreCase: true), WeightDecay: r.GetValue(WeightDecay), ClipNorm: r.GetValue(Clip),
         Patience: r.GetValue(Patience), WarmupFraction: r.GetValue(Warmup), LinearDecay: r.GetValue(Decay), Seed: r.GetValue(Seed), OutputDir: outDir, HeadLearningRate: r.GetValue(HeadLr),
         WeightAveraging: r.GetValue(Average), Recall: new RecAdamOptions(r.GetValue(RecallK), r.GetValue(RecallT0), r.GetValue(RecallCoefficient)),
-        MaxSteps: r.GetValue(MaxSteps) > 0 ? r.GetValue(MaxSteps) : null, Device: Options.DeviceOf(r, Device), Bf16: r.GetValue(Bf16));
+        MaxSteps: r.GetValue(MaxSteps) > 0 ? r.GetValue(MaxSteps) : null, Device: Options.DeviceOf(r, Device), Bf16: r.GetValue(Bf16), Adversarial: r.GetValue(Adversarial));
 
     /// <summary>A fresh model of the kind and with the features the command line gives.</summary>
     internal static INerModel ModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed) =>

@@ -55,6 +55,12 @@ public sealed class Trainer
         if (options.Bf16 && model.Device.type is not (DeviceType.CPU or DeviceType.CUDA))
             throw new ArgumentException($"bf16 mixed precision is for CUDA and CPU devices; this model is on {model.Device}", nameof(model));
         bool cpuAutocast = options.Bf16 && model.Device.type == DeviceType.CPU;
+        if (options.Adversarial < 0 || !double.IsFinite(options.Adversarial))
+            throw new ArgumentException($"the adversarial step's norm is {options.Adversarial}; it must be 0 (off) or a positive number", nameof(model));
+        using var adversarial = options.Adversarial > 0
+            ? new AdversarialPerturbation(model.InputEmbeddings.Where(p => p.requires_grad).ToList() is { Count: > 0 } tables ? tables
+                : throw new ArgumentException($"adversarial training perturbs trainable input embedding tables, and {model.Kind} has none", nameof(model)), options.Adversarial)
+            : null;
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
@@ -99,11 +105,22 @@ public sealed class Trainer
                     double loss;
                     using (var scope = NewDisposeScope())
                     {
-                        Tensor lossTensor;
-                        using (options.Bf16 ? autocast(model.Device.type, ScalarType.BFloat16) : null) lossTensor = model.Loss(batch);
-                        if (lossTensor.dtype != ScalarType.Float32) lossTensor = lossTensor.@float();   // a head left in bfloat16 by autocast
+                        Tensor LossOfBatch()
+                        {
+                            Tensor value;
+                            using (options.Bf16 ? autocast(model.Device.type, ScalarType.BFloat16) : null) value = model.Loss(batch);
+                            return value.dtype == ScalarType.Float32 ? value : value.@float();   // a head left in bfloat16 by autocast
+                        }
+                        var lossTensor = LossOfBatch();
                         optimizer.zero_grad();
                         lossTensor.backward();
+                        if (adversarial is not null)
+                        {
+                            // The gradient at the perturbed embeddings adds to the clean one; the step starts from the clean tables.
+                            adversarial.Perturb();
+                            try { LossOfBatch().backward(); }
+                            finally { adversarial.Restore(); }
+                        }
                         if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
                         optimizer.step();
                         schedule.step();

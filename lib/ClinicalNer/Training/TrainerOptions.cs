@@ -50,6 +50,11 @@ public enum OptimizerKind
 /// (AVX512_BF16 or AMX: <see cref="torch.cpu_has_bf16"/>), where training takes libtorch's thread pool for oneDNN's
 /// bfloat16 products (<see cref="Threading.ForCpuAutocast"/>); refused on other CPUs, where it would be slower.
 /// </param>
+/// <param name="Adversarial">
+/// Adversarial training (fast gradient method, <see cref="AdversarialPerturbation"/>): the norm ε of the step each input
+/// embedding table takes along its gradient before a second loss is added to the step (e.g. 1.0; 0 = off). Each step
+/// then costs a second forward and backward pass.
+/// </param>
 public sealed record TrainerOptions(
     int Epochs = 30,
     int BatchSize = 32,
@@ -67,7 +72,8 @@ public sealed record TrainerOptions(
     double WeightAveraging = 0,
     RecAdamOptions? Recall = null,
     [property: JsonConverter(typeof(Models.DeviceJsonConverter))] torch.Device? Device = null,
-    bool Bf16 = false);
+    bool Bf16 = false,
+    double Adversarial = 0);
 
 /// <summary>What happened: a step, or an epoch with its dev evaluation.</summary>
 /// <param name="Epoch">1-based epoch.</param>

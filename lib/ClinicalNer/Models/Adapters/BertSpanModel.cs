@@ -167,6 +167,8 @@ public sealed class BertSpanModel : INerModel
     public int LengthOf(Document document) => document?.Length ?? 0;
     /// <inheritdoc/>
     public IEnumerable<nn.Parameter> PretrainedParameters => Network0.Bert.parameters();
+    /// <summary>The encoder's word-piece embedding table.</summary>
+    public IEnumerable<nn.Parameter> InputEmbeddings => [Network0.Bert.WordEmbeddings.weight];
 
     private int LongestQuery => queryIds is null ? 0 : queryIds.Values.Max(q => q.Length) + 1;   // the query and its [SEP]
     private int MaxContext => Network0.Config.Bert.MaxPositions - 2 - LongestQuery;

@@ -127,6 +127,9 @@ public sealed class BertTaggerModel : INerModel
     /// <summary>The encoder's parameters (pretrained, or randomly initialised when no weights were given).</summary>
     public IEnumerable<nn.Parameter> PretrainedParameters => Tagger.Bert.parameters();
 
+    /// <summary>The encoder's word-piece embedding table.</summary>
+    public IEnumerable<nn.Parameter> InputEmbeddings => [Tagger.Bert.WordEmbeddings.weight];
+
     /// <inheritdoc/>
     public void Save(string directory)
     {

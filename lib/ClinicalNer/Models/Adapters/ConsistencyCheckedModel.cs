@@ -50,6 +50,9 @@ public sealed class ConsistencyCheckedModel(INerModel inner, LabelConsistencyChe
     public IEnumerable<torch.nn.Parameter> PretrainedParameters => inner.PretrainedParameters;
 
     /// <inheritdoc/>
+    public IEnumerable<torch.nn.Parameter> InputEmbeddings => inner.InputEmbeddings;
+
+    /// <inheritdoc/>
     public void Save(string directory) => inner.Save(directory);
 
     /// <inheritdoc/>

@@ -40,6 +40,12 @@ public interface INerModel : IDisposable
     /// </summary>
     IEnumerable<torch.nn.Parameter> PretrainedParameters => [];
 
+    /// <summary>
+    /// The tables that turn input ids into vectors (characters, bigrams, words, dictionary labels; a BERT's word pieces), which
+    /// adversarial training (<see cref="Training.TrainerOptions.Adversarial"/>) perturbs; none for a model without such tables.
+    /// </summary>
+    IEnumerable<torch.nn.Parameter> InputEmbeddings => [];
+
     /// <summary>Where the model's parameters are, and so where its batches are built and its steps run.</summary>
     torch.Device Device => Devices.Of(Network);
 

@@ -127,6 +127,9 @@ public sealed class TaggerModel : INerModel
         return result;
     }
 
+    /// <summary>The embedder's tables (characters, and words, bigrams, dictionary labels and SoftLexicon words when used).</summary>
+    public IEnumerable<nn.Parameter> InputEmbeddings => Tagger.Embedder.Tables.Select(t => t.weight);
+
     /// <inheritdoc/>
     public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
         WeightDecayGroups.Split(Tagger.named_parameters(), learningRate, weightDecay);

@@ -65,6 +65,9 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     /// <summary>SoftLexicon word embedding table (id 0 padding, 1 none), or null.</summary>
     public Embedding? LexiconWords => lexicon_embedding;
 
+    /// <summary>Every table of the embedder: characters first, then words, bigrams, dictionary labels and SoftLexicon words where present.</summary>
+    public IEnumerable<Embedding> Tables => new[] { char_embedding, word_embedding, bigram_embedding, dictionary_embedding, lexicon_embedding }.OfType<Embedding>();
+
     /// <summary>The lookups whose concatenation is the embedding, in order: each table with the batch's ids for it.</summary>
     public List<(Embedding Table, Tensor Ids)> Lookups(TaggerBatch batch)
     {
