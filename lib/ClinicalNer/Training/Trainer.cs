@@ -57,10 +57,7 @@ public sealed class Trainer
         bool cpuAutocast = options.Bf16 && model.Device.type == DeviceType.CPU;
         if (options.Adversarial < 0 || !double.IsFinite(options.Adversarial))
             throw new ArgumentException($"the adversarial step's norm is {options.Adversarial}; it must be 0 (off) or a positive number", nameof(model));
-        using var adversarial = options.Adversarial > 0
-            ? new AdversarialPerturbation(model.InputEmbeddings.Where(p => p.requires_grad).ToList() is { Count: > 0 } tables ? tables
-                : throw new ArgumentException($"adversarial training perturbs trainable input embedding tables, and {model.Kind} has none", nameof(model)), options.Adversarial)
-            : null;
+        using var adversarial = options.Adversarial > 0 ? AdversarialFor(model, options.Adversarial) : null;
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
@@ -174,6 +171,13 @@ public sealed class Trainer
         }
         return new TrainingResult(state.BestF1, state.BestEpoch, state.History,
             options.OutputDir is null ? null : Path.Combine(options.OutputDir, BestDir), stoppedEarly);
+    }
+
+    private static AdversarialPerturbation AdversarialFor(INerModel model, double epsilon)
+    {
+        var tables = model.InputEmbeddings.Where(p => p.requires_grad).ToList();
+        return tables.Count > 0 ? new AdversarialPerturbation(tables, epsilon)
+            : throw new ArgumentException($"adversarial training perturbs trainable input embedding tables, and {model.Kind} has none", nameof(model));
     }
 
     private static List<nn.Parameter> PretrainedOf(INerModel model)
