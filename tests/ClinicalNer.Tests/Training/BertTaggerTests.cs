@@ -26,6 +26,17 @@ public class BertTaggerTests : TempDirTest
     }
 
     [Fact]
+    public void Adversarial_training_perturbs_the_word_piece_table_and_a_bert_tagger_still_fits_a_tiny_set()
+    {
+        using var model = BertTaggerModel.Create(Tiny, Tokenizer, TinyBert, head: BertHead.Crf, customize: c => c with { Dropout = 0 });
+        var table = Assert.Single(model.InputEmbeddings);
+        var named = model.Network.named_parameters().Single(p => p.name == "bert.embeddings.word_embeddings.weight").parameter;
+        Assert.Equal(named.data_ptr(), table.data_ptr());
+        var result = new Trainer(new TrainerOptions(Epochs: 60, BatchSize: 5, LearningRate: 2e-3, Patience: 0, HeadLearningRate: 5e-3, Adversarial: 0.5)).Fit(model, Tiny, Tiny);
+        Assert.Equal(1.0, result.BestDevF1);
+    }
+
+    [Fact]
     public void RecAdam_fine_tunes_a_bert_tagger_pulling_its_encoder_and_refuses_a_model_without_pretrained_parts()
     {
         // A strong pull for the whole run (λ ≈ 0): the encoder stays near its start, the head learns the set anyway.
