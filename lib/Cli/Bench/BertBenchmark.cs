@@ -100,12 +100,8 @@ internal static class BertBenchmark
             // Then rounds as long as one of the three above, ours and the peer's (at its best setting) in turn.
             using var threads = bf16 && device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null;
             using var session = new PeerSession("bert_peer.py", peerConfig, PeerArguments(size, batch, device, bf16));
-            line["paired_train"] = WithTrainingStep(config, batch, device, bf16, step =>
-            {
-                step();
-                step();
-                return PairedRounds.Measure(() => Throughput.PerSecond(step, batch * Length, Seconds / 3), session, "train", Seconds / 3, pairs);
-            }).ToJson();
+            line["paired_train"] = WithTrainingStep(config, batch, device, bf16,
+                step => Throughput.Paired(step, batch * Length, session, "train", Seconds / 3, pairs)).ToJson();
         }
         return line;
     }

@@ -54,15 +54,10 @@ internal static class BilstmCrfBenchmark
         // Then rounds as long as one of the three above, ours and the peer's (at its best setting for each) in turn.
         var (pairedTrain, pairedDecode) = WithModel((train, decode) =>
         {
-            train();
-            train();
-            decode();
-            decode();
             using var trainPeer = PeerSession(trainConfig);
-            var pt = PairedRounds.Measure(() => Throughput.PerSecond(train, Batch * Length, Seconds / 3), trainPeer, "train", Seconds / 3, Pairs);
+            var pt = Throughput.Paired(train, Batch * Length, trainPeer, "train", Seconds / 3, Pairs);
             using var decodePeer = PeerSession(decodeConfig);
-            var pd = PairedRounds.Measure(() => Throughput.PerSecond(decode, Batch, Seconds / 3), decodePeer, "decode", Seconds / 3, Pairs);
-            return (pt, pd);
+            return (pt, Throughput.Paired(decode, Batch, decodePeer, "decode", Seconds / 3, Pairs));
         });
         return new Dictionary<string, object>
         {

@@ -18,6 +18,17 @@ internal static class Throughput
         return best;
     }
 
+    /// <summary>
+    /// <paramref name="pairs"/> pairs of rounds of at least <paramref name="seconds"/>, units per second of ours (after two
+    /// warm-up calls) and of the peer's <paramref name="peerCase"/> in turn (<see cref="PairedRounds"/>).
+    /// </summary>
+    public static PairedRatio Paired(Action step, int units, PeerSession peer, string peerCase, double seconds, int pairs)
+    {
+        step();
+        step();
+        return PairedRounds.Measure(() => PerSecond(step, units, seconds), peer, peerCase, seconds, pairs);
+    }
+
     /// <summary>Units per second over one round of at least <paramref name="seconds"/> (and two calls).</summary>
     public static double PerSecond(Action step, int units, double seconds)
     {
