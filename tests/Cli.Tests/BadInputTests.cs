@@ -154,7 +154,8 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
         string cacheHome = Path.Combine(Path.GetTempPath(), "cner-blas-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var env = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cacheHome };
+            // The machine may set OPENBLAS_CORETYPE (or CNER_BLAS_CORETYPE): cleared in the child, so the measured choice applies.
+            var env = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cacheHome, ["OPENBLAS_CORETYPE"] = null, ["CNER_BLAS_CORETYPE"] = null };
             var r = Lab.Run(env, "bench", "blas", "--save");
             Assert.True(r.ExitCode == 0, r.Stderr);
             using var line = System.Text.Json.JsonDocument.Parse(r.Stdout);
@@ -177,7 +178,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
                 Assert.Equal(choice, info.RootElement.GetProperty("blas_coretype").GetString());
             }
             string own = line.RootElement.GetProperty("openblas_choice").GetProperty("coretype").GetString()!;   // runnable here by definition
-            using var user = System.Text.Json.JsonDocument.Parse(Lab.Run(new Dictionary<string, string>(env) { ["OPENBLAS_CORETYPE"] = own }, "info").Stdout);
+            using var user = System.Text.Json.JsonDocument.Parse(Lab.Run(new Dictionary<string, string?>(env) { ["OPENBLAS_CORETYPE"] = own }, "info").Stdout);
             Assert.Equal("environment", user.RootElement.GetProperty("blas_coretype_source").GetString());   // the user's setting wins
         }
         finally
@@ -374,14 +375,24 @@ public sealed class SweepTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
+    private static int Count(string stdout, string text) => stdout.Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
+
+    private static string[] Replace(string[] args, int index, string value)
+    {
+        var copy = (string[])args.Clone();
+        copy[index] = value;
+        return copy;
+    }
+
     [Fact]
-    public void A_sweep_runs_each_configuration_and_seed_once_and_a_restart_skips_them()
+    public void A_sweep_runs_each_configuration_and_seed_once_and_a_restart_reuses_them_but_not_for_other_options()
     {
         string sample = Path.Combine(Lab.Root, "data", "sample");
         string[] args = ["sweep", "--name", "tiny", "--out", dir, "--seeds", "1,2", "--vary", "hidden=4,8", "--data", sample, "--epochs", "1", "--emb", "4", "--batch-size", "128"];
         var first = Lab.Run(args);
         Assert.True(first.ExitCode == 0, first.Stderr);
-        Assert.Equal(4, first.Stdout.Split('\n').Count(l => l.EndsWith(": training", StringComparison.Ordinal)));
+        Assert.Equal(4, Count(first.Stdout, "recorded in"));
+        Assert.Equal(0, Count(first.Stdout, "reused, nothing trained"));
         Assert.Matches(@"hidden=4\s+2\s", first.Stdout);
         foreach (string f in new[] { "summary.csv", "summary.md", "per-type.csv", "sweep.html" }) Assert.True(File.Exists(Path.Combine(dir, f)), f);
         string summary = File.ReadAllText(Path.Combine(dir, "summary.csv"));
@@ -392,8 +403,23 @@ public sealed class SweepTests : IDisposable
         Assert.All(csv.Skip(1), row => Assert.True(double.TryParse(row.Split(',')[position], System.Globalization.CultureInfo.InvariantCulture, out double f) && double.IsFinite(f), row));
         var again = Lab.Run(args);
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.Equal(4, again.Stdout.Split('\n').Count(l => l.EndsWith("finished before, skipped", StringComparison.Ordinal)));
+        Assert.Equal(4, Count(again.Stdout, "reused, nothing trained"));
+        Assert.Equal(0, Count(again.Stdout, "recorded in"));
         Assert.Equal(summary, File.ReadAllText(Path.Combine(dir, "summary.csv")));   // the same runs, the same statistics
+
+        // The same name with only --epochs changed: other keys, so four more runs train, and their checkpoints do not
+        // replace the first sweep's.
+        var longer = Lab.Run(Replace(args, Array.IndexOf(args, "--epochs") + 1, "2"));
+        Assert.True(longer.ExitCode == 0, longer.Stderr);
+        Assert.Equal(4, Count(longer.Stdout, "recorded in"));
+        using (var store = new ClinicalNer.Runs.RunStore(Path.Combine(dir, "runs.db")))
+        {
+            var finished = store.Runs("tiny/").Where(r => r.IsFinished).ToList();
+            Assert.Equal(8, finished.Count);
+            Assert.Equal(8, finished.Select(r => r.Key).Distinct().Count());
+            Assert.Equal(8, finished.Select(r => r.Checkpoint).Distinct().Count());
+            Assert.All(finished, r => Assert.Equal(r.Key, File.ReadAllText(Path.Combine(Path.GetDirectoryName(r.Checkpoint!)!, ClinicalNer.Runs.TrackedRun.KeyFile)).Trim()));
+        }
         Lab.UsageError("OPTION=V1,V2", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad"), "--vary", "hidden", "--data", sample);
         Lab.UsageError("'--hiddenz'", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad2"), "--vary", "hiddenz=4", "--data", sample, "--epochs", "1");
         Lab.UsageError("--epochs is varied by --vary and also given", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad3"), "--vary", "epochs=1,2", "--data", sample, "--epochs", "1");

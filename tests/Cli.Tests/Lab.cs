@@ -12,7 +12,7 @@ internal static class Lab
     // The same configuration as these tests (bin/Release/... or bin/Debug/...).
     public static string DllPath => Path.Combine(Root, "lib", "Cli", "bin", AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release", "net10.0", "lab.dll");
 
-    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string?>(), args);
 
     /// <summary>The bundled sample's training characters as raw text at <paramref name="path"/> (lines of 20), for the commands that read unlabeled text.</summary>
     public static string WriteSampleText(string path)
@@ -21,11 +21,16 @@ internal static class Lab
         return path;
     }
 
-    /// <summary>As <see cref="Run(string[])"/>, with <paramref name="environment"/> added to the child's environment.</summary>
-    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>
+    /// As <see cref="Run(string[])"/>, with <paramref name="environment"/> added to the child's environment; a null value
+    /// removes the variable there (a test that needs a setting unset clears it in the child, never in the suite's process).
+    /// </summary>
+    public static Result Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
-        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        foreach (var (name, value) in environment)
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
         psi.ArgumentList.Add(DllPath);
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

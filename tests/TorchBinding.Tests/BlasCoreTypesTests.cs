@@ -50,6 +50,20 @@ public class BlasCoreTypesTests
     {
         string core = torch.blas.corename();
         if (torch.blas.config().StartsWith("OpenBLAS", StringComparison.Ordinal)) Assert.False(string.IsNullOrEmpty(core));
-        Assert.Contains(BlasCoreTypes.Source, new[] { "environment", "measured", "openblas" });
+        // The source follows from what this process started with, whatever the machine sets: the user's variable, the
+        // opt-out, else the cache's line for this CPU (a measured family, or none / "auto").
+        string? user = Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE");
+        string expected;
+        if (user is { Length: > 0 }) expected = "environment";
+        else if (Environment.GetEnvironmentVariable("CNER_BLAS_CORETYPE") == "auto") expected = "openblas";
+        else
+        {
+            var (model, flags) = BlasCoreTypes.ThisCpu();
+            string? cached = File.Exists(BlasCoreTypes.CacheFile) ? BlasCoreTypes.Lookup(File.ReadAllText(BlasCoreTypes.CacheFile), BlasCoreTypes.CacheKey(model, flags)) : null;
+            expected = cached is null or "auto" ? "openblas" : "measured";
+            if (expected == "measured") Assert.Equal(cached, core, ignoreCase: true);   // the measured family is the one running
+        }
+        Assert.Equal(expected, BlasCoreTypes.Source);
+        if (user is { Length: > 0 } && torch.blas.config().StartsWith("OpenBLAS", StringComparison.Ordinal)) Assert.Equal(user, core, ignoreCase: true);
     }
 }

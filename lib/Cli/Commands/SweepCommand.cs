@@ -8,7 +8,8 @@ namespace Cli.Commands;
 /// <summary>
 /// <c>lab sweep --name NAME --out DIR --seeds 1,2,3 [--vary OPTION=V1,V2 ...] TRAIN-OPTIONS</c>: runs <c>lab train</c> for every
 /// combination of the varied options and every seed, each as a run named NAME/CONFIGURATION/seed=S in DIR/runs.db (a
-/// restarted sweep skips finished runs), then prints and writes the mean ± sd tables and a chart.
+/// run whose key (model, options, data) matches a finished run of its name is reused, not trained again), then prints and
+/// writes the mean ± sd tables and a chart.
 /// </summary>
 internal static class SweepCommand
 {
@@ -29,7 +30,7 @@ internal static class SweepCommand
 
     private static int Run(string name, string outDir, IReadOnlyList<int> seeds, IReadOnlyList<(string, IReadOnlyList<string>)> axes, IReadOnlyList<string> trainArgs)
     {
-        foreach (string reserved in new[] { "--seed", "--out", "--store", "--name" })
+        foreach (string reserved in new[] { "--seed", "--out", "--store", "--name", "--reuse" })
             if (trainArgs.Contains(reserved)) throw new ArgumentException($"{reserved} is set by lab sweep for each run; leave it out");
         foreach (var (option, _) in axes)
             if (trainArgs.Contains($"--{option}")) throw new ArgumentException($"--{option} is varied by --vary and also given as a train option; give it once");
@@ -37,6 +38,8 @@ internal static class SweepCommand
         string db = Path.Combine(outDir, "runs.db");
         var grid = Experiment.Grid(axes);
         var train = new RootCommand { TrainCommand.Build() };   // one parser for every run
+        var ran = new List<(Configuration, int, long)>();
+        var reused = new HashSet<long>();
         using (var store = new RunStore(db))
         {
             var experiment = new Experiment(store, name, "");
@@ -44,26 +47,25 @@ internal static class SweepCommand
                 foreach (int seed in seeds)
                 {
                     string run = experiment.RunName(configuration, seed);
-                    if (experiment.IsDone(configuration, seed))
-                    {
-                        Console.WriteLine($"{run}: finished before, skipped");
-                        continue;
-                    }
-                    Console.WriteLine($"{run}: training");
+                    Console.WriteLine($"{run}:");
                     var args = new List<string> { "train" };
                     args.AddRange(trainArgs);
                     foreach (var (option, value) in configuration.Settings) args.AddRange([$"--{option}", value]);
-                    args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(outDir, configuration.Name, $"seed={seed}"),
-                        "--store", db, "--name", run]);
+                    args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+                    // Each run's checkpoints go to a folder of its own command line, so a sweep of the same name with other
+                    // options never overwrites the checkpoints the store's earlier runs point to.
+                    string folder = Path.Combine(outDir, configuration.Name, $"seed={seed}", ArgumentsHash(args));
+                    args.AddRange(["--out", folder, "--store", db, "--name", run, "--reuse"]);
                     var parsed = train.Parse(args);
                     if (parsed.Errors.Count > 0) throw new ArgumentException($"{run}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
-                    int status = parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-                    if (status != ExitCode.Ok) return status;
+                    var outcome = TrainCommand.Execute(parsed);
+                    ran.Add((configuration, seed, outcome.RunId));
+                    if (outcome.Reused) reused.Add(outcome.RunId);
                 }
         }
         using var results = new RunStore(db);
-        var summary = ExperimentResults.FromStore(results, name);
-        Console.WriteLine($"{name}: {summary.Runs.Count} runs (test and dev strict F1 in %, mean and sample sd over seeds)");
+        var summary = ExperimentResults.FromRuns(results, name, ran, reused);
+        Console.WriteLine($"{name}: {summary.Runs.Count} runs, {reused.Count} of them reused (test and dev strict F1 in %, mean and sample sd over seeds)");
         Console.Write(summary.Summary().ToText());
         Console.Write(summary.PerType().ToText());
         foreach (string written in new[]
@@ -77,6 +79,10 @@ internal static class SweepCommand
         Console.WriteLine($"figure: {chart}");
         return ExitCode.Ok;
     }
+
+    // Eight hex digits of the command line a run is trained with.
+    private static string ArgumentsHash(IEnumerable<string> args) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\0', args))))[..8].ToLowerInvariant();
 
     private static List<int> ParseSeeds(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0 ? n

@@ -41,6 +41,8 @@ internal static class TrainCommand
     private static readonly Option<string> Store = Options.Text("--store", "the SQLite run store (default: OUT/runs.db)");
     private static readonly Option<string> Name = Options.Text("--name", "the run's name in the store (default: the model)");
     private static readonly Option<bool> Resume = Options.Flag("--resume", "continue from OUT/last (weights, optimizer, schedule, random state)");
+    private static readonly Option<bool> Reuse = Options.Flag("--reuse",
+        "train nothing when the store holds a finished run of this name with the same key (model and initial weights, options, data)");
     // Model
     private static readonly Option<string> Model = Options.Choice("--model", "the tagger", ModelPresets.Default, [.. ModelPresets.Names]);
     private static readonly Option<double?> Dropout = Options.OptionalDouble("--dropout",
@@ -105,7 +107,7 @@ internal static class TrainCommand
     internal static Command Build(string name, string description, Func<ParseResult, int> action, params Option[] extra)
     {
         var command = new Command(name, description);
-        foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Model, Dropout, Emb, Hidden, Layers,
+        foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Reuse, Model, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, SoftLexiconFiles, SoftLexiconEmb, PretrainedWords, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
                      LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, Adversarial, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
@@ -188,38 +190,37 @@ internal static class TrainCommand
 
     private static int Run(ParseResult r)
     {
+        Execute(r);
+        return ExitCode.Ok;
+    }
+
+    /// <summary>Trains (or reuses) the run a parsed <c>lab train</c> command line describes, printing as it goes; returns the run's outcome.</summary>
+    internal static RunOutcome Execute(ParseResult r)
+    {
         var (outDir, storePath) = OutputOf(r);
         var (splits, scheme, modelName) = Load(r);
         var options = OptionsFor(r, outDir);
         using INerModel model = ModelFor(r, splits.Train, modelName, scheme, options.Seed);
         Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {splits.Train.Count} / dev {splits.Dev.Count} pieces of ≤ {r.GetValue(MaxLength)} characters; data {splits.Dataset}");
-        var trainer = new Trainer(options);
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath);
-        long runId = store.Track(trainer, model, r.GetValue(Name) ?? modelName, splits.Dataset, options);
-        trainer.Progress += new ConsoleProgress().Show;
-        TrainingResult result;
-        try
+        string name = r.GetValue(Name) ?? modelName;
+        var outcome = TrackedRun.Run(store, name, splits.Dataset, model, options, splits.Train, splits.Dev, splits.Test, reuse: r.GetValue(Reuse),
+            resume: r.GetValue(Resume) ? ResumeMode.Yes : ResumeMode.No, progress: new ConsoleProgress().Show);
+        if (outcome.Reused)
         {
-            result = trainer.Fit(model, splits.Train, splits.Dev, resume: r.GetValue(Resume));
+            Console.WriteLine($"{name}: run {outcome.RunId} in {store.DatabasePath} finished before with the same key {outcome.Key}; reused, nothing trained");
+            return outcome;
         }
-        catch
-        {
-            store.FinishRun(runId, "failed", null);
-            throw;
-        }
+        var result = outcome.Training!;
         Console.WriteLine($"best dev F1 {result.BestDevF1 * 100:F2} at epoch {result.BestEpoch}{(result.StoppedEarly ? " (early stop)" : "")}; checkpoint {result.BestCheckpoint}");
-        using var best = NerCheckpoint.Load(result.BestCheckpoint!, Options.DeviceOf(r, Device));
-        store.AddScores(runId, "dev", Trainer.Evaluate(best, splits.Dev));
-        if (splits.Test is not null)
+        if (outcome.Test is { } report)
         {
-            var report = Experiment.ScoreTest(store, runId, best, splits.Test);
             Console.WriteLine("test (strict):");
             Console.Write(report.ToTable().ToText());
         }
-        store.FinishRun(runId, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
-        Console.WriteLine($"run {runId} recorded in {store.DatabasePath}");
-        return ExitCode.Ok;
+        Console.WriteLine($"run {outcome.RunId} (key {outcome.Key}) recorded in {store.DatabasePath}");
+        return outcome;
     }
 
     // --data DIR, or --train and --dev (and --test) files.

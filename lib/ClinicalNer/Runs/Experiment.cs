@@ -48,7 +48,10 @@ public sealed class Experiment
     /// <summary>What the runs were trained on.</summary>
     public string Dataset { get; }
 
-    /// <summary>Called before each run with (configuration, seed) and whether it is skipped as already finished.</summary>
+    /// <summary>
+    /// Called before each run with (configuration, seed) and whether a finished run with the same key is reused instead of
+    /// training.
+    /// </summary>
     public event Action<Configuration, int, bool>? Starting;
 
     /// <summary>Every combination of the axes' values, in order (the first axis varies slowest).</summary>
@@ -94,15 +97,14 @@ public sealed class Experiment
         return $"{Name}/{configuration.Name}/seed={seed.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>Whether the store holds a finished run of this configuration and seed.</summary>
-    public bool IsDone(Configuration configuration, int seed) =>
-        store.Runs(RunName(configuration, seed)).Any(r => r.Name == RunName(configuration, seed) && r.Status is "finished" or "early-stopped");
-
     /// <summary>
-    /// Trains every configuration with every seed not yet finished: <paramref name="setup"/> builds the model and options,
-    /// the trainer keeps the best-dev weights, and dev and test are scored with them; then returns all runs' results. A run
-    /// that was cut off resumes from OutputDir/last when its options name an output folder (the run store then holds the
-    /// epochs from the resumed one on under the new run).
+    /// Trains every configuration with every seed: <paramref name="setup"/> builds the model and options, the trainer keeps
+    /// the best-dev weights, and dev and test are scored with them; then returns the results of exactly these runs. A run
+    /// whose key (<see cref="RunKey"/>: the model and its initial weights, the options, the data) matches a finished run
+    /// of the same name is reused, not trained again (<see cref="Starting"/> says so); a changed option or a smoke run's
+    /// leftovers start a new run. A run that was cut off resumes from OutputDir/last when its options name an output
+    /// folder and that folder's last run had the same key (the run store then holds the epochs from the resumed one on
+    /// under the new run); a folder left by another run is started over.
     /// </summary>
     public ExperimentResults Run(IReadOnlyList<Configuration> configurations, IReadOnlyList<int> seeds, Func<Configuration, int, RunSetup> setup,
         IReadOnlyList<Document> train, IReadOnlyList<Document> dev, IReadOnlyList<Document> test)
@@ -111,36 +113,32 @@ public sealed class Experiment
         ArgumentNullException.ThrowIfNull(seeds);
         ArgumentNullException.ThrowIfNull(setup);
         if (configurations.Select(c => c.Name).Distinct().Count() != configurations.Count) throw new ArgumentException("configuration names repeat", nameof(configurations));
+        var ran = new List<(Configuration, int, long)>();
+        var reused = new HashSet<long>();
         foreach (var configuration in configurations)
             foreach (int seed in seeds)
             {
-                bool done = IsDone(configuration, seed);
-                Starting?.Invoke(configuration, seed, done);
-                if (done) continue;
                 var (model, options) = setup(configuration, seed);
                 using (model)
                 {
                     options = options with { Seed = seed };
-                    var trainer = new Trainer(options);
-                    long id = store.Track(trainer, model, RunName(configuration, seed), Dataset, options);
-                    try
-                    {
-                        // A run cut off before it finished (a session's end, a killed kernel) goes on from its last epoch's
-                        // checkpoint when it has an output folder: a BERT span model's run can outlast a session.
-                        var result = trainer.Fit(model, train, dev, resume: options.OutputDir is not null);
-                        store.AddScores(id, "dev", Trainer.Evaluate(model, dev));
-                        ScoreTest(store, id, model, test);
-                        store.FinishRun(id, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
-                    }
-                    catch
-                    {
-                        store.FinishRun(id, "failed", null);
-                        throw;
-                    }
+                    string name = RunName(configuration, seed);
+                    string key = TrackedRun.KeyOf(model, options, train, dev, test);
+                    bool done = store.FinishedRun(name, key) is not null;
+                    Starting?.Invoke(configuration, seed, done);
+                    // A run cut off before it finished (a session's end, a killed kernel) goes on from its last epoch's
+                    // checkpoint when it has an output folder: a BERT span model's run can outlast a session.
+                    var outcome = TrackedRun.Run(store, name, Dataset, model, options, train, dev, test, reuse: true, resume: ResumeMode.IfSameRun,
+                        progress: e => Progress?.Invoke(configuration, seed, e), key: key);
+                    ran.Add((configuration, seed, outcome.RunId));
+                    if (outcome.Reused) reused.Add(outcome.RunId);
                 }
             }
-        return ExperimentResults.FromStore(store, Name);
+        return ExperimentResults.FromRuns(store, Name, ran, reused);
     }
+
+    /// <summary>Every training event of every run, with its configuration and seed (live progress in notebooks and on the command line).</summary>
+    public event Action<Configuration, int, TrainingEvent>? Progress;
 }
 
 /// <summary>One finished run of an experiment, as the store holds it.</summary>
@@ -160,10 +158,22 @@ public sealed record ExperimentRun(string Configuration, int Seed, long RunId, I
 /// </summary>
 public sealed class ExperimentResults
 {
-    private ExperimentResults(string name, IReadOnlyList<ExperimentRun> runs)
+    private ExperimentResults(string name, IReadOnlyList<ExperimentRun> runs, IReadOnlySet<long>? reused = null)
     {
         Name = name;
         Runs = runs;
+        Reused = reused ?? new HashSet<long>();
+    }
+
+    /// <summary>The ids of the runs that were reused from the store rather than trained (by <see cref="Experiment.Run"/>).</summary>
+    public IReadOnlySet<long> Reused { get; }
+
+    /// <summary>The results of the runs <paramref name="runs"/> (configuration, seed, run id), in that order.</summary>
+    public static ExperimentResults FromRuns(RunStore store, string name, IReadOnlyList<(Configuration Configuration, int Seed, long RunId)> runs, IReadOnlySet<long>? reused = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(runs);
+        return new ExperimentResults(name, runs.Select(r => new ExperimentRun(r.Configuration.Name, r.Seed, r.RunId, store.Scores(r.RunId))).ToList(), reused);
     }
 
     /// <summary>The experiment's name.</summary>
@@ -180,7 +190,7 @@ public sealed class ExperimentResults
     {
         ArgumentNullException.ThrowIfNull(store);
         var runs = store.Runs(name + "/")
-            .Where(r => r.Status is "finished" or "early-stopped")
+            .Where(r => r.IsFinished)
             .Select(r => (Info: r, Parts: r.Name.Split('/')))
             .Where(x => x.Parts.Length == 3 && x.Parts[0] == name && x.Parts[2].StartsWith("seed=", StringComparison.Ordinal))
             .GroupBy(x => (x.Parts[1], x.Parts[2])).Select(g => g.First())   // newest first: the latest of each
@@ -208,7 +218,7 @@ public sealed class ExperimentResults
         ArgumentNullException.ThrowIfNull(configurations);
         foreach (string c in configurations)
             if (!Runs.Any(r => r.Configuration == c)) throw new ArgumentException($"'{c}' has no finished run in experiment '{Name}' (it has: {string.Join(", ", Configurations)})", nameof(configurations));
-        return new ExperimentResults(Name, configurations.SelectMany(c => Runs.Where(r => r.Configuration == c)).ToList());
+        return new ExperimentResults(Name, configurations.SelectMany(c => Runs.Where(r => r.Configuration == c)).ToList(), Reused);
     }
 
     /// <summary>

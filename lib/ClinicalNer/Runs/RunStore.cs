@@ -8,8 +8,25 @@ using Reporting;
 namespace ClinicalNer.Runs;
 
 /// <summary>A recorded training run.</summary>
+/// <param name="Id">Its id in the store.</param>
+/// <param name="Name">Its name (an experiment's runs: EXPERIMENT/CONFIGURATION/seed=S).</param>
+/// <param name="Model">The model's display name.</param>
+/// <param name="Dataset">What it trained on, in words.</param>
+/// <param name="ParametersJson">The model's config JSON.</param>
+/// <param name="OptionsJson">The trainer options' JSON.</param>
+/// <param name="Started">UTC start time.</param>
+/// <param name="Finished">UTC end time, or null while running.</param>
+/// <param name="Status">"running", "finished", "early-stopped" or "failed".</param>
+/// <param name="Checkpoint">Its best-dev checkpoint folder, if kept.</param>
+/// <param name="CodeVersion">The git commit it ran from.</param>
+/// <param name="BestDevF1">The best dev F1 of its epochs.</param>
+/// <param name="Key">What the run ran (<see cref="RunKey"/>); null for runs recorded before keys were.</param>
 public sealed record RunInfo(long Id, string Name, string Model, string Dataset, string ParametersJson, string OptionsJson, string Started,
-    string? Finished, string Status, string? Checkpoint, string CodeVersion, double? BestDevF1);
+    string? Finished, string Status, string? Checkpoint, string CodeVersion, double? BestDevF1, string? Key = null)
+{
+    /// <summary>Whether the run ended with its scores recorded ("finished" or "early-stopped").</summary>
+    public bool IsFinished => Status is "finished" or "early-stopped";
+}
 
 /// <summary>A final score of a run on a split, for one type or "micro".</summary>
 public sealed record RunScore(long RunId, string Split, string Type, double Precision, double Recall, double F1, int Support);
@@ -46,22 +63,29 @@ public sealed class RunStore : IDisposable
             CREATE TABLE IF NOT EXISTS metrics (
               run_id INTEGER NOT NULL REFERENCES runs(id), step INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL);
             """);
+        // Stores written before runs had keys gain the column; their runs keep a null key and are never reused.
+        using (var columns = Command("SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'key'"))
+            if ((long)columns.ExecuteScalar()! == 0) Execute("ALTER TABLE runs ADD COLUMN key TEXT");
     }
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
 
-    /// <summary>Starts a run; returns its id.</summary>
-    public long StartRun(string name, string model, string dataset, string parametersJson, TrainerOptions options, string? codeVersion = null)
+    /// <summary>Starts a run; returns its id. <paramref name="key"/> says what it runs (<see cref="RunKey"/>).</summary>
+    public long StartRun(string name, string model, string dataset, string parametersJson, TrainerOptions options, string? codeVersion = null, string? key = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         using var cmd = Command("""
-            INSERT INTO runs (name, model, dataset, parameters, options, started, status, code_version)
-            VALUES ($name, $model, $dataset, $parameters, $options, $started, 'running', $code); SELECT last_insert_rowid();
+            INSERT INTO runs (name, model, dataset, parameters, options, started, status, code_version, key)
+            VALUES ($name, $model, $dataset, $parameters, $options, $started, 'running', $code, $key); SELECT last_insert_rowid();
             """, ("$name", name), ("$model", model), ("$dataset", dataset), ("$parameters", parametersJson),
-            ("$options", System.Text.Json.JsonSerializer.Serialize(options)), ("$started", Now()), ("$code", codeVersion ?? CodeVersion.Current));
+            ("$options", System.Text.Json.JsonSerializer.Serialize(options)), ("$started", Now()), ("$code", codeVersion ?? CodeVersion.Current), ("$key", key));
         return (long)cmd.ExecuteScalar()!;
     }
+
+    /// <summary>The newest finished run named <paramref name="name"/> with key <paramref name="key"/>, or null.</summary>
+    public RunInfo? FinishedRun(string name, string key) =>
+        Runs(name).FirstOrDefault(r => r.Name == name && r.Key == key && r.IsFinished);
 
     /// <summary>Records an epoch of a run (replacing a record of the same epoch, as after a resume).</summary>
     public void AddEpoch(long runId, EpochRecord e)
@@ -105,13 +129,14 @@ public sealed class RunStore : IDisposable
     /// <summary>All runs, newest first (optionally only those whose name starts with a prefix).</summary>
     public List<RunInfo> Runs(string? namePrefix = null)
     {
-        using var cmd = Command("SELECT id, name, model, dataset, parameters, options, started, finished, status, checkpoint, code_version, best_dev_f1 FROM runs WHERE name LIKE $prefix ORDER BY id DESC",
-            ("$prefix", (namePrefix ?? "") + "%"));
+        using var cmd = Command("SELECT id, name, model, dataset, parameters, options, started, finished, status, checkpoint, code_version, best_dev_f1, key FROM runs WHERE substr(name, 1, length($prefix)) = $prefix ORDER BY id DESC",
+            ("$prefix", namePrefix ?? ""));
         using var r = cmd.ExecuteReader();
         var runs = new List<RunInfo>();
         while (r.Read())
             runs.Add(new RunInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetDouble(11)));
+                r.IsDBNull(7) ? null : r.GetString(7), r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetDouble(11),
+                r.IsDBNull(12) ? null : r.GetString(12)));
         return runs;
     }
 
@@ -167,11 +192,11 @@ public sealed class RunStore : IDisposable
     /// Records a trainer's run: subscribes to its epoch events, and returns the run id. Call
     /// <see cref="FinishRun"/> (and <see cref="AddScores"/>) when <see cref="Trainer.Fit"/> returns.
     /// </summary>
-    public long Track(Trainer trainer, INerModel model, string name, string dataset, TrainerOptions options)
+    public long Track(Trainer trainer, INerModel model, string name, string dataset, TrainerOptions options, string? key = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(model);
-        long id = StartRun(name, model.Kind, dataset, model.ConfigJson, options);
+        long id = StartRun(name, model.Kind, dataset, model.ConfigJson, options, key: key);
         trainer.Progress += e =>
         {
             if (e.IsEpochEnd)

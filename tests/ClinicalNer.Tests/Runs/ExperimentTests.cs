@@ -39,12 +39,21 @@ public class ExperimentTests : TempDirTest
             ++started == 4 ? throw new InvalidOperationException("killed") : Tiny(c, s), docs, docs, docs));
         Assert.Equal(3, ExperimentResults.FromStore(store, "tiny").Runs.Count);
 
-        var ran = new List<string>();
-        var results = experiment.Run(grid, seeds, (c, s) => { ran.Add(experiment.RunName(c, s)); return Tiny(c, s); }, docs, docs, docs);
-        Assert.Equal(["tiny/hidden=8/seed=1", "tiny/hidden=8/seed=2", "tiny/hidden=8/seed=3"], ran);
+        // Restarted: every setup is built (its key needs the model), but only the missing runs train.
+        var trained = new List<string>();
+        experiment.Starting += (c, s, reused) => { if (!reused) trained.Add(experiment.RunName(c, s)); };
+        var results = experiment.Run(grid, seeds, Tiny, docs, docs, docs);
+        Assert.Equal(["tiny/hidden=8/seed=1", "tiny/hidden=8/seed=2", "tiny/hidden=8/seed=3"], trained);
         Assert.Equal(6, results.Runs.Count);
-        var again = experiment.Run(grid, seeds, (c, s) => throw new InvalidOperationException("nothing is left to run"), docs, docs, docs);
+        Assert.Equal(3, results.Reused.Count);
+        int recorded = store.Runs("tiny/").Count;
+        trained.Clear();
+        var again = experiment.Run(grid, seeds, Tiny, docs, docs, docs);
+        Assert.Empty(trained);
+        Assert.Equal(recorded, store.Runs("tiny/").Count);   // nothing new in the store
         Assert.Equal(6, again.Runs.Count);
+        Assert.Equal(6, again.Reused.Count);
+        Assert.Equal(results.Runs.Select(r => r.RunId), again.Runs.Select(r => r.RunId));
         Assert.DoesNotContain(again.Runs, r => r.Scores.Count == 0);
 
         // Mean ± sd against a hand computation from the store's own scores.
@@ -87,16 +96,78 @@ public class ExperimentTests : TempDirTest
         RunSetup WithFolder(Configuration c, int s) { var setup = Tiny(c, s); return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run") } }; }
 
         // The first attempt is killed as its second epoch starts: last/ holds epoch 1.
-        var first = WithFolder(config[0], 1);
-        var trainer = new Trainer(first.Options with { Seed = 1 });
-        trainer.Progress += e => { if (e.Epoch == 2) throw new OperationCanceledException("killed"); };
-        using (first.Model) Assert.Throws<OperationCanceledException>(() => trainer.Fit(first.Model, docs, docs));
+        experiment.Progress += Kill;
+        Assert.Throws<OperationCanceledException>(() => experiment.Run(config, [1], WithFolder, docs, docs, docs));
+        experiment.Progress -= Kill;
+        static void Kill(Configuration c, int seed, TrainingEvent e)
+        {
+            if (e.Epoch == 2) throw new OperationCanceledException("killed");
+        }
 
         var results = experiment.Run(config, [1], WithFolder, docs, docs, docs);
         var run = Assert.Single(results.Runs);
         Assert.Equal([2, 3], store.Curve(run.RunId).Select(e => e.Epoch));   // epochs 2 and 3 only: epoch 1 came from last/
         Assert.Contains(store.Scores(run.RunId), s => s.Split == "test");
     }
+
+    [Fact]
+    public void A_smoke_run_left_under_the_default_names_is_not_taken_for_the_default_run()
+    {
+        // Notebook 01's case: a smoke run (1 epoch) leaves finished runs under the names the default run (3 epochs) uses.
+        using var store = new RunStore(Path.Combine(Dir, "runs.db"));
+        var experiment = new Experiment(store, "tiny", "TinyCorpus");
+        var config = Experiment.Grid([("hidden", ["4"])]);
+        var docs = TinyCorpus.Documents;
+        RunSetup Smoke(Configuration c, int s) { var setup = Tiny(c, s); return setup with { Options = setup.Options with { Epochs = 1 } }; }
+        var smoke = experiment.Run(config, [1, 2], Smoke, docs, docs, docs);
+        Assert.All(smoke.Runs, r => Assert.Single(store.Curve(r.RunId)));
+
+        var reusedFlags = new List<bool>();
+        experiment.Starting += (c, s, reused) => reusedFlags.Add(reused);
+        var full = experiment.Run(config, [1, 2], Tiny, docs, docs, docs);
+        Assert.Equal([false, false], reusedFlags);                              // trained, not reused
+        Assert.Empty(full.Reused);
+        Assert.All(full.Runs, r => Assert.Equal([1, 2, 3], store.Curve(r.RunId).Select(e => e.Epoch)));
+        Assert.Empty(full.Runs.Select(r => r.RunId).Intersect(smoke.Runs.Select(r => r.RunId)));
+
+        // Back to the smoke settings: its runs match their keys again and are reused, not the newer default ones.
+        reusedFlags.Clear();
+        var smokeAgain = experiment.Run(config, [1, 2], Smoke, docs, docs, docs);
+        Assert.Equal([true, true], reusedFlags);
+        Assert.Equal(smoke.Runs.Select(r => r.RunId), smokeAgain.Runs.Select(r => r.RunId));
+
+        // A change in the data is a new run too.
+        reusedFlags.Clear();
+        experiment.Run(config, [1], Tiny, docs, docs, docs.Take(docs.Count - 1).ToList());
+        Assert.Equal([false], reusedFlags);
+    }
+
+    [Fact]
+    public void A_folder_left_by_another_run_is_started_over_not_resumed()
+    {
+        using var store = new RunStore(Path.Combine(Dir, "runs.db"));
+        var experiment = new Experiment(store, "tiny", "TinyCorpus");
+        var config = Experiment.Grid([("hidden", ["4"])]);
+        var docs = TinyCorpus.Documents;
+        RunSetup WithFolder(Configuration c, int s, int epochs)
+        {
+            var setup = Tiny(c, s);
+            return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run"), Epochs = epochs } };
+        }
+        // A 2-epoch run is cut off after its first epoch; then a 3-epoch run (another key) gets the same folder.
+        experiment.Progress += Kill;
+        Assert.Throws<OperationCanceledException>(() => experiment.Run(config, [1], (c, s) => WithFolder(c, s, 2), docs, docs, docs));
+        experiment.Progress -= Kill;
+        static void Kill(Configuration c, int seed, TrainingEvent e)
+        {
+            if (e.Epoch == 2) throw new OperationCanceledException("killed");
+        }
+        var run = Assert.Single(experiment.Run(config, [1], (c, s) => WithFolder(c, s, 3), docs, docs, docs).Runs);
+        Assert.Equal([1, 2, 3], store.Curve(run.RunId).Select(e => e.Epoch));   // from the start: the other run's epoch 1 was not taken
+        Assert.Equal(RunKeyOf(store, run.RunId), File.ReadAllText(Path.Combine(Dir, "run", TrackedRun.KeyFile)).Trim());
+    }
+
+    private static string RunKeyOf(RunStore store, long id) => store.Runs().Single(r => r.Id == id).Key!;
 
     [Fact]
     public void Mean_and_sd_are_the_sample_statistics()

@@ -52,16 +52,25 @@ public class BootstrapperTests : TempDirTest
         Assert.All(rounds, r => Assert.Equal(Pool.Count, r.Pool));
         Assert.Equal(rounds.Count, store.Runs("boot/").Count);
 
-        // Restarted: every round is read back from the store, none is trained again and the pool is not labelled again
-        // (the checkpoints a labelling would load are gone).
-        foreach (var r in rounds) Directory.Delete(Path.GetDirectoryName(r.Checkpoint!)!, recursive: true);
+        // Restarted: every round is read back from the store (the models are built, for their keys), none is trained again
+        // and the pool is not labelled again (the checkpoints a labelling would load are gone).
+        foreach (var r in rounds.Skip(1)) Directory.Delete(Path.GetDirectoryName(r.Checkpoint!)!, recursive: true);
         var skipped = new List<(int, bool)>();
         var again = new Bootstrapper(store, "boot", options);
         again.Starting += (round, done) => skipped.Add((round, done));
-        var reread = again.Run(r => throw new InvalidOperationException($"round {r} was trained again"), Labeled, Dev, Pool);
+        var reread = again.Run(Setup, Labeled, Dev, Pool);
         Assert.Equal(rounds.Select(r => (r.Round, r.Admitted, r.DevF1, r.PseudoPrecision)), reread.Select(r => (r.Round, r.Admitted, r.DevF1, r.PseudoPrecision)));
         Assert.All(skipped, s => Assert.True(s.Item2));
         Assert.Equal(rounds.Count, store.Runs("boot/").Count);
+
+        // Another threshold: round 0 (labeled data only) is reused, round 1 labels the pool again and trains.
+        skipped.Clear();
+        var other = new Bootstrapper(store, "boot", options with { Threshold = 0.3, MaxRounds = 1 });
+        other.Starting += (round, done) => skipped.Add((round, done));
+        var otherRounds = other.Run(Setup, Labeled, Dev, Pool);
+        Assert.Equal((0, true), skipped[0]);
+        Assert.Equal(rounds[0].RunId, otherRounds[0].RunId);
+        if (otherRounds.Count > 1) Assert.Equal((1, false), skipped[1]);
     }
 
     [Fact]

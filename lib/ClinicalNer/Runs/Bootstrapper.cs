@@ -2,10 +2,10 @@ using System.Globalization;
 using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models;
-using ClinicalNer.Runs;
+using ClinicalNer.Training;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Runs;
 
 /// <summary>How bootstrapping goes (paper 4's self-training).</summary>
 /// <param name="Threshold">A pseudo-labelled sentence is admitted when the model's confidence in its labels is at least this.</param>
@@ -40,8 +40,8 @@ public sealed record ThresholdAdmission(double Threshold, int Admitted, double S
 /// Paper 4's bootstrapping: train on the labeled set (round 0), label the unlabeled pool with the best model so far, admit
 /// the sentences whose confidence passes the threshold, train a fresh model on the labeled set plus the admitted ones, and
 /// repeat until the dev F1 stops rising, no sentence passes, or <see cref="BootstrapOptions.MaxRounds"/> is reached. Every round is a run in the
-/// store (<c>NAME/round=R</c>) with its pool statistics as metrics; a restarted bootstrap skips finished rounds and labels
-/// with their checkpoints. A pool whose documents carry gold entities (labeled sentences held out as if unlabeled) gets
+/// store (<c>NAME/round=R</c>) with its pool statistics as metrics; a restarted bootstrap reuses rounds finished with the
+/// same key (model, options, data, pool, threshold and the round before) and labels with their checkpoints. A pool whose documents carry gold entities (labeled sentences held out as if unlabeled) gets
 /// the precision of its pseudo labels measured; the entities are never trained on.
 /// </summary>
 public sealed class Bootstrapper
@@ -81,35 +81,47 @@ public sealed class Bootstrapper
         ArgumentNullException.ThrowIfNull(dev);
         ArgumentNullException.ThrowIfNull(pool);
         var rounds = new List<BootstrapRound>();
+        string poolFingerprint = RunKey.DataFingerprint(pool);
+        string? previousKey = null;
         for (int round = 0; round <= options.MaxRounds; round++)
         {
-            // A round finished before is read back from the store; its pool is not labelled again.
-            var result = Recorded(round);
-            if (result is null)
+            var (model, trainerOptions) = setup(round);
+            using (model)
             {
-                IReadOnlyList<Document> admitted = [];
-                ThresholdAdmission? quality = null;
-                if (round > 0)
+                // A round is what its model and options, the labeled and dev data and, after round 0, the pool, the
+                // threshold and the round before it (which labelled the pool) make: a round finished before with that key
+                // is read back from the store, and its pool is not labelled again. Round 0 depends on neither pool nor
+                // threshold, so a sweep over thresholds trains it once.
+                string key = TrackedRun.KeyOf(model, trainerOptions, labeled, dev, null, round == 0 ? "bootstrap round 0"
+                    : string.Create(CultureInfo.InvariantCulture, $"bootstrap round {round}, threshold {options.Threshold:R}, pool {poolFingerprint}, after {previousKey}"));
+                var result = Recorded(round, key);
+                if (result is null)
                 {
-                    // Label the pool with the best round so far.
-                    var best = rounds.MaxBy(r => r.DevF1)!;
-                    using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"), options.Device);
-                    (admitted, quality) = Admit(labeler, pool, options.Threshold);
-                    if (admitted.Count == 0) break;   // nothing passed the threshold: another round would retrain on the labeled set alone
+                    IReadOnlyList<Document> admitted = [];
+                    ThresholdAdmission? quality = null;
+                    if (round > 0)
+                    {
+                        // Label the pool with the best round so far.
+                        var best = rounds.MaxBy(r => r.DevF1)!;
+                        using var labeler = NerCheckpoint.Load(best.Checkpoint ?? throw new InvalidOperationException($"round {best.Round} kept no checkpoint; give its trainer options an output folder"), options.Device);
+                        (admitted, quality) = Admit(labeler, pool, options.Threshold);
+                        if (admitted.Count == 0) break;   // nothing passed the threshold: another round would retrain on the labeled set alone
+                    }
+                    Starting?.Invoke(round, false);
+                    result = Train(round, model, trainerOptions, key, labeled, admitted, quality, dev, pool, dataset);
                 }
-                Starting?.Invoke(round, false);
-                result = Train(round, setup, labeled, admitted, quality, dev, pool, dataset);
+                rounds.Add(result);
+                previousKey = key;
             }
-            rounds.Add(result);
-            if (round > 0 && result.DevF1 <= rounds.Take(rounds.Count - 1).Max(r => r.DevF1)) break;   // dev F1 stopped rising
+            if (round > 0 && rounds.Count == round + 1 && rounds[^1].DevF1 <= rounds.Take(rounds.Count - 1).Max(r => r.DevF1)) break;   // dev F1 stopped rising
         }
         return rounds;
     }
 
-    // The round as the store holds it when it finished before (announced as skipped), else null.
-    private BootstrapRound? Recorded(int round)
+    // The round as the store holds it when it finished before with the same key (announced as skipped), else null.
+    private BootstrapRound? Recorded(int round, string key)
     {
-        var done = store.Runs(RunName(round)).FirstOrDefault(r => r.Name == RunName(round) && r.Status is "finished" or "early-stopped");
+        var done = store.FinishedRun(RunName(round), key);
         if (done is null) return null;
         Starting?.Invoke(round, true);
         var scores = store.Scores(done.Id);
@@ -119,21 +131,15 @@ public sealed class Bootstrapper
             double.IsNaN(precision) ? null : precision, double.IsNaN(recall) ? null : recall, done.Id, done.Checkpoint);
     }
 
-    private BootstrapRound Train(int round, Func<int, RunSetup> setup, IReadOnlyList<Document> labeled, IReadOnlyList<Document> admitted,
+    private BootstrapRound Train(int round, INerModel model, TrainerOptions trainerOptions, string key, IReadOnlyList<Document> labeled, IReadOnlyList<Document> admitted,
         ThresholdAdmission? quality, IReadOnlyList<Document> dev, IReadOnlyList<Document> pool, string dataset)
     {
-        // The admitted sentences carry the labeler's predictions as their entities (their gold, if any, only measured the quality).
-        var (model, trainerOptions) = setup(round);
-        using (model)
-        {
-            var trainer = new Trainer(trainerOptions);
-            long id = store.Track(trainer, model, RunName(round), dataset, trainerOptions);
-            try
+        // The admitted sentences carry the labeler's predictions as their entities (their gold, if any, only measured the
+        // quality). A round cut off goes on from its last checkpoint (the same sentences are admitted again: the labelling
+        // is deterministic).
+        var outcome = TrackedRun.Run(store, RunName(round), dataset, model, trainerOptions, labeled.Concat(admitted).ToList(), dev, null,
+            reuse: false, resume: ResumeMode.IfSameRun, key: key, finishing: id =>
             {
-                // A round cut off goes on from its last checkpoint (the same sentences are admitted again: the labelling is
-                // deterministic).
-                var result = trainer.Fit(model, labeled.Concat(admitted).ToList(), dev, resume: trainerOptions.OutputDir is not null);
-                store.AddScores(id, "dev", Trainer.Evaluate(model, dev));
                 store.AddMetric(id, round, "admitted", admitted.Count);
                 store.AddMetric(id, round, "pool", pool.Count);
                 if (quality is { Precision: { } p })
@@ -141,15 +147,9 @@ public sealed class Bootstrapper
                     store.AddMetric(id, round, "pseudo_precision", p);
                     store.AddMetric(id, round, "pseudo_recall", quality.Recall ?? double.NaN);
                 }
-                store.FinishRun(id, result.StoppedEarly ? "early-stopped" : "finished", result.BestCheckpoint);
-                return new BootstrapRound(round, admitted.Count, pool.Count, result.BestDevF1, quality?.Precision, quality?.Recall, id, result.BestCheckpoint);
-            }
-            catch
-            {
-                store.FinishRun(id, "failed", null);
-                throw;
-            }
-        }
+            });
+        var result = outcome.Training!;
+        return new BootstrapRound(round, admitted.Count, pool.Count, result.BestDevF1, quality?.Precision, quality?.Recall, outcome.RunId, result.BestCheckpoint);
     }
 
     private const string PseudoSource = "pseudo";
