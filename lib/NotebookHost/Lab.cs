@@ -28,6 +28,7 @@ public static class Lab
     public static LabInfo Start()
     {
         Formatters.Register();
+        ClinicalNer.Display.NerDisplay.Register();   // the NER results' displays (adapters; no NER type is named here)
         Reporting.Live.Sink = NotebookDisplay.Sink;   // library code's progress lines and curves update in place
         string devices = string.Join(", ", Enumerable.Range(0, cuda.device_count()).Select(i => $"cuda:{i}").Prepend("cpu"));
         return new LabInfo(__version__, string.Create(CultureInfo.InvariantCulture,

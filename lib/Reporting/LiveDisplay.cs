@@ -66,6 +66,6 @@ public static class Live
             return this;
         }
 
-        public void Update(object? value) => Console.WriteLine(value is IDisplayReport r ? r.ToText() : value?.ToString() ?? "null");
+        public void Update(object? value) => Console.WriteLine(DisplayAdapters.Text(value));
     }
 }

@@ -9,7 +9,11 @@ namespace NotebookHost.Tests;
 /// <summary>The bundles .NET Interactive's formatters produce for the library's types (in process, as the kernel calls them).</summary>
 public class FormatterTests
 {
-    public FormatterTests() => Formatters.Register();
+    public FormatterTests()
+    {
+        Formatters.Register();
+        ClinicalNer.Display.NerDisplay.Register();   // what Lab.Start() does: the NER results display through adapters
+    }
 
     [Fact]
     public void A_chart_is_plotly_json_html_and_text()
@@ -50,6 +54,20 @@ public class FormatterTests
         Assert.StartsWith("best dev F1 85.12 at epoch 2 of 3 (stopped early), 3.8s", bundle["text/plain"], StringComparison.Ordinal);
         Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(bundle["text/html"], "<tr><td"));
         Assert.Contains("<th>DevF1</th>", bundle["text/html"], StringComparison.Ordinal);
+    }
+
+    private sealed record LateType(string Name);
+
+    [Fact]
+    public void A_type_adapted_after_the_formatters_were_registered_displays_through_its_adapter()
+    {
+        var before = Formatters.Bundle(new LateType("x"));
+        Assert.DoesNotContain("adapted x", before["text/plain"], StringComparison.Ordinal);
+        DisplayAdapters.Register<LateType>(t => new ProgressLine("adapted " + t.Name));
+        var after = Formatters.Bundle(new LateType("<y>"));
+        Assert.Equal("adapted <y>", after["text/plain"]);
+        Assert.Equal("<pre style=\"margin:0\">adapted &lt;y&gt;</pre>", after["text/html"]);
+        Assert.Equal("adapted <y>", DisplayAdapters.Text(new LateType("<y>")));
     }
 
     [Fact]

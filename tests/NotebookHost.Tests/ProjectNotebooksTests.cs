@@ -1,5 +1,6 @@
 using ClinicalNer.Models;
 using ClinicalNer.Runs;
+using ClinicalNer.Models.Bert;
 
 namespace NotebookHost.Tests;
 

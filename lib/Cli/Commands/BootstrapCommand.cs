@@ -1,3 +1,4 @@
+using ClinicalNer.Display;
 using System.CommandLine;
 using ClinicalNer.Data;
 using ClinicalNer.Data.Readers;
@@ -5,6 +6,7 @@ using ClinicalNer.Models;
 using ClinicalNer.Runs;
 using ClinicalNer.Training;
 using Reporting;
+using ClinicalNer.Models.Specs;
 
 namespace Cli.Commands;
 

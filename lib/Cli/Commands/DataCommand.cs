@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ClinicalNer.Data;
+using ClinicalNer.Data.Readers;
 
 namespace Cli.Commands;
 

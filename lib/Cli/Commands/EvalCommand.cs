@@ -1,9 +1,12 @@
+using ClinicalNer.Display;
 using System.CommandLine;
 using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
 using Reporting;
+using ClinicalNer.Data.Readers;
+using ClinicalNer.Models.Specs;
 
 namespace Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using ClinicalNer.Data.Readers;
 using ClinicalNer.Models.LanguageModel;
 using Reporting;
+using ClinicalNer.Training;
 
 namespace Cli.Commands;
 

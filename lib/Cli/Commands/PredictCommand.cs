@@ -4,6 +4,7 @@ using System.Text.Json;
 using ClinicalNer.Data.Readers;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
+using ClinicalNer.Models.Specs;
 
 namespace Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ClinicalNer.Data.Readers;
 using ClinicalNer.Models.Bert;
-using ClinicalNer.Plots;
+using ClinicalNer.Display;
 using ClinicalNer.Runs;
 using ClinicalNer.Text;
 using ClinicalNer.Models;

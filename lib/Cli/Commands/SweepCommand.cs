@@ -1,3 +1,4 @@
+using ClinicalNer.Display;
 using System.CommandLine;
 using System.Globalization;
 using ClinicalNer.Runs;

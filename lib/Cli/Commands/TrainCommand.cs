@@ -1,3 +1,4 @@
+using ClinicalNer.Display;
 using System.CommandLine;
 using ClinicalNer.Data;
 using ClinicalNer.Data.Readers;
@@ -11,6 +12,8 @@ using ClinicalNer.Text;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
 using Reporting;
+using ClinicalNer.Models.Parts;
+using ClinicalNer.Models.Specs;
 
 namespace Cli.Commands;
 

@@ -1,5 +1,6 @@
 using ClinicalNer.Data;
-using Reporting;
+using System.Globalization;
+using System.Text;
 
 namespace ClinicalNer.Evaluation;
 
@@ -23,7 +24,7 @@ public sealed record Score(string Type, int Gold, int Predicted, int Correct)
 /// <summary>An evaluation: micro scores, per-type scores (sorted by type) and their macro-F1.</summary>
 /// <param name="Micro">Pooled over all types.</param>
 /// <param name="PerType">One score per type seen in gold or predictions.</param>
-public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType) : Reporting.IDisplayReport
+public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType)
 {
     /// <summary>Unweighted mean of the per-type F1 scores.</summary>
     public double MacroF1 => PerType.Count == 0 ? 0 : PerType.Average(s => s.F1);
@@ -35,36 +36,21 @@ public sealed record NerReport(Score Micro, IReadOnlyList<Score> PerType) : Repo
     public IReadOnlyDictionary<string, double>? Reference { get; init; }
 
     /// <summary>
-    /// The per-type table in percentages rounded to 2 decimals (type, P, R, F1, support, and "paper F1" when
-    /// <see cref="Reference"/> is set): one row per type, then "micro", then "macro" (its F1 only); export it with
-    /// <see cref="DataFrames.SaveCsvFile"/> or <see cref="DataFrames.SaveMarkdown"/>.
+    /// The per-type table as text, in percentages with 2 decimals: one row per type, then "micro", then "macro" (its F1
+    /// only), and the "paper" column when <see cref="Reference"/> is set (the display layer has it as a DataFrame).
     /// </summary>
-    public Microsoft.Data.Analysis.DataFrame ToTable()
+    public override string ToString()
     {
-        var scores = PerType.Append(Micro).ToList();
-        double? P(double fraction) => Math.Round(fraction * 100, 2);
-        var columns = new List<Microsoft.Data.Analysis.DataFrameColumn>
-        {
-            new Microsoft.Data.Analysis.StringDataFrameColumn("type", scores.Select(s => s.Type).Append("macro")),
-            new Microsoft.Data.Analysis.DoubleDataFrameColumn("P", scores.Select(s => P(s.Precision)).Append(null)),
-            new Microsoft.Data.Analysis.DoubleDataFrameColumn("R", scores.Select(s => P(s.Recall)).Append(null)),
-            new Microsoft.Data.Analysis.DoubleDataFrameColumn("F1", scores.Select(s => P(s.F1)).Append(P(MacroF1))),
-            new Microsoft.Data.Analysis.Int64DataFrameColumn("support", scores.Select(s => (long?)s.Support).Append(null)),
-        };
-        if (Reference is not null)
-            columns.Add(new Microsoft.Data.Analysis.DoubleDataFrameColumn("paper F1",
-                scores.Select(s => s.Type).Append("macro").Select(t => Reference.TryGetValue(t, out double p) ? p : (double?)null)));
-        return new Microsoft.Data.Analysis.DataFrame(columns);
+        static string P(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture);
+        string Paper(string type) => Reference is null ? "" : Reference.TryGetValue(type, out double p) ? $" {p.ToString("F2", CultureInfo.InvariantCulture),8}" : $" {"",8}";
+        int width = Math.Max(5, PerType.Select(s => s.Type.Length).DefaultIfEmpty(0).Max());
+        var text = new StringBuilder();
+        text.Append("type".PadRight(width)).Append("        P        R       F1  support").Append(Reference is null ? "" : "    paper").Append('\n');
+        foreach (var s in PerType.Append(Micro))
+            text.Append(s.Type.PadRight(width)).Append(CultureInfo.InvariantCulture, $" {P(s.Precision),8} {P(s.Recall),8} {P(s.F1),8} {s.Support,8}").Append(Paper(s.Type)).Append('\n');
+        text.Append("macro".PadRight(width)).Append(CultureInfo.InvariantCulture, $" {"",8} {"",8} {P(MacroF1),8} {"",8}").Append(Paper("macro")).Append('\n');
+        return text.ToString();
     }
-
-    /// <inheritdoc/>
-    public string ToHtml() => ToTable().ToHtml();
-
-    /// <inheritdoc/>
-    public string ToText() => ToTable().ToText();
-
-    /// <inheritdoc/>
-    public override string ToString() => ToTable().ToText();
 
 }
 

@@ -4,6 +4,7 @@ using ClinicalNer.Evaluation;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Runs;
 

@@ -3,9 +3,6 @@ using ClinicalNer.Data;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models;
 using ClinicalNer.Training;
-using Microsoft.Data.Analysis;
-using Plotly.NET;
-using Reporting;
 
 namespace ClinicalNer.Runs;
 
@@ -152,9 +149,31 @@ public sealed record ExperimentRun(string Configuration, int Seed, long RunId, I
     public double? F1(string split, string type = "micro") => Scores.FirstOrDefault(s => s.Split == split && s.Type == type)?.F1;
 }
 
+/// <summary>One configuration's results over seeds (percent, 2 decimals).</summary>
+/// <param name="Configuration">The configuration's name.</param>
+/// <param name="Seeds">Finished runs.</param>
+/// <param name="TestF1">Strict test micro-F1, mean.</param>
+/// <param name="TestSd">Its sample sd.</param>
+/// <param name="TestP">Test micro precision, mean.</param>
+/// <param name="TestR">Test micro recall, mean.</param>
+/// <param name="MacroF1">Test macro-F1, mean.</param>
+/// <param name="MacroSd">Its sample sd.</param>
+/// <param name="DevF1">Strict dev micro-F1 (best-dev weights), mean.</param>
+/// <param name="DevSd">Its sample sd.</param>
+/// <param name="PositionF1">Test F1 by position only (type ignored), mean.</param>
+public sealed record ConfigurationSummary(string Configuration, int Seeds, double TestF1, double TestSd, double TestP, double TestR, double MacroF1, double MacroSd,
+    double DevF1, double DevSd, double PositionF1);
+
+/// <summary>One configuration's test F1 for one entity type over seeds (percent, 2 decimals).</summary>
+/// <param name="Configuration">The configuration's name.</param>
+/// <param name="Type">The entity type.</param>
+/// <param name="F1">Mean.</param>
+/// <param name="Sd">Sample sd.</param>
+public sealed record TypeSummary(string Configuration, string Type, double F1, double Sd);
+
 /// <summary>
 /// The finished runs of an experiment and their summaries: mean ± sample standard deviation over seeds per configuration
-/// (and per entity type), as DataFrames and as a grouped bar chart with error bars.
+/// and per entity type (the display layer shows them as DataFrames and as a grouped bar chart with error bars).
 /// </summary>
 public sealed class ExperimentResults
 {
@@ -222,54 +241,35 @@ public sealed class ExperimentResults
     }
 
     /// <summary>
-    /// One row per configuration: seeds, test micro-F1 mean and sd, test micro precision and recall (means), test macro-F1 mean
-    /// and sd, dev micro-F1 mean and sd, and the test F1 by position only (K-BERT's score, type ignored; mean) (percent, 2 decimals).
+    /// One row per configuration: seeds, test micro-F1 mean and sd, test micro precision and recall (means), test macro-F1
+    /// mean and sd, dev micro-F1 mean and sd, and the test F1 by position only (K-BERT's score, type ignored; mean), all in
+    /// percent with 2 decimals (the display layer shows them as a DataFrame, <c>Summary()</c>).
     /// </summary>
-    public DataFrame Summary()
+    public IReadOnlyList<ConfigurationSummary> SummaryRows() => Configurations.Select(c =>
     {
-        var rows = Configurations.Select(c =>
-        {
-            var runs = Runs.Where(r => r.Configuration == c).ToList();
-            var test = MeanSd(runs.Select(r => r.F1("test") ?? double.NaN).Where(double.IsFinite).ToList());
-            var macro = MeanSd(runs.Select(Macro).Where(double.IsFinite).ToList());
-            var dev = MeanSd(runs.Select(r => r.F1("dev") ?? double.NaN).Where(double.IsFinite).ToList());
-            var position = MeanSd(runs.Select(r => r.F1(Experiment.PositionSplit) ?? double.NaN).Where(double.IsFinite).ToList());
-            var micro = runs.Select(r => r.Scores.FirstOrDefault(s => s.Split == "test" && s.Type == "micro")).OfType<RunScore>().ToList();
-            double precision = micro.Count == 0 ? double.NaN : micro.Average(s => s.Precision), recall = micro.Count == 0 ? double.NaN : micro.Average(s => s.Recall);
-            return new
-            {
-                Configuration = c, Seeds = runs.Count, TestF1 = P(test.Mean), TestSd = P(test.Sd), TestP = P(precision), TestR = P(recall), MacroF1 = P(macro.Mean), MacroSd = P(macro.Sd),
-                DevF1 = P(dev.Mean), DevSd = P(dev.Sd), PositionF1 = P(position.Mean),
-            };
-        });
-        return DataFrames.FromRecords(rows);
-    }
+        var runs = Runs.Where(r => r.Configuration == c).ToList();
+        var test = MeanSd(runs.Select(r => r.F1("test") ?? double.NaN).Where(double.IsFinite).ToList());
+        var macro = MeanSd(runs.Select(Macro).Where(double.IsFinite).ToList());
+        var dev = MeanSd(runs.Select(r => r.F1("dev") ?? double.NaN).Where(double.IsFinite).ToList());
+        var position = MeanSd(runs.Select(r => r.F1(Experiment.PositionSplit) ?? double.NaN).Where(double.IsFinite).ToList());
+        var micro = runs.Select(r => r.Scores.FirstOrDefault(s => s.Split == "test" && s.Type == "micro")).OfType<RunScore>().ToList();
+        double precision = micro.Count == 0 ? double.NaN : micro.Average(s => s.Precision), recall = micro.Count == 0 ? double.NaN : micro.Average(s => s.Recall);
+        return new ConfigurationSummary(c, runs.Count, P(test.Mean), P(test.Sd), P(precision), P(recall), P(macro.Mean), P(macro.Sd), P(dev.Mean), P(dev.Sd), P(position.Mean));
+    }).ToList();
 
     /// <summary>Test F1 per configuration and entity type: mean and sd over seeds (percent, 2 decimals).</summary>
-    public DataFrame PerType()
+    public IReadOnlyList<TypeSummary> PerTypeRows()
     {
-        var types = Types();
-        var rows = Configurations.SelectMany(c => types.Select(t =>
+        var types = EntityTypes;
+        return Configurations.SelectMany(c => types.Select(t =>
         {
             var (mean, sd) = MeanSd(Runs.Where(r => r.Configuration == c).Select(r => r.F1("test", t) ?? double.NaN).Where(double.IsFinite).ToList());
-            return new { Configuration = c, Type = t, F1 = P(mean), Sd = P(sd) };
-        }));
-        return DataFrames.FromRecords(rows);
+            return new TypeSummary(c, t, P(mean), P(sd));
+        })).ToList();
     }
 
-    /// <summary>Test F1 by entity type (and micro), one bar per configuration, error bars of one sd.</summary>
-    public GenericChart Chart(string? title = null)
-    {
-        var categories = Types().Append("micro").ToList();
-        var series = Configurations.Select(c =>
-        {
-            var stats = categories.Select(t => MeanSd(Runs.Where(r => r.Configuration == c).Select(r => r.F1("test", t) ?? double.NaN).Where(double.IsFinite).ToList())).ToList();
-            return new Series(c, stats.Select(s => s.Mean * 100).ToList(), stats.Select(s => s.Sd * 100).ToList());
-        });
-        return Charts.GroupedBars(categories, series, title ?? $"{Name}: test F1 (mean ± sd over seeds)", "F1 (%)", yRange: (0, 100));
-    }
-
-    private List<string> Types() => Runs.SelectMany(r => r.Scores).Where(s => s.Split == "test" && s.Type != "micro").Select(s => s.Type)
+    /// <summary>The entity types scored on test, sorted.</summary>
+    public IReadOnlyList<string> EntityTypes => Runs.SelectMany(r => r.Scores).Where(s => s.Split == "test" && s.Type != "micro").Select(s => s.Type)
         .Distinct().Order(StringComparer.Ordinal).ToList();
 
     private static double Macro(ExperimentRun run)

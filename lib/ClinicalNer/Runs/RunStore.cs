@@ -3,7 +3,6 @@ using ClinicalNer.Models;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Training;
 using Microsoft.Data.Sqlite;
-using Reporting;
 
 namespace ClinicalNer.Runs;
 
@@ -169,24 +168,6 @@ public sealed class RunStore : IDisposable
         while (r.Read()) values.Add((r.GetInt64(0), r.GetDouble(1)));
         return values;
     }
-
-    /// <summary>
-    /// The runs as a DataFrame for notebooks (one row per run: id, name, model, dataset, status, best dev F1 in percent,
-    /// started, finished), newest first.
-    /// </summary>
-    public Microsoft.Data.Analysis.DataFrame RunsTable(string? namePrefix = null) => DataFrames.FromRecords(Runs(namePrefix).Select(r => new
-    {
-        r.Id, r.Name, r.Model, r.Dataset, r.Status, BestDevF1 = r.BestDevF1 is { } f ? Math.Round(f * 100, 2) : (double?)null, r.Started, r.Finished,
-    }));
-
-    /// <summary>A run's per-epoch curve as a DataFrame.</summary>
-    public Microsoft.Data.Analysis.DataFrame CurveTable(long runId) => DataFrames.FromRecords(Curve(runId));
-
-    /// <summary>A run's final scores as a DataFrame (split, type, P, R, F1 in percent, support).</summary>
-    public Microsoft.Data.Analysis.DataFrame ScoresTable(long runId) => DataFrames.FromRecords(Scores(runId).Select(s => new
-    {
-        s.Split, s.Type, P = Math.Round(s.Precision * 100, 2), R = Math.Round(s.Recall * 100, 2), F1 = Math.Round(s.F1 * 100, 2), s.Support,
-    }));
 
     /// <summary>
     /// Records a trainer's run: subscribes to its epoch events, and returns the run id. Call

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Reporting;
 using TorchBinding;
 
 namespace ClinicalNer.Training;
@@ -103,7 +102,6 @@ public sealed record EpochRecord(int Epoch, long Step, double TrainLoss, double 
 /// <param name="BestCheckpoint">Directory of the best checkpoint, or null without an output directory.</param>
 /// <param name="StoppedEarly">Whether patience ran out.</param>
 public sealed record TrainingResult(double BestDevF1, int BestEpoch, IReadOnlyList<EpochRecord> History, string? BestCheckpoint, bool StoppedEarly)
-    : IDisplayReport
 {
     /// <summary>One line: best dev F1, its epoch, epochs run, early stop, training seconds, where the best weights are.</summary>
     public string Summary => string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -111,8 +109,5 @@ public sealed record TrainingResult(double BestDevF1, int BestEpoch, IReadOnlyLi
         $", {History.Sum(h => h.Seconds):F1}s{(BestCheckpoint is null ? "" : $", best weights in {BestCheckpoint}")}");
 
     /// <inheritdoc/>
-    public string ToHtml() => $"<p>{System.Net.WebUtility.HtmlEncode(Summary)}</p>" + DataFrames.FromRecords(History).ToHtml();
-
-    /// <inheritdoc/>
-    public string ToText() => Summary + "\n" + DataFrames.FromRecords(History).ToText();
+    public override string ToString() => Summary;
 }

@@ -8,8 +8,8 @@ namespace NotebookHost.Display;
 /// <summary>
 /// .NET Interactive formatters for what the libraries return: Plotly.NET charts (<c>application/vnd.plotly.v1+json</c>,
 /// drawn offline by VS Code's and JupyterLab's plotly renderers, plus HTML that uses the page's plotly.js), DataFrames,
-/// and anything that renders itself (<see cref="IDisplayReport"/>: per-type reports, entity views, training runs,
-/// progress lines). No NER type is named here: the library's types implement the interface.
+/// anything that renders itself (<see cref="IDisplayReport"/>: entity views, progress lines) and every type with a display
+/// adapter (<see cref="DisplayAdapters"/>: per-type reports, training runs). No NER type is named here.
 /// </summary>
 public static class Formatters
 {
@@ -43,6 +43,24 @@ public static class Formatters
         Formatter.Register<IDisplayReport>(r => r.ToHtml(), HtmlFormatter.MimeType);
         Formatter.Register<IDisplayReport>(r => r.ToText(), PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(IDisplayReport), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
+        // Types displayed through an adapter (the NER library's results, adapted by the layer above it), now and later.
+        DisplayAdapters.Registered += RegisterAdapted;
+        foreach (var type in DisplayAdapters.Types) RegisterAdapted(type);
+    }
+
+    private static void RegisterAdapted(Type type)
+    {
+        Formatter.Register(type, (value, context) => Write(context, DisplayAdapters.For(value)?.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register(type, (value, context) => Write(context, DisplayAdapters.Text(value)), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+    }
+
+    private static bool Write(FormatContext context, string? text)
+    {
+        if (text is null) return false;
+        context.Writer.Write(text);
+        return true;
     }
 
     // "Title (N traces)", from one serialisation of the figure.

@@ -54,7 +54,7 @@ public static class NotebookDisplay
     {
         if (context is null)
         {
-            Console.WriteLine(value is Reporting.IDisplayReport r ? r.ToText() : value?.ToString() ?? "null");
+            Console.WriteLine(Reporting.DisplayAdapters.Text(value));
             return;
         }
         if (context.IsComplete) return; // the cell that showed it has finished; nothing can be replaced any more

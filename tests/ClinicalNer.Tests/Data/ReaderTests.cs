@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Text;
+using ClinicalNer.Data;
+using ClinicalNer.Data.Readers;
 
 namespace ClinicalNer.Tests;
 

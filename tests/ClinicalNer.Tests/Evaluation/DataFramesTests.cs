@@ -1,3 +1,4 @@
+using ClinicalNer.Display;
 using ClinicalNer.Evaluation;
 using Microsoft.Data.Analysis;
 using Microsoft.VisualBasic.FileIO;

@@ -1,4 +1,5 @@
 using ClinicalNer.Training;
+using ClinicalNer.Models.Tagging;
 
 namespace ClinicalNer.Tests;
 

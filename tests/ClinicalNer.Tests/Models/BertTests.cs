@@ -1,6 +1,7 @@
 using ClinicalNer.Models.Bert;
 using TorchBinding.Tests;
 using static TorchBinding.torch;
+using ClinicalNer.Data;
 
 namespace ClinicalNer.Tests;
 
@@ -63,7 +64,7 @@ public class BertTests : TempDirTest
         using var scope = NewDisposeScope();
         // Two injected sentences from the injector itself: 患者头痛 with a branch after 头痛, and a padded plain one.
         var tokenizer = new WordPieceTokenizer(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "患", "者", "头", "痛", "症", "状", "发", "热"]);
-        var injector = new KnowledgeInjector(new Text.Lexicon.KnowledgeGraphMatcher([new Data.Readers.Triple("头痛", "类别", "症状")]), tokenizer);
+        var injector = new KnowledgeInjector(new Text.Lexicon.KnowledgeGraphMatcher([new Data.Triple("头痛", "类别", "症状")]), tokenizer);
         var sequences = new[] { "患者头痛", "发热" }.Select(text =>
         {
             var doc = Document.Create("s", text, [], "t");

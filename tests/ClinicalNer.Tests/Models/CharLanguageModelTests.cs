@@ -1,5 +1,6 @@
 using ClinicalNer.Models.LanguageModel;
 using static TorchBinding.torch;
+using ClinicalNer.Training;
 
 namespace ClinicalNer.Tests;
 

@@ -4,6 +4,8 @@ using ClinicalNer.Models.Tagging;
 using ClinicalNer.Training;
 using TorchBinding;
 using static TorchBinding.torch;
+using ClinicalNer.Data;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 
@@ -23,7 +25,7 @@ public class DeviceTests : TempDirTest
 
     private static readonly BertConfig TinyBert = BertConfig.Tiny with { HiddenSize = 16, Heads = 2, IntermediateSize = 32, MaxPositions = 64 };
 
-    private static readonly Data.Readers.Triple[] Graph = [new("头", "类别", "部位"), new("咳嗽", "类别", "症状"), new("贫血", "类别", "疾病")];
+    private static readonly Data.Triple[] Graph = [new("头", "类别", "部位"), new("咳嗽", "类别", "症状"), new("贫血", "类别", "疾病")];
 
     // Every model family and the parts that build tensors of their own (word, dictionary and bigram ids, attention, the
     // stacked encoder, the CRF and softmax heads, BERT heads, K-BERT's positions and visible matrix, both span scorers).

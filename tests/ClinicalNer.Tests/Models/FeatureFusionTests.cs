@@ -3,6 +3,8 @@ using ClinicalNer.Models.LanguageModel;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Training;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Parts;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 

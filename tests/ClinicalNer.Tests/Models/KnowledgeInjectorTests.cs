@@ -1,6 +1,8 @@
 using ClinicalNer.Data.Readers;
 using ClinicalNer.Models.Bert;
 using ClinicalNer.Text.Lexicon;
+using ClinicalNer.Data;
+using ClinicalNer.Display;
 
 namespace ClinicalNer.Tests;
 
@@ -109,7 +111,7 @@ public class KnowledgeTreeViewTests
     {
         var doc = Document.Create("s1", "患者头痛发热", [], "t");
         var branches = new[] { new Branch("头痛", "症状", 2, 3, 5, 2, 2, 4), new Branch("头痛", "疼痛", 2, 3, 7, 2, 2, 4), new Branch("发热", "<症状>", 4, 5, 11, 2, 4, 6) };
-        var view = new Plots.KnowledgeTreeView().Add(doc, branches).Add(Document.Create("s2", "无", [], "t"), []);
+        var view = new KnowledgeTreeView().Add(doc, branches).Add(Document.Create("s2", "无", [], "t"), []);
         Assert.Equal("患者头痛{症状|疼痛}发热{<症状>}\n无\n", view.ToText().ReplaceLineEndings("\n"));
         string html = view.ToHtml();
         Assert.Contains(">头痛</mark><sup", html, StringComparison.Ordinal);

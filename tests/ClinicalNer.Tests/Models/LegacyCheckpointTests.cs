@@ -2,6 +2,8 @@ using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Training;
 using TorchBinding;
+using ClinicalNer.Models;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 
@@ -24,7 +26,7 @@ public class LegacyCheckpointTests : TempDirTest
     {
         string dir = Path.Combine(Dir, "old");
         model.Save(dir);
-        string weights = Path.Combine(dir, NerCheckpoint.WeightsFile);
+        string weights = Path.Combine(dir, CheckpointFiles.WeightsFile);
         var saved = torch.safetensors.load(weights);
         var old = saved.ToDictionary(kv => Legacy(kv.Key), kv => kv.Value);
         Assert.Contains(oldKey, old.Keys);

@@ -1,6 +1,7 @@
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Training;
 using TorchBinding;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 

@@ -2,6 +2,7 @@ using ClinicalNer.Models.Tagging;
 using ClinicalNer.Text.Lexicon;
 using ClinicalNer.Training;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 

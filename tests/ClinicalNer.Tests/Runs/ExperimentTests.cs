@@ -1,3 +1,4 @@
+using ClinicalNer.Display;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Runs;
 using ClinicalNer.Training;

@@ -1,3 +1,4 @@
+using ClinicalNer.Display;
 using ClinicalNer.Evaluation;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Runs;
@@ -33,7 +34,7 @@ public class RunStoreTests : TempDirTest
         using var reopened = new RunStore(db);
         var run = reopened.Runs("sweep-").Single();
         Assert.Equal((id, "BiLSTM-CRF", "tiny", "finished", "/somewhere/best"), (run.Id, run.Model, run.Dataset, run.Status, run.Checkpoint));
-        Assert.Contains("\"HiddenSize\": 8", run.ParametersJson);
+        Assert.Contains("\"hiddenSize\": 8", run.ParametersJson);
         Assert.Contains("\"Epochs\":3", run.OptionsJson);
         Assert.False(string.IsNullOrEmpty(run.CodeVersion));
         var curve = reopened.Curve(id);

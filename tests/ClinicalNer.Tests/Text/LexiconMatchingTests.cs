@@ -1,4 +1,5 @@
 using ClinicalNer.Text.Lexicon;
+using ClinicalNer.Data;
 
 namespace ClinicalNer.Tests;
 
@@ -40,8 +41,8 @@ public class LexiconMatchingTests
     public void Knowledge_graph_lookup_takes_longest_non_overlapping_matches()
     {
         var kg = new KnowledgeGraphMatcher([
-            new Data.Readers.Triple("头痛", "类别", "症状"), new Data.Readers.Triple("头", "类别", "部位"),
-            new Data.Readers.Triple("头痛", "部位", "头"), new Data.Readers.Triple("感染", "类别", "疾病"), new Data.Readers.Triple("肺感染", "类别", "疾病")]);
+            new Data.Triple("头痛", "类别", "症状"), new Data.Triple("头", "类别", "部位"),
+            new Data.Triple("头痛", "部位", "头"), new Data.Triple("感染", "类别", "疾病"), new Data.Triple("肺感染", "类别", "疾病")]);
         var matches = kg.Match(C("头痛伴肺感染"), maxTriples: 1);
         Assert.Equal(new[] { ("头痛", 0, 2), ("肺感染", 3, 6) }, matches.Select(m => (m.Entity, m.Start, m.End)));
         Assert.Equal("症状", matches[0].Triples.Single().Tail);

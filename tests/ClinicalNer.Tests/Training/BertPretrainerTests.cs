@@ -1,5 +1,5 @@
 using ClinicalNer.Models.Bert;
-using ClinicalNer.Plots;
+using ClinicalNer.Display;
 using ClinicalNer.Training;
 
 namespace ClinicalNer.Tests;

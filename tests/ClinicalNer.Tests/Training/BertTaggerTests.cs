@@ -1,6 +1,8 @@
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Models.Bert;
 using ClinicalNer.Training;
+using ClinicalNer.Data;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 
@@ -111,7 +113,7 @@ public class BertTaggerTests : TempDirTest
     }
 
     // A graph over the tiny set's entities: its objects are the types, as Medical.spo's are.
-    private static readonly Data.Readers.Triple[] Graph = [new("头", "类别", "部位"), new("咳嗽", "类别", "症状"), new("贫血", "类别", "疾病"), new("血常规", "类别", "检查")];
+    private static readonly Data.Triple[] Graph = [new("头", "类别", "部位"), new("咳嗽", "类别", "症状"), new("贫血", "类别", "疾病"), new("血常规", "类别", "检查")];
 
     private static readonly WordPieceTokenizer KnowledgeTokenizer = new(Enumerable.Range(0, Tokenizer.VocabularySize).Select(i => Tokenizer[i]).Concat(["部", "位", "症", "状", "疾", "病"]).Distinct());
 

@@ -1,5 +1,6 @@
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Training;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 

@@ -1,6 +1,7 @@
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Runs;
 using ClinicalNer.Training;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 

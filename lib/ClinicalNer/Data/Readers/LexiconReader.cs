@@ -2,9 +2,6 @@ using System.Globalization;
 
 namespace ClinicalNer.Data.Readers;
 
-/// <summary>A knowledge-graph triple (head, relation, tail), e.g. (眼睛发红, 类别, 症状).</summary>
-public sealed record Triple(string Head, string Relation, string Tail);
-
 /// <summary>Lexicons (one term per line, optional <c>\tfreq</c>) and knowledge-graph triples (<c>head\trel\ttail</c>).</summary>
 public static class LexiconReader
 {

@@ -3,6 +3,7 @@ using ClinicalNer.Models.Tagging;
 using ClinicalNer.Text;
 using TorchBinding;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Parts;
 
 namespace ClinicalNer.Models.Bert;
 
@@ -41,7 +42,7 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
     public static BertCharacterFeatures Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        NerCheckpoint.RequireFiles(directory, BertCheckpoint.ConfigFile, BertCheckpoint.VocabFile);
+        CheckpointFiles.RequireFiles(directory, BertCheckpoint.ConfigFile, BertCheckpoint.VocabFile);
         var encoder = new BertModel(BertConfig.Load(Path.Combine(directory, BertCheckpoint.ConfigFile)));
         BertCheckpoint.LoadEncoder(encoder, directory);
         return new BertCharacterFeatures(encoder, WordPieceTokenizer.FromFile(Path.Combine(directory, BertCheckpoint.VocabFile)));

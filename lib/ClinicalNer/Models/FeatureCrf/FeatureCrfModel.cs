@@ -153,7 +153,7 @@ public sealed class FeatureCrfModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        NerCheckpoint.SaveWeights(network, directory, Kind);
+        CheckpointFiles.SaveWeights(network, directory, Kind);
         File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(new Saved(
             Enumerable.Range(0, features.Count).Select(k => features[k]).ToList(), Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList(), lexicons)));
     }
@@ -169,7 +169,7 @@ public sealed class FeatureCrfModel : INerModel
     }
 
     /// <inheritdoc/>
-    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(network, directory);
+    public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(network, directory);
 
     private sealed record Saved(List<string> Features, List<string> Labels, Dictionary<string, List<string>>? Lexicons);
 

@@ -1,6 +1,7 @@
 using ClinicalNer.Data;
 using ClinicalNer.Models.Tagging;
 using TorchBinding;
+using ClinicalNer.Models.Parts;
 
 namespace ClinicalNer.Models.LanguageModel;
 

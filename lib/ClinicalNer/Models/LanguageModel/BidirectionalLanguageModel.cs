@@ -113,7 +113,7 @@ public sealed class BidirectionalLanguageModel : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, ConfigFile), model.Config.ToJson());
-        NerCheckpoint.SaveWeights(model, directory, "char-lm");
+        CheckpointFiles.SaveWeights(model, directory, "char-lm");
     }
 
     /// <summary>Reads a BiLM folder written by <see cref="Save"/>.</summary>
@@ -121,7 +121,7 @@ public sealed class BidirectionalLanguageModel : IDisposable
     public static BidirectionalLanguageModel Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        NerCheckpoint.RequireFiles(directory, VocabularyFile);
+        CheckpointFiles.RequireFiles(directory, VocabularyFile);
         var characters = File.ReadAllLines(Path.Combine(directory, VocabularyFile));
         return new BidirectionalLanguageModel(characters, LoadModel(Path.Combine(directory, "forward")), LoadModel(Path.Combine(directory, "backward")));
     }
@@ -129,10 +129,10 @@ public sealed class BidirectionalLanguageModel : IDisposable
     /// <summary>Reads one direction written by <see cref="SaveModel"/>.</summary>
     public static CharLanguageModel LoadModel(string directory)
     {
-        NerCheckpoint.RequireFiles(directory, ConfigFile, WeightsFile);
+        CheckpointFiles.RequireFiles(directory, ConfigFile, WeightsFile);
         string configPath = Path.Combine(directory, ConfigFile);
         var model = new CharLanguageModel(CharLanguageModelConfig.FromJson(File.ReadAllText(configPath), configPath));
-        NerCheckpoint.LoadWeights(model, directory);
+        CheckpointFiles.LoadWeights(model, directory);
         return model;
     }
 

@@ -160,3 +160,15 @@ public sealed class BiaffineSpanScorer : nn.Module, ISpanScorer
         return kept;
     }
 }
+
+/// <summary>Paper 5's biaffine span scorer (registered as "biaffine").</summary>
+/// <param name="Hidden">Size of the start and end feed-forward layers (the paper's 150).</param>
+public sealed record BiaffineSpec(int Hidden = 150) : SpanScorerSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "Biaffine";
+
+    /// <inheritdoc/>
+    public override nn.Module Build(long inputSize, IReadOnlyList<string> types, bool nested, double dropout) =>
+        new BiaffineSpanScorer(inputSize, types, Hidden, dropout, nested);
+}

@@ -129,3 +129,14 @@ public sealed class PointerSpanScorer : nn.Module, ISpanScorer
         return result;
     }
 }
+
+/// <summary>The MRC pointer heads: start, end and span match (registered as "pointer"; paper 5's "-biaffine" ablation).</summary>
+public sealed record PointerSpec : SpanScorerSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "Pointer";
+
+    /// <inheritdoc/>
+    public override nn.Module Build(long inputSize, IReadOnlyList<string> types, bool nested, double dropout) =>
+        new PointerSpanScorer(inputSize, types, nested);
+}

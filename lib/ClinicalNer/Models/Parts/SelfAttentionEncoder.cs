@@ -53,3 +53,17 @@ public sealed class SelfAttentionEncoder : nn.Module, ISequenceEncoder
         return norm.call(x + dropout.call(output.call(merged)));
     }
 }
+
+/// <summary>Self-attention over the states before it, residual and layer norm (registered as "attention"; BiGRU-Attention-CRF's layer).</summary>
+/// <param name="Heads">Attention heads (the state size must divide by them).</param>
+public sealed record AttentionSpec(int Heads = 4) : EncoderSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "Attention";
+
+    /// <inheritdoc/>
+    public override long OutputSize(long inputSize) => inputSize;
+
+    /// <inheritdoc/>
+    public override nn.Module Build(long inputSize, double dropout) => new SelfAttentionEncoder(checked((int)inputSize), Heads, dropout);
+}

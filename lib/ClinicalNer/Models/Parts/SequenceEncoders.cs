@@ -18,7 +18,10 @@ public interface ISequenceEncoder
     Tensor Encode(Tensor x, long[] lengths, Tensor mask);
 }
 
-/// <summary>The recurrent (or absent) sequence encoder of a tagger config (stored by name in tagger.json).</summary>
+/// <summary>
+/// The recurrent (or absent) sequence encoder of a tagger config's shorthand fields (<see cref="BiLstmSpec"/> and
+/// <see cref="BiGruSpec"/> are the parts they stand for; checkpoints written before parts store it by name).
+/// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<EncoderKind>))]
 public enum EncoderKind
 {
@@ -71,6 +74,36 @@ public sealed class RecurrentEncoder : nn.Module, ISequenceEncoder
         GRU gru => gru.call(x, lengths: lengths).output,
         _ => throw new InvalidOperationException("unreachable: the constructor makes an LSTM or a GRU"),
     };
+}
+
+/// <summary>A bidirectional LSTM encoder (registered as "bilstm").</summary>
+/// <param name="Hidden">Units per direction.</param>
+/// <param name="Layers">Stacked layers (the model's dropout applies between them).</param>
+public sealed record BiLstmSpec(int Hidden = 128, int Layers = 1) : EncoderSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "BiLSTM";
+
+    /// <inheritdoc/>
+    public override long OutputSize(long inputSize) => 2L * Hidden;
+
+    /// <inheritdoc/>
+    public override nn.Module Build(long inputSize, double dropout) => new RecurrentEncoder(EncoderKind.BiLstm, inputSize, Hidden, Layers, dropout);
+}
+
+/// <summary>A bidirectional GRU encoder (registered as "bigru").</summary>
+/// <param name="Hidden">Units per direction.</param>
+/// <param name="Layers">Stacked layers (the model's dropout applies between them).</param>
+public sealed record BiGruSpec(int Hidden = 128, int Layers = 1) : EncoderSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "BiGRU";
+
+    /// <inheritdoc/>
+    public override long OutputSize(long inputSize) => 2L * Hidden;
+
+    /// <inheritdoc/>
+    public override nn.Module Build(long inputSize, double dropout) => new RecurrentEncoder(EncoderKind.BiGru, inputSize, Hidden, Layers, dropout);
 }
 
 /// <summary>Encoders applied one after another (e.g. a BiGRU then self-attention); parameters under <c>0.</c>, <c>1.</c>, ...</summary>

@@ -24,7 +24,31 @@ public interface ITagDecoder
     Decoding Decode(Tensor emissions, Tensor mask, long[] lengths, bool withConfidence = true);
 }
 
-/// <summary>The two decoder kinds the taggers are configured with (stored by name in tagger.json).</summary>
+/// <summary>A linear-chain CRF decoder (registered as "crf").</summary>
+/// <param name="Constrained">Apply the tag scheme's transition constraints when decoding.</param>
+public sealed record CrfSpec(bool Constrained = true) : DecoderSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "CRF";
+
+    /// <inheritdoc/>
+    public override nn.Module Build(IReadOnlyList<string> labels, TagScheme scheme) => TagDecoders.Create(DecoderKind.Crf, labels, scheme, Constrained);
+}
+
+/// <summary>Independent softmax decisions per position (registered as "softmax").</summary>
+public sealed record SoftmaxSpec : DecoderSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "Softmax";
+
+    /// <inheritdoc/>
+    public override nn.Module Build(IReadOnlyList<string> labels, TagScheme scheme) => TagDecoders.Create(DecoderKind.Softmax, labels, scheme);
+}
+
+/// <summary>
+/// The two decoder kinds of the taggers' shorthand fields (<see cref="CrfSpec"/> and <see cref="SoftmaxSpec"/> are the parts
+/// they stand for; checkpoints written before parts store it by name).
+/// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<DecoderKind>))]
 public enum DecoderKind
 {

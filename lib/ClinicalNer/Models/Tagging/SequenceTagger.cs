@@ -9,10 +9,10 @@ namespace ClinicalNer.Models.Tagging;
 
 /// <summary>
 /// The BiLSTM-CRF family as a composition of parts: a <see cref="CharacterEmbedder"/> (characters, + words, + bigrams,
-/// + dictionary features, + SoftLexicon word sets, + frozen providers' features, concatenated), dropout, an encoder (<see cref="RecurrentEncoder"/> or none), optional self-attention
-/// (<see cref="SelfAttentionEncoder"/>), dropout, a linear projection to tag scores, and a decoder
-/// (<see cref="SoftmaxDecoder"/> or <see cref="ConditionalRandomField"/>). Paper 2's LSTM-CRF, paper 4's
-/// BiGRU-Attention-CRF and the plain baselines are configurations of it.
+/// + dictionary features, + SoftLexicon word sets, + frozen providers' features, concatenated), dropout, the encoder stack
+/// the config names (BiLSTM, BiGRU, self-attention, TENER or a registered part of one's own; none at all), dropout, a
+/// linear projection to tag scores, and the decoder it names (softmax, CRF or one's own). Paper 2's LSTM-CRF, paper 4's
+/// BiGRU-Attention-CRF, TENER and the plain baselines are configurations of it.
 /// </summary>
 /// <remarks>
 /// Parameter names: <c>embedder.char_embedding</c> (and <c>word_</c>, <c>bigram_</c>, <c>dictionary_</c>, <c>lexicon_embedding</c>),
@@ -22,34 +22,39 @@ namespace ClinicalNer.Models.Tagging;
 public sealed class SequenceTagger : nn.Module, ICheckpointKeys
 {
     private readonly CharacterEmbedder embedder;
-    private readonly ISequenceEncoder? encoder;   // a module too (RecurrentEncoder or StackedEncoder), registered as "encoder"
-    private readonly SelfAttentionEncoder? attention;
+    private readonly ISequenceEncoder? encoder;     // a module too, registered as "encoder"
+    private readonly ISequenceEncoder? attention;   // a module too, registered as "attention"
     private readonly Dropout dropout;
     private readonly Linear projection;
     private readonly nn.Module decoderModule;
     private readonly FoldedInputProjection folded = new();
 
-    /// <summary>
-    /// Builds the model from its config; <paramref name="decoder"/> replaces the configured decoder with another part (a
-    /// module implementing <see cref="ITagDecoder"/> over <c>config.Labels.Count</c> scores per position).
-    /// </summary>
-    public SequenceTagger(SequenceTaggerConfig config, nn.Module? decoder = null) : base(nameof(SequenceTagger))
+    /// <summary>Builds the model from its config: its embedder, its encoder stack and its decoder, each a part the config names.</summary>
+    public SequenceTagger(SequenceTaggerConfig config) : base(nameof(SequenceTagger))
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         embedder = new CharacterEmbedder(config);
-        if (config.Encoder != EncoderKind.None)
+        long size = config.EmbeddingDim;
+        var built = new List<(EncoderSpec Spec, nn.Module Module)>();
+        foreach (var spec in config.EncoderStack)
         {
-            var first = new RecurrentEncoder(config.Encoder, config.EmbeddingDim, config.HiddenSize, config.Layers, config.Dropout);
-            encoder = config.StackedHiddenSize > 0
-                ? new StackedEncoder([first, new RecurrentEncoder(config.Encoder, first.OutputSize, config.StackedHiddenSize)])
-                : first;
+            var module = spec.Build(size, config.Dropout);
+            if (module is not ISequenceEncoder) throw new ArgumentException($"the encoder part {spec.DisplayName} built a {module.GetType().Name}, not an {nameof(ISequenceEncoder)}");
+            built.Add((spec, module));
+            size = spec.OutputSize(size);
         }
-        if (config.AttentionHeads > 0) attention = new SelfAttentionEncoder(config.EncodedDim, config.AttentionHeads, config.Dropout);
+        // Parameter names as in every checkpoint since before parts: the encoders under "encoder" (one, or "encoder.0",
+        // "encoder.1", ...), except a self-attention that ends a stack of recurrent encoders, under "attention"
+        // (BiGRU-Attention-CRF's checkpoints).
+        bool attentionApart = built.Count >= 1 && built[^1].Spec is AttentionSpec && built.SkipLast(1).All(b => b.Spec is BiLstmSpec or BiGruSpec);
+        var body = (attentionApart ? built.SkipLast(1) : built).Select(b => (ISequenceEncoder)b.Module).ToList();
+        encoder = body.Count switch { 0 => null, 1 => body[0], _ => new StackedEncoder(body) };
+        if (attentionApart) attention = (ISequenceEncoder)built[^1].Module;
         dropout = nn.Dropout(config.Dropout);
         projection = nn.Linear(config.EncodedDim, config.Labels.Count);
-        decoderModule = decoder ?? TagDecoders.Create(config.Decoder, config.Labels, config.Scheme, config.ConstrainedDecoding);
-        Decoder = decoderModule as ITagDecoder ?? throw new ArgumentException($"{decoderModule.GetType().Name} is not an {nameof(ITagDecoder)}", nameof(decoder));
+        decoderModule = config.TagDecoder.Build(config.Labels, config.Scheme);
+        Decoder = decoderModule as ITagDecoder ?? throw new ArgumentException($"the decoder part {config.TagDecoder.DisplayName} built a {decoderModule.GetType().Name}, not an {nameof(ITagDecoder)}");
         // The decoder is registered under "crf" when it is one (its parameters' names in every checkpoint so far), before
         // the fields are, so that it is not registered twice.
         register_module(decoderModule is ConditionalRandomField ? "crf" : "decoder", decoderModule);

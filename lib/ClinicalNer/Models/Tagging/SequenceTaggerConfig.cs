@@ -2,12 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClinicalNer.Models.Parts;
 using ClinicalNer.Text;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Models.Tagging;
 
 /// <summary>
-/// Hyper-parameters of a <see cref="SequenceTagger"/>: embedder (characters, optional words and
-/// dictionary features), encoder, optional self-attention, decoder. Immutable; round-trips to JSON.
+/// Hyper-parameters of a <see cref="SequenceTagger"/>: embedder (characters, optional words and dictionary features), the
+/// encoder stack and the decoder. Immutable; round-trips to JSON. The encoders and the decoder are parts
+/// (<see cref="EncoderParts"/>, <see cref="DecoderPart"/>: any registered in <see cref="PartRegistry"/>); when they are not
+/// given, the shorthand fields (<see cref="Encoder"/>, <see cref="HiddenSize"/>, <see cref="Layers"/>,
+/// <see cref="StackedHiddenSize"/>, <see cref="AttentionHeads"/>, <see cref="Decoder"/>, <see cref="ConstrainedDecoding"/>)
+/// stand for them, as in every checkpoint written before parts.
 /// </summary>
 /// <param name="CharVocabularySize">Characters (id 0 = padding, 1 = unknown).</param>
 /// <param name="Labels">Tag labels; index = tag id ("O" first by convention).</param>
@@ -35,6 +40,8 @@ namespace ClinicalNer.Models.Tagging;
 /// </param>
 /// <param name="LexiconWordCount">SoftLexicon words with padding and none (0 = no word sets): see <see cref="Text.Lexicon.SoftLexicon"/>.</param>
 /// <param name="LexiconEmbeddingDim">SoftLexicon word embedding size; each character gets its four pooled sets, 4 × this.</param>
+/// <param name="EncoderParts">The encoder stack as parts, in order (empty: none); null: the shorthand fields.</param>
+/// <param name="DecoderPart">The decoder as a part; null: the shorthand fields.</param>
 public sealed record SequenceTaggerConfig(
     int CharVocabularySize,
     IReadOnlyList<string> Labels,
@@ -56,9 +63,44 @@ public sealed record SequenceTaggerConfig(
     int StackedHiddenSize = 0,
     IReadOnlyList<FeatureProviderInfo>? FeatureProviders = null,
     int LexiconWordCount = 0,
-    int LexiconEmbeddingDim = 50)
+    int LexiconEmbeddingDim = 50,
+    IReadOnlyList<EncoderSpec>? EncoderParts = null,
+    DecoderSpec? DecoderPart = null)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+    // The registry's options (parts by their "type"), lenient about fields that older checkpoints had and these do not.
+    private static JsonSerializerOptions Json => new(PartRegistry.Json) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+
+    /// <summary>The encoder stack: <see cref="EncoderParts"/>, or the parts the shorthand fields stand for.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<EncoderSpec> EncoderStack => EncoderParts ?? ShorthandEncoders();
+
+    /// <summary>The decoder: <see cref="DecoderPart"/>, or the part the shorthand fields stand for.</summary>
+    [JsonIgnore]
+    public DecoderSpec TagDecoder => DecoderPart ?? (Decoder == DecoderKind.Crf ? new CrfSpec(ConstrainedDecoding) : new SoftmaxSpec());
+
+    /// <summary>The model's name from its parts: encoders (repeats once), or "Embedding" without one, then the decoder ("BiGRU-Attention-CRF").</summary>
+    [JsonIgnore]
+    public string DisplayName
+    {
+        get
+        {
+            var names = EncoderStack.Select(e => e.DisplayName).Where((n, i) => i == 0 || n != EncoderStack[i - 1].DisplayName).ToList();
+            return string.Join('-', (names.Count == 0 ? ["Embedding"] : names).Append(TagDecoder.DisplayName));
+        }
+    }
+
+    // BiLSTM/BiGRU of HiddenSize x Layers, a second one of StackedHiddenSize, self-attention of AttentionHeads.
+    private List<EncoderSpec> ShorthandEncoders()
+    {
+        var stack = new List<EncoderSpec>();
+        if (Encoder != EncoderKind.None)
+        {
+            stack.Add(Encoder == EncoderKind.BiLstm ? new BiLstmSpec(HiddenSize, Layers) : new BiGruSpec(HiddenSize, Layers));
+            if (StackedHiddenSize > 0) stack.Add(Encoder == EncoderKind.BiLstm ? new BiLstmSpec(StackedHiddenSize) : new BiGruSpec(StackedHiddenSize));
+        }
+        if (AttentionHeads > 0) stack.Add(new AttentionSpec(AttentionHeads));
+        return stack;
+    }
 
     /// <summary>Size of the concatenated embeddings.</summary>
     public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0)
@@ -68,8 +110,8 @@ public sealed record SequenceTaggerConfig(
     /// <summary>Features per character from the frozen providers (0 without them).</summary>
     public int ExternalFeatureDim => FeatureProviders?.Sum(p => p.Size) ?? 0;
 
-    /// <summary>Size of the encoder output.</summary>
-    public int EncodedDim => Encoder == EncoderKind.None ? EmbeddingDim : 2 * (StackedHiddenSize > 0 ? StackedHiddenSize : HiddenSize);
+    /// <summary>Size of the encoder stack's output.</summary>
+    public int EncodedDim => checked((int)EncoderStack.Aggregate((long)EmbeddingDim, (size, encoder) => encoder.OutputSize(size)));
 
     /// <summary>JSON text of the config.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -85,7 +127,11 @@ public sealed record SequenceTaggerConfig(
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source}: not a sequence tagger config: {ex.Message.Split(" Path:")[0]}", ex);
+            throw new InvalidDataException($"{source}: not a sequence tagger config: {PartRegistry.Describe(ex)}", ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new InvalidDataException($"{source}: an encoder or decoder part lacks its \"type\" ({ex.Message.Split(" Path:")[0]})", ex);
         }
         config.Validate(source);
         return config;
@@ -104,9 +150,13 @@ public sealed record SequenceTaggerConfig(
         Require(CharEmbeddingDim >= 1, $"CharEmbeddingDim is {CharEmbeddingDim}, expected at least 1");
         Require(WordVocabularySize >= 0 && BigramVocabularySize >= 0 && DictionaryLabelCount >= 0 && LexiconWordCount >= 0, "a vocabulary size is negative");
         Require(LexiconWordCount == 0 || LexiconEmbeddingDim >= 1, $"LexiconEmbeddingDim is {LexiconEmbeddingDim}, expected at least 1");
-        Require(Encoder == EncoderKind.None || HiddenSize >= 1, $"HiddenSize is {HiddenSize}, expected at least 1");
-        Require(Layers >= 1, $"Layers is {Layers}, expected at least 1");
-        Require(AttentionHeads >= 0, $"AttentionHeads is {AttentionHeads}, expected 0 or more");
+        if (EncoderParts is null)
+        {
+            Require(Encoder == EncoderKind.None || HiddenSize >= 1, $"HiddenSize is {HiddenSize}, expected at least 1");
+            Require(Layers >= 1, $"Layers is {Layers}, expected at least 1");
+            Require(AttentionHeads >= 0, $"AttentionHeads is {AttentionHeads}, expected 0 or more");
+        }
+        else Require(EncoderParts.All(e => e is not null), "EncoderParts holds a null entry");
         Require(Dropout is >= 0 and < 1, $"Dropout is {Dropout}, expected [0, 1)");
     }
 }

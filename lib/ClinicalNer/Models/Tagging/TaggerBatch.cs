@@ -12,7 +12,7 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="Dictionary">Dictionary feature ids (or null without dictionary features).</param>
 /// <param name="Tags">Gold tag ids, -100 at padding (or null when predicting).</param>
 /// <param name="Bigrams">Ids of the bigram starting at each character (or null without bigram embeddings).</param>
-/// <param name="Features">Features of frozen models per character, (B, L, D) float (or null without them): see <see cref="ICharacterFeatures"/>.</param>
+/// <param name="Features">Features of frozen models per character, (B, L, D) float (or null without them): see <see cref="Parts.ICharacterFeatures"/>.</param>
 /// <param name="LexiconWords">
 /// SoftLexicon word ids of each character's four sets, (B, L, 4, K) int64, 0 where a set has fewer than K words (or null
 /// without them): see <see cref="Text.Lexicon.SoftLexicon"/>.

@@ -4,6 +4,7 @@ using ClinicalNer.Models.Tagging;
 using ClinicalNer.Training;
 using TorchBinding;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Specs;
 
 namespace ClinicalNer.Tests;
 
@@ -131,14 +132,26 @@ public class PartsTests : TempDirTest
     }
 
     [Fact]
-    public void A_decoder_added_in_one_file_trains_inside_the_tagger()
+    public void A_decoder_added_in_one_file_trains_inside_the_tagger_and_survives_a_reload()
     {
+        PartRegistry.Register<DecoderSpec, LabelSmoothingSpec>("label-smoothing");
         var inputs = TaggerInputs.Build(TinyCorpus.Documents);
-        var config = inputs.ModelConfig(c => c with { CharEmbeddingDim = 16, HiddenSize = 16, Dropout = 0, Decoder = DecoderKind.Softmax });
-        using var model = new TaggerModel(new SequenceTagger(config, new LabelSmoothingDecoder(config.Labels.Count, 0.05)), inputs);
+        var config = inputs.ModelConfig(c => c with { CharEmbeddingDim = 16, HiddenSize = 16, Dropout = 0, DecoderPart = new LabelSmoothingSpec(0.05) });
+        using var model = new TaggerModel(new SequenceTagger(config), inputs);
         Assert.IsType<LabelSmoothingDecoder>(model.Tagger.Decoder);
+        Assert.Equal("BiLSTM-SmoothedSoftmax", model.Kind);
         var result = new Trainer(new TrainerOptions(Epochs: 80, BatchSize: 5, LearningRate: 1e-2, Patience: 0)).Fit(model, TinyCorpus.Documents, TinyCorpus.Documents);
         Assert.Equal(1.0, result.BestDevF1);
+
+        string folder = Path.Combine(Dir, "smoothed");
+        model.Save(folder);
+        Assert.Contains("\"type\": \"label-smoothing\"", File.ReadAllText(Path.Combine(folder, TaggerModel.ConfigFile)), StringComparison.Ordinal);
+        using var loaded = NerCheckpoint.Load(folder);
+        Assert.IsType<LabelSmoothingDecoder>(((TaggerModel)loaded).Tagger.Decoder);
+        Assert.Equal(0.05, ((LabelSmoothingSpec)((TaggerModel)loaded).Tagger.Config.DecoderPart!).Smoothing);
+        model.Network.eval();
+        loaded.Network.eval();
+        Assert.Equal(model.Predict(TinyCorpus.Documents), loaded.Predict(TinyCorpus.Documents));
     }
 
     [Fact]

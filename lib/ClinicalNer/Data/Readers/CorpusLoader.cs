@@ -1,6 +1,6 @@
 using ClinicalNer.Data.Readers;
 
-namespace ClinicalNer.Data;
+namespace ClinicalNer.Data.Readers;
 
 /// <summary>The supported corpus formats.</summary>
 public enum CorpusFormat

@@ -1,8 +1,9 @@
 using ClinicalNer.Data;
 using ClinicalNer.Text;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Specs;
 
-namespace ClinicalNer.Models;
+namespace ClinicalNer.Models.Specs;
 
 /// <summary>An entity found in raw text: character offsets [Start, End) into the text (a surrogate pair counts once, as Python indexes), its type and surface.</summary>
 public sealed record PredictedEntity(int Start, int End, string Type, string Text, double Confidence);

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ClinicalNer.Training;
 using Reporting;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Display;
 
 /// <summary>
 /// Live view of a training run (<see cref="Live"/>): one progress line replaced in place (epoch, step, loss, chars/s,

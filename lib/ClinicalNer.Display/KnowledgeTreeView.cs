@@ -4,7 +4,7 @@ using System.Text;
 using ClinicalNer.Data;
 using ClinicalNer.Models.Bert;
 
-namespace ClinicalNer.Plots;
+namespace ClinicalNer.Display;
 
 /// <summary>
 /// Sentences as K-BERT's sentence trees: each matched entity highlighted, with the objects the graph injected after it

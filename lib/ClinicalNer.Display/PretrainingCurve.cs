@@ -2,7 +2,7 @@ using ClinicalNer.Training;
 using Plotly.NET;
 using Reporting;
 
-namespace ClinicalNer.Plots;
+namespace ClinicalNer.Display;
 
 /// <summary>The learning curve of a BERT pretraining run: loss, and MLM and NSP accuracy (%), against the step.</summary>
 public static class PretrainingCurve

@@ -4,8 +4,11 @@ using ClinicalNer.Data;
 using ClinicalNer.Training;
 using TorchBinding;
 using static TorchBinding.torch;
+using ClinicalNer.Models;
 
-namespace ClinicalNer.Models.LanguageModel;
+using ClinicalNer.Models.LanguageModel;
+
+namespace ClinicalNer.Training;
 
 /// <summary>How the character language models are trained.</summary>
 /// <param name="Epochs">Passes over the training text, per direction.</param>
@@ -111,7 +114,7 @@ public sealed class CharLanguageModelTrainer
         {
             var (epoch, steps, optimizerSteps, saved) = CheckpointFolder.ReadJson(Path.Combine(dir, StateFile), root => (root.GetProperty("Epoch").GetInt32(),
                 root.GetProperty("Step").GetInt64(), root.GetProperty("OptimizerSteps").GetInt64(), root.GetProperty("Logs").Deserialize<List<CharLanguageModelLog>>(StateJson) ?? []));
-            NerCheckpoint.LoadWeights(model, dir);
+            CheckpointFiles.LoadWeights(model, dir);
             using (var scope = NewDisposeScope())
             {
                 var state = safetensors.load(Path.Combine(dir, OptimizerFile));

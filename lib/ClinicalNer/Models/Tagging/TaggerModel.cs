@@ -1,12 +1,10 @@
 using ClinicalNer.Data;
-using ClinicalNer.Models.Bert;
-using ClinicalNer.Models.LanguageModel;
 using ClinicalNer.Models.Parts;
-using ClinicalNer.Models.Tagging;
 using TorchBinding;
 using static TorchBinding.torch;
+using ClinicalNer.Models.Specs;
 
-namespace ClinicalNer.Models;
+namespace ClinicalNer.Models.Tagging;
 
 /// <summary>
 /// A <see cref="SequenceTagger"/> with the <see cref="TaggerInputs"/> that feed it, and the frozen feature providers whose
@@ -15,7 +13,7 @@ namespace ClinicalNer.Models;
 public sealed class TaggerModel : INerModel
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
-    public const string WeightsFile = NerCheckpoint.WeightsFile;
+    public const string WeightsFile = CheckpointFiles.WeightsFile;
     /// <summary>Model config file in a checkpoint directory.</summary>
     public const string ConfigFile = "tagger.json";
     /// <summary>Vocabularies file in a checkpoint directory.</summary>
@@ -92,12 +90,7 @@ public sealed class TaggerModel : INerModel
     /// <inheritdoc/>
     public nn.Module Network => Tagger;
     /// <inheritdoc/>
-    public string Kind => Tagger.Config.Encoder switch
-    {
-        EncoderKind.BiLstm => "BiLSTM",
-        EncoderKind.BiGru => "BiGRU",
-        _ => "Embedding",
-    } + (Tagger.Config.AttentionHeads > 0 ? "-Attention" : "") + (Tagger.Config.Decoder == DecoderKind.Crf ? "-CRF" : "-Softmax");
+    public string Kind => Tagger.Config.DisplayName;
     /// <inheritdoc/>
     public string ConfigJson => Tagger.Config.ToJson();
 
@@ -137,35 +130,34 @@ public sealed class TaggerModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        NerCheckpoint.SaveWeights(Tagger, directory, Kind);
+        CheckpointFiles.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Inputs.Save(Path.Combine(directory, InputsFile));
         foreach (var provider in Features) provider.Save(Path.Combine(directory, FeaturesDir, provider.Name));
     }
 
     /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <param name="loadProvider">
+    /// Opens a frozen feature provider the tagger was built with, from its folder in the checkpoint (the providers are other
+    /// model families: the checkpoint loader above the families passes the registered ones); null when the checkpoint has none.
+    /// </param>
     /// <exception cref="FileNotFoundException">When a checkpoint file is missing (named).</exception>
     /// <exception cref="InvalidDataException">When the weights do not fit the config (keys and shapes named).</exception>
-    public static TaggerModel Load(string directory)
+    public static TaggerModel Load(string directory, Func<FeatureProviderInfo, string, ICharacterFeatures>? loadProvider = null)
     {
-        NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, InputsFile);
+        CheckpointFiles.RequireFiles(directory, WeightsFile, ConfigFile, InputsFile);
         var config = SequenceTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
-        var providers = (config.FeatureProviders ?? []).Select(p => LoadProvider(p, Path.Combine(directory, FeaturesDir, p.Name))).ToList();
+        var providers = (config.FeatureProviders ?? []).Select(p => (loadProvider ?? throw new InvalidOperationException(
+                $"{directory} fuses the frozen feature provider '{p.Name}': load the checkpoint through the library's checkpoint loader, which opens the providers"))(p, Path.Combine(directory, FeaturesDir, p.Name)))
+            .ToList();
         var model = new TaggerModel(new SequenceTagger(config), TaggerInputs.Load(Path.Combine(directory, InputsFile)), providers);
         model.LoadWeights(directory);
         return model;
     }
 
-    // The provider kinds a checkpoint can hold, by name.
-    private static ICharacterFeatures LoadProvider(FeatureProviderInfo info, string directory) => info.Name switch
-    {
-        BiLmFeatures.ProviderName => BiLmFeatures.Load(directory),
-        BertCharacterFeatures.ProviderName => BertCharacterFeatures.Load(directory),
-        _ => throw new InvalidDataException($"{directory}: unknown feature provider '{info.Name}' (known: {BiLmFeatures.ProviderName}, {BertCharacterFeatures.ProviderName})"),
-    };
-
     /// <inheritdoc/>
-    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Tagger, directory);
+    public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(Tagger, directory);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using ClinicalNer.Data;
 
-namespace ClinicalNer.Plots;
+namespace ClinicalNer.Display;
 
 /// <summary>
 /// A document with its gold and predicted entities as highlighted text, the way spaCy's displaCy shows

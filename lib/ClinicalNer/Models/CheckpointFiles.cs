@@ -4,34 +4,13 @@ using static TorchBinding.torch;
 namespace ClinicalNer.Models;
 
 /// <summary>
-/// Tagger checkpoints the trainer writes: opening any of them whatever the model family, and the file
-/// mechanics the families share (one safetensors weights file, required files named when missing).
+/// The file mechanics every model family's checkpoint shares: one safetensors weights file tagged with the model's kind,
+/// loaded with a strict key and shape check, and required files named when missing.
 /// </summary>
-public static class NerCheckpoint
+public static class CheckpointFiles
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
     public const string WeightsFile = "model.safetensors";
-
-    /// <summary>
-    /// Loads any tagger checkpoint through its family in <see cref="ModelRegistry"/> (BiLSTM-CRF family, BERT tagger, feature
-    /// CRF) onto <paramref name="device"/> (null = the CPU; checkpoints are device-free, so one saved on a GPU loads anywhere).
-    /// </summary>
-    /// <exception cref="DirectoryNotFoundException">When the folder does not exist.</exception>
-    public static INerModel Load(string directory, Device? device = null)
-    {
-        var model = LoadOnHost(directory);
-        if (device is not null && device != model.Device) model.MoveTo(device);
-        return model;
-    }
-
-    private static INerModel LoadOnHost(string directory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        directory = CheckpointFolder.Resolve(directory);
-        if (File.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint {directory} is a file; a checkpoint is a folder (best/ or last/ of a training run)");
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"checkpoint folder {directory} does not exist");
-        return ModelRegistry.FamilyOf(directory).Load(directory);
-    }
 
     /// <summary>Creates <paramref name="directory"/> and writes the module's state as <see cref="WeightsFile"/>, tagged with the model kind.</summary>
     public static void SaveWeights(nn.Module module, string directory, string kind)
@@ -48,7 +27,7 @@ public static class NerCheckpoint
         try
         {
             var weights = safetensors.load(path);
-            if (module is Models.Parts.ICheckpointKeys keys) weights = weights.ToDictionary(kv => keys.UpgradeKey(kv.Key), kv => kv.Value);
+            if (module is ICheckpointKeys keys) weights = weights.ToDictionary(kv => keys.UpgradeKey(kv.Key), kv => kv.Value);
             module.load_state_dict(weights);
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Reporting;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Display;
 
 /// <summary>
 /// What the training and pretraining monitors share: a progress line replaced in place (at most twice a second unless

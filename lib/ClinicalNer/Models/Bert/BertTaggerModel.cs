@@ -6,7 +6,7 @@ using ClinicalNer.Text.Lexicon;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Models;
+namespace ClinicalNer.Models.Bert;
 
 /// <summary>
 /// A <see cref="BertTagger"/> with its WordPiece tokenizer: labels go to word pieces through the
@@ -19,7 +19,7 @@ namespace ClinicalNer.Models;
 public sealed class BertTaggerModel : INerModel
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
-    public const string WeightsFile = NerCheckpoint.WeightsFile;
+    public const string WeightsFile = CheckpointFiles.WeightsFile;
     /// <summary>Config file in a checkpoint directory.</summary>
     public const string ConfigFile = "bert-tagger.json";
     /// <summary>Vocabulary file in a checkpoint directory.</summary>
@@ -133,7 +133,7 @@ public sealed class BertTaggerModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        NerCheckpoint.SaveWeights(Tagger, directory, Kind);
+        CheckpointFiles.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Tokenizer.Save(Path.Combine(directory, VocabFile));
         if (Knowledge is not null)
@@ -153,9 +153,9 @@ public sealed class BertTaggerModel : INerModel
     /// <exception cref="FileNotFoundException">When a checkpoint file is missing (named).</exception>
     public static BertTaggerModel Load(string directory)
     {
-        NerCheckpoint.RequireFiles(directory, WeightsFile, ConfigFile, VocabFile);
+        CheckpointFiles.RequireFiles(directory, WeightsFile, ConfigFile, VocabFile);
         var config = BertTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
-        if (config.Knowledge is not null) NerCheckpoint.RequireFiles(directory, KnowledgeFile);
+        if (config.Knowledge is not null) CheckpointFiles.RequireFiles(directory, KnowledgeFile);
         var knowledge = config.Knowledge is null ? null : LexiconReader.ReadTriples(Path.Combine(directory, KnowledgeFile));
         var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)), knowledge);
         model.LoadWeights(directory);
@@ -163,7 +163,7 @@ public sealed class BertTaggerModel : INerModel
     }
 
     /// <inheritdoc/>
-    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Tagger, directory);
+    public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(Tagger, directory);
 
     /// <inheritdoc/>
     public void Dispose() => Tagger.Dispose();

@@ -2,7 +2,7 @@ using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.Parts;
 using ClinicalNer.Models.Tagging;
 
-namespace ClinicalNer.Models;
+namespace ClinicalNer.Models.Specs;
 
 /// <summary>
 /// The tagger presets by name, one place for the CLI and the notebooks: the BiLSTM-CRF family (encoder, decoder,

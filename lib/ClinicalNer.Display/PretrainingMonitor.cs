@@ -1,8 +1,8 @@
 using System.Globalization;
-using ClinicalNer.Plots;
+using ClinicalNer.Training;
 using Reporting;
 
-namespace ClinicalNer.Training;
+namespace ClinicalNer.Display;
 
 /// <summary>
 /// Live view of a BERT pretraining run (<see cref="Live"/>): a progress line (step, loss, MLM and NSP accuracy, tokens/s,

@@ -2,7 +2,7 @@ using ClinicalNer.Data;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Models.Tagging;
+namespace ClinicalNer.Models.Parts;
 
 /// <summary>
 /// Per-character features from a frozen model (paper 4's BiLM states, a BERT's character states), concatenated with a

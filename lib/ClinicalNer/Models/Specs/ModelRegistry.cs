@@ -1,6 +1,8 @@
+using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.FeatureCrf;
+using ClinicalNer.Models.Tagging;
 
-namespace ClinicalNer.Models;
+namespace ClinicalNer.Models.Specs;
 
 /// <summary>A model family: its name, the file that marks its checkpoints, the presets that build it, and its loader.</summary>
 /// <param name="Name">The family's name in messages.</param>
@@ -17,7 +19,7 @@ public static class ModelRegistry
 {
     private static readonly List<ModelFamily> families =
     [
-        new("BiLSTM-CRF family", TaggerModel.ConfigFile, ModelPresets.Names.Where(n => !ModelPresets.IsBert(n)).ToList(), TaggerModel.Load),
+        new("BiLSTM-CRF family", TaggerModel.ConfigFile, ModelPresets.Names.Where(n => !ModelPresets.IsBert(n)).ToList(), d => TaggerModel.Load(d, FeatureProviderRegistry.Load)),
         new("BERT tagger", BertTaggerModel.ConfigFile, ModelPresets.Names.Where(n => ModelPresets.IsBert(n) && !ModelPresets.SpanOf(n).IsSpan).ToList(), BertTaggerModel.Load),
         new("feature CRF", FeatureCrfModel.StateFile, [], FeatureCrfModel.Load),
         new("BERT span model", BertSpanModel.ConfigFile, ModelPresets.Names.Where(n => ModelPresets.SpanOf(n).IsSpan).ToList(), BertSpanModel.Load),

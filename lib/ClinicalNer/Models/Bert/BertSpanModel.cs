@@ -1,13 +1,12 @@
 using System.Text.Json;
 using ClinicalNer.Data;
-using ClinicalNer.Models.Bert;
 using ClinicalNer.Models.Parts;
 using ClinicalNer.Text;
 using TorchBinding;
 using TorchBinding.Modules;
 using static TorchBinding.torch;
 
-namespace ClinicalNer.Models;
+namespace ClinicalNer.Models.Bert;
 
 /// <summary>Everything that rebuilds a BERT span model (saved as JSON beside its weights).</summary>
 /// <param name="Bert">Encoder sizes.</param>
@@ -20,13 +19,20 @@ namespace ClinicalNer.Models;
 /// <param name="Dropout">Dropout on the encoder's output.</param>
 /// <param name="Nested">Keep nested spans when decoding (the training data nests).</param>
 /// <param name="PointerHeads">Score spans with the MRC pointer heads (start, end, match) instead of the biaffine form (paper 5's "−biaffine").</param>
+/// <param name="ScorerPart">The span scorer as a part (any registered in <see cref="PartRegistry"/>); null: <paramref name="PointerHeads"/> and
+/// <paramref name="Hidden"/> stand for it, as in checkpoints written before parts.</param>
 public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types, IReadOnlyDictionary<string, string>? Queries = null, int Hidden = 150,
-    double Dropout = 0.1, bool Nested = false, bool PointerHeads = false)
+    double Dropout = 0.1, bool Nested = false, bool PointerHeads = false, SpanScorerSpec? ScorerPart = null)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // The registry's options (parts by their "type"), lenient about fields older checkpoints had.
+    private static JsonSerializerOptions Json => new(PartRegistry.Json) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip };
+
+    /// <summary>The span scorer: <see cref="ScorerPart"/>, or the part the shorthand fields stand for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SpanScorerSpec Scorer => ScorerPart ?? (PointerHeads ? new PointerSpec() : new BiaffineSpec(Hidden));
 
     /// <summary>Serialises the config.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Indented);
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads a config written by <see cref="ToJson"/>.</summary>
     /// <exception cref="InvalidDataException">Malformed, naming the file.</exception>
@@ -34,12 +40,16 @@ public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types
     {
         try
         {
-            var config = JsonSerializer.Deserialize<BertSpanConfig>(json) ?? throw new InvalidDataException($"{source}: empty config");
+            var config = JsonSerializer.Deserialize<BertSpanConfig>(json, Json) ?? throw new InvalidDataException($"{source}: empty config");
             config.Bert.Validate();
             if (config.Types is null || config.Types.Count == 0) throw new InvalidDataException($"{source}: no entity types");
             return config;
         }
-        catch (Exception e) when (e is JsonException or ArgumentException)
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: {PartRegistry.Describe(e)}", e);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
@@ -61,8 +71,8 @@ public sealed class BertSpanNetwork : nn.Module
         dropout = nn.Dropout(config.Dropout);
         // With queries each pass asks about one type: the scorer tells "entity of the asked type" from "none".
         IReadOnlyList<string> classes = config.Queries is null ? config.Types : ["ENTITY"];
-        scorer = config.PointerHeads ? new PointerSpanScorer(config.Bert.HiddenSize, classes, config.Nested)
-            : new BiaffineSpanScorer(config.Bert.HiddenSize, classes, config.Hidden, config.Dropout, config.Nested);
+        scorer = config.Scorer.Build(config.Bert.HiddenSize, classes, config.Nested, config.Dropout);
+        if (scorer is not ISpanScorer) throw new ArgumentException($"the span scorer part {config.Scorer.DisplayName} built a {scorer.GetType().Name}, not an {nameof(ISpanScorer)}");
         register_module("bert", bert);
         register_module("dropout", dropout);
         register_module("scorer", scorer);
@@ -160,7 +170,7 @@ public sealed class BertSpanModel : INerModel
     /// <inheritdoc/>
     public nn.Module Network => Network0;
     /// <inheritdoc/>
-    public string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + (Network0.Config.PointerHeads ? "-Pointer" : "-Biaffine");
+    public string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + "-" + Network0.Config.Scorer.DisplayName;
     /// <inheritdoc/>
     public string ConfigJson => Network0.Config.ToJson();
     /// <inheritdoc/>
@@ -231,7 +241,7 @@ public sealed class BertSpanModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
-        NerCheckpoint.SaveWeights(Network0, directory, Kind);
+        CheckpointFiles.SaveWeights(Network0, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Network0.Config.ToJson());
         Tokenizer.Save(Path.Combine(directory, VocabFile));
     }
@@ -239,7 +249,7 @@ public sealed class BertSpanModel : INerModel
     /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
     public static BertSpanModel Load(string directory)
     {
-        NerCheckpoint.RequireFiles(directory, NerCheckpoint.WeightsFile, ConfigFile, VocabFile);
+        CheckpointFiles.RequireFiles(directory, CheckpointFiles.WeightsFile, ConfigFile, VocabFile);
         string path = Path.Combine(directory, ConfigFile);
         var model = new BertSpanModel(new BertSpanNetwork(BertSpanConfig.FromJson(File.ReadAllText(path), path)), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
         model.LoadWeights(directory);
@@ -247,7 +257,7 @@ public sealed class BertSpanModel : INerModel
     }
 
     /// <inheritdoc/>
-    public void LoadWeights(string directory) => NerCheckpoint.LoadWeights(Network0, directory);
+    public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(Network0, directory);
 
     /// <inheritdoc/>
     public void Dispose() => Network0.Dispose();

@@ -6,7 +6,8 @@ namespace ClinicalNer.Models;
 /// <summary>
 /// What the trainer needs from a model: its module, a loss on a batch of documents, batched
 /// prediction, parameter groups, and saving/loading of everything that rebuilds it. The BiLSTM-CRF
-/// family (<see cref="TaggerModel"/>) and the BERT taggers implement it.
+/// family (<c>Tagging.TaggerModel</c>), the BERT taggers and span models and the feature CRF implement it (the model families
+/// sit above this core and use it; it names none of them).
 /// </summary>
 public interface INerModel : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace ClinicalNer.Models.Parts;
+namespace ClinicalNer.Models;
 
 /// <summary>
 /// A model whose parameter names changed: <see cref="UpgradeKey"/> maps a name from an older checkpoint to today's (and
