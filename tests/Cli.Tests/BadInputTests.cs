@@ -309,7 +309,7 @@ public sealed class BadInputTests(TrainedCheckpoint trained) : IClassFixture<Tra
     {
         string ckpt = trained.Copy(Path.Combine(dir, "shapes"));
         string config = Path.Combine(ckpt, "tagger.json");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("\"HiddenSize\": 8", "\"HiddenSize\": 9", StringComparison.Ordinal));
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"hidden\": 8", "\"hidden\": 9", StringComparison.Ordinal));   // the BiLSTM part's size
         Lab.UsageError("shape", "predict", "--checkpoint", ckpt, "--text", "头痛");
     }
 

@@ -34,7 +34,8 @@ internal static class BootstrapCommand
     private static int Run(ParseResult r)
     {
         var (outDir, storePath) = TrainCommand.OutputOf(r);
-        var (splits, scheme, modelName) = TrainCommand.Load(r);
+        var spec = TrainCommand.SpecFor(r);
+        var splits = TrainCommand.Load(r);
         var options = TrainCommand.OptionsFor(r, outDir);
         var pool = PoolOf(r, options.Seed);
         Console.WriteLine($"pool: {pool.Count:N0} sentences{(pool.Any(d => d.Entities.Count > 0) ? " with gold labels (measuring precision only)" : "")}; " +
@@ -42,10 +43,10 @@ internal static class BootstrapCommand
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath);
         var bootstrap = new Bootstrapper(store, "bootstrap", new BootstrapOptions(r.GetValue(Threshold), r.GetValue(Rounds), options.Device));
-        bootstrap.Starting += (round, done) => Console.WriteLine($"round {round}: {(done ? "finished before, skipped" : "training")}");
+        bootstrap.Starting += (round, done) => Console.WriteLine($"round {round}: {(done ? "finished before with the same key, reused" : "training")}");
         var rounds = bootstrap.Run(round =>
         {
-            var model = TrainCommand.ModelFor(r, splits.Train, modelName, scheme, options.Seed);
+            var model = TrainCommand.ModelFor(spec, splits.Train, options.Seed);
             return new RunSetup(model, options with { OutputDir = Path.Combine(outDir, $"round={round}") });
         }, splits.Train, splits.Dev, pool, splits.Dataset);
         Console.Write(DataFrames.FromRecords(rounds.Select(x => new

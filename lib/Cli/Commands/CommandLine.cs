@@ -95,9 +95,9 @@ internal static class Options
     }
 
     /// <summary>A folder to write into: created if missing, refused if a file is there.</summary>
-    public static Option<string> OutputFolder(string name, string description)
+    public static Option<string> OutputFolder(string name, string description, bool required = true)
     {
-        var option = new Option<string>(name) { Description = description, Required = true };
+        var option = new Option<string>(name) { Description = description, Required = required };
         option.Validators.Add(r =>
         {
             string? p = r.GetValueOrDefault<string>();

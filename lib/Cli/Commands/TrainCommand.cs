@@ -22,7 +22,7 @@ namespace Cli.Commands;
 /// keeps the best checkpoint, records the run, prints the per-type table. Defaults come from the library's records
 /// (<see cref="TrainerOptions"/>, <see cref="SequenceTaggerConfig"/>, <see cref="BertTaggerConfig"/>).
 /// </summary>
-internal static class TrainCommand
+internal static partial class TrainCommand
 {
     /// <summary>Pieces longer than this are cut at sentence ends (offsets kept).</summary>
     public const int DefaultMaxLength = 256;
@@ -40,14 +40,20 @@ internal static class TrainCommand
     private static readonly Option<string> Scheme = Options.Choice("--scheme", "tag scheme the model predicts", "bio", "bio", "bioes", "bmes");
     private static readonly CorpusOptions Corpus = new();
     // Output
-    private static readonly Option<string> Out = Options.OutputFolder("--out", "output folder: best/ and last/ checkpoints, runs.db");
+    private static readonly Option<string> Out = Options.OutputFolder("--out", "output folder: best/ and last/ checkpoints, runs.db (required unless --print-spec)", required: false);
     private static readonly Option<string> Store = Options.Text("--store", "the SQLite run store (default: OUT/runs.db)");
     private static readonly Option<string> Name = Options.Text("--name", "the run's name in the store (default: the model)");
     private static readonly Option<bool> Resume = Options.Flag("--resume", "continue from OUT/last (weights, optimizer, schedule, random state)");
     private static readonly Option<bool> Reuse = Options.Flag("--reuse",
         "train nothing when the store holds a finished run of this name with the same key (model and initial weights, options, data)");
     // Model
-    private static readonly Option<string> Model = Options.Choice("--model", "the tagger", ModelPresets.Default, [.. ModelPresets.Names]);
+    private static readonly Option<string> Model = PresetOption();
+    private static readonly Option<string> Spec = Options.ExistingPath("--spec", "a model spec file (JSON; --print-spec shows one), instead of --model");
+    private static readonly Option<string[]> Set = new("--set")
+    {
+        Description = "PATH=VALUE: set a field of the model spec, after the other options (repeatable; e.g. encoders.0.hidden=256, decoder={\"type\":\"softmax\"})",
+    };
+    private static readonly Option<bool> PrintSpec = Options.Flag("--print-spec", "print the model spec this command line makes, as JSON, and stop");
     private static readonly Option<double?> Dropout = Options.OptionalDouble("--dropout",
         $"dropout (default {Recurrent0.Dropout} for the BiLSTM/BiGRU family, {Bert0.Dropout} for BERT taggers)", 0, 0.95);
     private static readonly Option<int> Emb = Options.Int("--emb", "character embedding size", Recurrent0.CharEmbeddingDim);
@@ -110,7 +116,7 @@ internal static class TrainCommand
     internal static Command Build(string name, string description, Func<ParseResult, int> action, params Option[] extra)
     {
         var command = new Command(name, description);
-        foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Reuse, Model, Dropout, Emb, Hidden, Layers,
+        foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Reuse, Model, Spec, Set, PrintSpec, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, SoftLexiconFiles, SoftLexiconEmb, PretrainedWords, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
                      LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, Adversarial, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
@@ -119,18 +125,12 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>The splits the options name (issues reported), the tag scheme and the model's name, checked together.</summary>
-    internal static (CorpusSplits Splits, TagScheme Scheme, string ModelName) Load(ParseResult r)
+    /// <summary>The splits the options name (issues reported).</summary>
+    internal static CorpusSplits Load(ParseResult r)
     {
         var splits = CorpusLoader.LoadSplits(DataPaths(r), r.GetValue(MaxLength), Corpus.Read(r));
         CorpusOptions.ReportIssues(splits.Corpora);
-        var scheme = Enum.Parse<TagScheme>(r.GetValue(Scheme)!, ignoreCase: true);
-        string modelName = r.GetValue(Model)!;
-        if (r.GetValue(Kg) is not null && !(ModelPresets.IsBert(modelName) && ModelPresets.InjectsKnowledge(modelName)))
-            throw new ArgumentException($"--kg is for the kbert-* models, not {modelName}");
-        if ((r.GetValue(BiLm) ?? r.GetValue(BertFeatures)) is not null && ModelPresets.IsBert(modelName))
-            throw new ArgumentException($"--bilm and --bert-features fuse features into the BiLSTM-CRF family, not into {modelName}");
-        return (splits, scheme, modelName);
+        return splits;
     }
 
     /// <summary>The trainer options the command line gives, writing checkpoints to <paramref name="outDir"/>.</summary>
@@ -141,37 +141,42 @@ internal static class TrainCommand
         WeightAveraging: r.GetValue(Average), Recall: new RecAdamOptions(r.GetValue(RecallK), r.GetValue(RecallT0), r.GetValue(RecallCoefficient)),
         MaxSteps: r.GetValue(MaxSteps) > 0 ? r.GetValue(MaxSteps) : null, Device: Options.DeviceOf(r, Device), Bf16: r.GetValue(Bf16), Adversarial: r.GetValue(Adversarial));
 
-    /// <summary>A fresh model of the kind and with the features the command line gives.</summary>
-    internal static INerModel ModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed) =>
-        ModelPresets.SpanOf(modelName).IsSpan ? SpanModelFor(r, train, modelName, seed)
-        : ModelPresets.IsBert(modelName) ? BertModelFor(r, train, modelName, scheme, seed) : RecurrentModelFor(r, train, modelName, scheme, seed);
-
-    // Span models (paper 5): the encoder as for the BERT taggers, MRC queries for bert-mrc-biaffine (the paper's wording for the CCKS2017 types).
-    private static BertSpanModel SpanModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, int seed)
+    /// <summary>
+    /// The model spec the command line describes: <c>--spec FILE</c> or the <c>--model</c> preset, then the shorthand options
+    /// given explicitly (<c>--hidden</c>, <c>--bert</c>, <c>--kg</c>, ...), then every <c>--set PATH=VALUE</c>.
+    /// </summary>
+    internal static ModelSpec SpecFor(ParseResult r)
     {
-        var (bert, vocab, folder) = EncoderOf(r);
-        var (_, mrc, pointer) = ModelPresets.SpanOf(modelName);
-        var model = BertSpanModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, mrc ? BertSpanModel.DefaultQueries : null,
-            c => c with { Dropout = r.GetValue(Dropout) ?? c.Dropout, PointerHeads = pointer }, seed);
-        Console.WriteLine($"{model.Kind}: types {string.Join(", ", model.SpanNetwork.Config.Types)}{(model.SpanNetwork.Config.Nested ? " (nested spans kept)" : "")}; " +
-                          (folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}"));
-        return model;
+        bool explicitModel = Given(r, Model);
+        if (explicitModel && r.GetValue(Spec) is not null) throw new ArgumentException("give --spec FILE or --model NAME, not both");
+        var spec = r.GetValue(Spec) is { } file ? ModelSpec.Load(file) : ModelPresets.Get(r.GetValue(Model)!);
+        spec = ApplyShorthands(r, spec);
+        return JsonEdits.Apply(spec, r.GetValue(Set) ?? [], ClinicalNer.Models.Parts.PartRegistry.Json, ClinicalNer.Models.Parts.PartRegistry.Describe);
     }
 
-    // The encoder's sizes, vocabulary and weights folder: --bert DIR, or --bert-size SIZE with --vocab.
-    private static (BertConfig Bert, string Vocab, string? Folder) EncoderOf(ParseResult r)
+    // Whether the user gave the option (a default does not override a spec file's value).
+    internal static bool Given(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
+
+    /// <summary>A fresh model of the command line's spec, built by the library's one builder (it says what it loads).</summary>
+    internal static INerModel ModelFor(ModelSpec spec, IReadOnlyList<Document> train, int seed) => ModelBuilder.Build(spec, train, seed, Console.Out);
+
+    // --model: a preset by name, checked against the presets (listed by lab models; the help stays narrow).
+    private static Option<string> PresetOption()
     {
-        string? folder = r.GetValue(Bert);
-        if (folder is not null)
-            return (BertConfig.Load(Path.Combine(folder, BertCheckpoint.ConfigFile)), r.GetValue(Vocab) ?? Path.Combine(folder, BertCheckpoint.VocabFile), folder);
-        string vocab = r.GetValue(Vocab) ?? throw new ArgumentException("a BERT model needs --bert DIR, or --bert-size SIZE with --vocab vocab.txt");
-        return (BertConfig.Preset(r.GetValue(BertSize)!), vocab, null);
+        var option = Options.Text("--model", "a model preset (lab models lists them)", ModelPresets.Default);
+        option.Validators.Add(r =>
+        {
+            string? name = r.GetValueOrDefault<string>();
+            if (name is not null && !ModelPresets.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+                r.AddError($"--model: unknown preset '{name}' (one of: {string.Join(", ", ModelPresets.Names)})");
+        });
+        return option;
     }
 
     /// <summary>The output folder and the run store path.</summary>
     internal static (string Out, string Store) OutputOf(ParseResult r)
     {
-        string outDir = r.GetValue(Out)!;
+        string outDir = r.GetValue(Out) ?? throw new ArgumentException("--out DIR is required: the folder for checkpoints and runs.db");
         return (outDir, r.GetValue(Store) ?? Path.Combine(outDir, "runs.db"));
     }
 
@@ -200,14 +205,20 @@ internal static class TrainCommand
     /// <summary>Trains (or reuses) the run a parsed <c>lab train</c> command line describes, printing as it goes; returns the run's outcome.</summary>
     internal static RunOutcome Execute(ParseResult r)
     {
+        var spec = SpecFor(r);
+        if (r.GetValue(PrintSpec))
+        {
+            Console.WriteLine(spec.ToJson());
+            return new RunOutcome(0, "", true, null, null);
+        }
         var (outDir, storePath) = OutputOf(r);
-        var (splits, scheme, modelName) = Load(r);
+        var splits = Load(r);
         var options = OptionsFor(r, outDir);
-        using INerModel model = ModelFor(r, splits.Train, modelName, scheme, options.Seed);
+        using INerModel model = ModelFor(spec, splits.Train, options.Seed);
         Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {splits.Train.Count} / dev {splits.Dev.Count} pieces of ≤ {r.GetValue(MaxLength)} characters; data {splits.Dataset}");
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath);
-        string name = r.GetValue(Name) ?? modelName;
+        string name = r.GetValue(Name) ?? (Given(r, Model) || r.GetValue(Spec) is null ? r.GetValue(Model)! : spec.DisplayName);
         var outcome = TrackedRun.Run(store, name, splits.Dataset, model, options, splits.Train, splits.Dev, splits.Test, reuse: r.GetValue(Reuse),
             resume: r.GetValue(Resume) ? ResumeMode.Yes : ResumeMode.No, progress: new ConsoleProgress().Show);
         if (outcome.Reused)
@@ -234,68 +245,5 @@ internal static class TrainCommand
         if (data is not null) return [data];
         if (train is null || dev is null) throw new ArgumentException("give --data DIR, or --train FILE and --dev FILE");
         return test is null ? [train, dev] : [train, dev, test];
-    }
-
-    // The BiLSTM-CRF family: character inputs (plus word, bigram, dictionary features), optional word2vec vectors.
-    private static TaggerModel RecurrentModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed)
-    {
-        string[] lexiconFiles = r.GetValue(Lexicon) ?? [];
-        var lexicon = lexiconFiles.Length == 0 ? null : lexiconFiles.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
-        var dictionaries = LexiconReader.ReadTypedLexicons(r.GetValue(Dictionary) ?? []);
-        if (r.GetValue(PretrainedBigrams) is not null && r.GetValue(BigramMinCount) == 0)
-            throw new ArgumentException("--pretrained-bigrams needs bigram features: add --bigram-min-count N");
-        string[] softLexiconFiles = r.GetValue(SoftLexiconFiles) ?? [];
-        if (r.GetValue(PretrainedWords) is not null && lexicon is null && softLexiconFiles.Length == 0)
-            throw new ArgumentException("--pretrained-words needs words to load them into: add --soft-lexicon FILE or --lexicon FILE");
-        var softTerms = softLexiconFiles.Length == 0 ? null : softLexiconFiles.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToList();
-        var inputs = TaggerInputs.Build(train, scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries, minBigramCount: r.GetValue(BigramMinCount),
-            softLexiconTerms: softTerms);
-        if (dictionaries is not null)
-            Console.WriteLine($"dictionary features: {string.Join(", ", dictionaries.Select(kv => $"{kv.Key} {kv.Value.Count():N0} terms"))}");
-        if (inputs.SoftLexicon is { } soft)
-            Console.WriteLine($"SoftLexicon: {soft.Words.Count - 2:N0} words from {softLexiconFiles.Length} file(s), {soft.Frequencies.Count(z => z > 1):N0} of them in the training text");
-        if (lexicon is not null) Console.WriteLine($"segmentation lexicon: {lexicon.Count:N0} terms from {lexiconFiles.Length} file(s) plus the training entities; {inputs.WordCount:N0} words");
-        var config = inputs.ModelConfig(c => ModelPresets.Recurrent(modelName, c) with
-        {
-            CharEmbeddingDim = r.GetValue(Emb), HiddenSize = r.GetValue(Hidden), Layers = r.GetValue(Layers), Dropout = r.GetValue(Dropout) ?? c.Dropout,
-            WordEmbeddingDim = r.GetValue(WordEmb), BigramEmbeddingDim = r.GetValue(BigramEmb), DictionaryEmbeddingDim = r.GetValue(DictEmb),
-            LexiconEmbeddingDim = r.GetValue(SoftLexiconEmb),
-        });
-        var features = new List<ICharacterFeatures>();
-        if (r.GetValue(BiLm) is { } bilm) features.Add(BiLmFeatures.Load(bilm));
-        if (r.GetValue(BertFeatures) is { } bertFeatures) features.Add(BertCharacterFeatures.Load(bertFeatures));
-        foreach (var f in features) Console.WriteLine($"fused features: {f.Name}, {f.Size} per character (frozen, computed once per piece)");
-        var model = TaggerModel.Create(inputs, config, seed, features);
-        if (r.GetValue(PretrainedChars) is { } chars)
-            Console.WriteLine($"pretrained character vectors: {Word2Vec.Load(chars).CopyInto(model.Tagger.CharEmbedding, inputs.Characters, $"{chars} (--emb {config.CharEmbeddingDim})"):N0} of {inputs.Characters.Count:N0} found in {chars}");
-        if (r.GetValue(PretrainedBigrams) is { } bigrams)
-            Console.WriteLine($"pretrained bigram vectors: {Word2Vec.Load(bigrams).CopyInto(model.Tagger.BigramEmbedding!, inputs.Bigrams!, $"{bigrams} (--bigram-emb {config.BigramEmbeddingDim})"):N0} of {inputs.Bigrams!.Count:N0} found in {bigrams}");
-        if (r.GetValue(PretrainedWords) is { } words)
-        {
-            var vectors = Word2Vec.Load(words);
-            if (model.Tagger.Embedder.LexiconWords is { } table)
-                Console.WriteLine($"pretrained SoftLexicon word vectors: {vectors.CopyInto(table, inputs.SoftLexicon!.Words, $"{words} (--soft-lexicon-emb {config.LexiconEmbeddingDim})"):N0} of {inputs.SoftLexicon.Words.Count - 2:N0} found in {words}");
-            if (model.Tagger.WordEmbedding is { } segmentWords)
-                Console.WriteLine($"pretrained segmentation word vectors: {vectors.CopyInto(segmentWords, inputs.Words!, $"{words} (--word-emb {config.WordEmbeddingDim})"):N0} of {inputs.Words!.Count:N0} found in {words}");
-        }
-        return model;
-    }
-
-    // BERT taggers: the encoder from a checkpoint folder (--bert) or random (--bert-size + --vocab).
-    private static BertTaggerModel BertModelFor(ParseResult r, IReadOnlyList<Document> train, string modelName, TagScheme scheme, int seed)
-    {
-        var (bert, vocab, folder) = EncoderOf(r);
-        List<Triple>? knowledge = null;
-        KnowledgeInjectionOptions? injection = null;
-        if (ModelPresets.InjectsKnowledge(modelName))
-        {
-            knowledge = LexiconReader.ReadTriples(r.GetValue(Kg) ?? throw new ArgumentException($"--model {modelName} injects a knowledge graph: give --kg FILE"));
-            injection = new KnowledgeInjectionOptions(r.GetValue(KgObjects), !r.GetValue(KgNoMask), !r.GetValue(KgHardPositions), !r.GetValue(KgNoInjection));
-            Console.WriteLine($"knowledge graph: {knowledge.Count:N0} triples from {r.GetValue(Kg)}; {injection}");
-        }
-        var model = BertTaggerModel.Create(train, WordPieceTokenizer.FromFile(vocab), bert, folder, ModelPresets.BertHeadOf(modelName), scheme,
-            c => c with { LstmHidden = r.GetValue(LstmHidden), Dropout = r.GetValue(Dropout) ?? c.Dropout }, seed, knowledge, injection);
-        Console.WriteLine(folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}");
-        return model;
     }
 }

@@ -12,6 +12,24 @@ public static class CheckpointFiles
     /// <summary>Weights file in a checkpoint directory.</summary>
     public const string WeightsFile = "model.safetensors";
 
+    /// <summary>The model spec a checkpoint's model was built from (JSON), when it was built from one.</summary>
+    public const string SpecFile = "spec.json";
+
+    /// <summary>Writes <paramref name="specJson"/> as <see cref="SpecFile"/> (nothing when null).</summary>
+    public static void SaveSpec(string directory, string? specJson)
+    {
+        if (specJson is null) return;
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, SpecFile), specJson);
+    }
+
+    /// <summary>The <see cref="SpecFile"/> of a checkpoint, or null when it has none (written before specs).</summary>
+    public static string? ReadSpec(string directory)
+    {
+        string path = Path.Combine(directory, SpecFile);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
     /// <summary>Creates <paramref name="directory"/> and writes the module's state as <see cref="WeightsFile"/>, tagged with the model kind.</summary>
     public static void SaveWeights(nn.Module module, string directory, string kind)
     {

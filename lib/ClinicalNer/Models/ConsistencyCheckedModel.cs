@@ -26,6 +26,13 @@ public sealed class ConsistencyCheckedModel(INerModel inner, LabelConsistencyChe
     public string ConfigJson => inner.ConfigJson;
 
     /// <inheritdoc/>
+    public string? SpecJson
+    {
+        get => inner.SpecJson;
+        set => inner.SpecJson = value;
+    }
+
+    /// <inheritdoc/>
     public torch.Tensor Loss(IReadOnlyList<Document> batch) => inner.Loss(batch);
 
     /// <inheritdoc/>

@@ -64,4 +64,10 @@ public interface INerModel : IDisposable
 
     /// <summary>Hyper-parameters as JSON, for the run store.</summary>
     string ConfigJson { get; }
+
+    /// <summary>
+    /// The model spec it was built from, as JSON (the specs layer's builder sets it; <see cref="Save"/> writes it as
+    /// <see cref="CheckpointFiles.SpecFile"/> and loading reads it back); null for a model made without one.
+    /// </summary>
+    string? SpecJson { get; set; }
 }

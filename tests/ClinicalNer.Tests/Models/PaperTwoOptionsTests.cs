@@ -42,6 +42,8 @@ public class PaperTwoOptionsTests : TempDirTest
     // Predicts the same spans for every document, with confidence 0.5.
     private sealed class FixedModel(IReadOnlyList<EntitySpan> spans) : INerModel
     {
+        public string? SpecJson { get; set; }
+
         private readonly torch.nn.Module network = torch.nn.Linear(1, 1);
         public torch.nn.Module Network => network;
         public string Kind => "fixed";

@@ -173,6 +173,9 @@ public sealed class BertSpanModel : INerModel
     public string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + "-" + Network0.Config.Scorer.DisplayName;
     /// <inheritdoc/>
     public string ConfigJson => Network0.Config.ToJson();
+
+    /// <inheritdoc/>
+    public string? SpecJson { get; set; }
     /// <inheritdoc/>
     public int LengthOf(Document document) => document?.Length ?? 0;
     /// <inheritdoc/>
@@ -241,6 +244,7 @@ public sealed class BertSpanModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
+        CheckpointFiles.SaveSpec(directory, SpecJson);
         CheckpointFiles.SaveWeights(Network0, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Network0.Config.ToJson());
         Tokenizer.Save(Path.Combine(directory, VocabFile));
@@ -253,6 +257,7 @@ public sealed class BertSpanModel : INerModel
         string path = Path.Combine(directory, ConfigFile);
         var model = new BertSpanModel(new BertSpanNetwork(BertSpanConfig.FromJson(File.ReadAllText(path), path)), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
         model.LoadWeights(directory);
+        model.SpecJson = CheckpointFiles.ReadSpec(directory);
         return model;
     }
 

@@ -83,6 +83,9 @@ public sealed class BertTaggerModel : INerModel
     public string ConfigJson => Tagger.Config.ToJson();
 
     /// <inheritdoc/>
+    public string? SpecJson { get; set; }
+
+    /// <inheritdoc/>
     public int LengthOf(Document document) => document?.Length ?? 0;
 
     /// <inheritdoc/>
@@ -133,6 +136,7 @@ public sealed class BertTaggerModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
+        CheckpointFiles.SaveSpec(directory, SpecJson);
         CheckpointFiles.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Tokenizer.Save(Path.Combine(directory, VocabFile));
@@ -159,6 +163,7 @@ public sealed class BertTaggerModel : INerModel
         var knowledge = config.Knowledge is null ? null : LexiconReader.ReadTriples(Path.Combine(directory, KnowledgeFile));
         var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)), knowledge);
         model.LoadWeights(directory);
+        model.SpecJson = CheckpointFiles.ReadSpec(directory);
         return model;
     }
 

@@ -67,6 +67,9 @@ public sealed class FeatureCrfModel : INerModel
     public string Kind => "Feature-CRF";
     /// <inheritdoc/>
     public string ConfigJson => JsonSerializer.Serialize(new { Features = features.Count, Labels = labels.Count, Dictionary = lexicons is not null });
+
+    /// <inheritdoc/>
+    public string? SpecJson { get; set; }
     /// <summary>Features in the vocabulary.</summary>
     public int FeatureCount => features.Count;
 
@@ -153,6 +156,7 @@ public sealed class FeatureCrfModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
+        CheckpointFiles.SaveSpec(directory, SpecJson);
         CheckpointFiles.SaveWeights(network, directory, Kind);
         File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(new Saved(
             Enumerable.Range(0, features.Count).Select(k => features[k]).ToList(), Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList(), lexicons)));
@@ -165,6 +169,7 @@ public sealed class FeatureCrfModel : INerModel
             ?? throw new InvalidDataException($"{directory}: empty feature CRF state");
         var model = new FeatureCrfModel(Vocabulary.Of(saved.Features), Vocabulary.Of(saved.Labels), saved.Lexicons);
         model.LoadWeights(directory);
+        model.SpecJson = CheckpointFiles.ReadSpec(directory);
         return model;
     }
 

@@ -97,8 +97,9 @@ public static class PartRegistry
                     PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
                     PropertyNameCaseInsensitive = true,
                     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+                    AllowOutOfOrderMetadataProperties = true,   // "type" anywhere in a part's object, as people write it
                     Converters = { new JsonStringEnumConverter() },
-                    TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Polymorphism(Kinds.ToDictionary(k => k.Key, k => k.Value.ToList())) } },
+                    TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Polymorphism(Kinds.ToDictionary(k => k.Key, k => k.Value.ToList())), WithoutDisplayNames } },
                 };
         }
     }
@@ -143,6 +144,14 @@ public static class PartRegistry
     }
 
     private static string Label(Type kind) => kind.Name.EndsWith("Spec", StringComparison.Ordinal) ? kind.Name[..^4].ToLowerInvariant() : kind.Name;
+
+    // A part's display name is derived, not a setting: never written (the override of an ignored property is not ignored by itself).
+    private static void WithoutDisplayNames(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        for (int k = info.Properties.Count - 1; k >= 0; k--)
+            if (string.Equals(info.Properties[k].Name, "displayName", StringComparison.OrdinalIgnoreCase)) info.Properties.RemoveAt(k);
+    }
 
     // Each registered kind becomes a polymorphic base with "type" as its discriminator.
     private static Action<JsonTypeInfo> Polymorphism(Dictionary<Type, List<(string Name, Type Type)>> kinds) => info =>

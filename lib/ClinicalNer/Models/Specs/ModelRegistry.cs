@@ -4,12 +4,16 @@ using ClinicalNer.Models.Tagging;
 
 namespace ClinicalNer.Models.Specs;
 
-/// <summary>A model family: its name, the file that marks its checkpoints, the presets that build it, and its loader.</summary>
+/// <summary>A model family: its name, the file that marks its checkpoints, the spec record that builds it, and its loader.</summary>
 /// <param name="Name">The family's name in messages.</param>
 /// <param name="ConfigFile">The file every checkpoint of the family holds beside its weights.</param>
-/// <param name="Presets">Preset names that build a model of the family (<see cref="ModelPresets"/>).</param>
+/// <param name="Spec">The <see cref="ModelSpec"/> record of the family (null for one that no spec builds, as the feature CRF).</param>
 /// <param name="Load">Rebuilds a model from a checkpoint folder.</param>
-public sealed record ModelFamily(string Name, string ConfigFile, IReadOnlyList<string> Presets, Func<string, INerModel> Load);
+public sealed record ModelFamily(string Name, string ConfigFile, Type? Spec, Func<string, INerModel> Load)
+{
+    /// <summary>The presets that build a model of the family (<see cref="ModelPresets"/>).</summary>
+    public IReadOnlyList<string> Presets => Spec is null ? [] : ModelPresets.Names.Where(n => ModelPresets.Get(n).GetType() == Spec).ToList();
+}
 
 /// <summary>
 /// The model families by checkpoint: <see cref="NerCheckpoint.Load"/> opens any checkpoint through the family whose
@@ -19,10 +23,10 @@ public static class ModelRegistry
 {
     private static readonly List<ModelFamily> families =
     [
-        new("BiLSTM-CRF family", TaggerModel.ConfigFile, ModelPresets.Names.Where(n => !ModelPresets.IsBert(n)).ToList(), d => TaggerModel.Load(d, FeatureProviderRegistry.Load)),
-        new("BERT tagger", BertTaggerModel.ConfigFile, ModelPresets.Names.Where(n => ModelPresets.IsBert(n) && !ModelPresets.SpanOf(n).IsSpan).ToList(), BertTaggerModel.Load),
-        new("feature CRF", FeatureCrfModel.StateFile, [], FeatureCrfModel.Load),
-        new("BERT span model", BertSpanModel.ConfigFile, ModelPresets.Names.Where(n => ModelPresets.SpanOf(n).IsSpan).ToList(), BertSpanModel.Load),
+        new("BiLSTM-CRF family", TaggerModel.ConfigFile, typeof(TaggerSpec), d => TaggerModel.Load(d, FeatureProviderRegistry.Load)),
+        new("BERT tagger", BertTaggerModel.ConfigFile, typeof(BertTaggerSpec), BertTaggerModel.Load),
+        new("feature CRF", FeatureCrfModel.StateFile, null, FeatureCrfModel.Load),
+        new("BERT span model", BertSpanModel.ConfigFile, typeof(BertSpanSpec), BertSpanModel.Load),
     ];
 
     /// <summary>The families known, in registration order.</summary>

@@ -80,13 +80,15 @@ public sealed record SequenceTaggerConfig(
 
     /// <summary>The model's name from its parts: encoders (repeats once), or "Embedding" without one, then the decoder ("BiGRU-Attention-CRF").</summary>
     [JsonIgnore]
-    public string DisplayName
+    public string DisplayName => NameOf(EncoderStack, TagDecoder);
+
+    /// <summary>A tagger's name from its parts: encoders (repeats once), or "Embedding" without one, then the decoder.</summary>
+    public static string NameOf(IReadOnlyList<EncoderSpec> encoders, DecoderSpec decoder)
     {
-        get
-        {
-            var names = EncoderStack.Select(e => e.DisplayName).Where((n, i) => i == 0 || n != EncoderStack[i - 1].DisplayName).ToList();
-            return string.Join('-', (names.Count == 0 ? ["Embedding"] : names).Append(TagDecoder.DisplayName));
-        }
+        ArgumentNullException.ThrowIfNull(encoders);
+        ArgumentNullException.ThrowIfNull(decoder);
+        var names = encoders.Select(e => e.DisplayName).Where((n, i) => i == 0 || n != encoders[i - 1].DisplayName).ToList();
+        return string.Join('-', (names.Count == 0 ? ["Embedding"] : names).Append(decoder.DisplayName));
     }
 
     // BiLSTM/BiGRU of HiddenSize x Layers, a second one of StackedHiddenSize, self-attention of AttentionHeads.

@@ -95,6 +95,9 @@ public sealed class TaggerModel : INerModel
     public string ConfigJson => Tagger.Config.ToJson();
 
     /// <inheritdoc/>
+    public string? SpecJson { get; set; }
+
+    /// <inheritdoc/>
     public Tensor Loss(IReadOnlyList<Document> batch) => Tagger.Loss(Encode(batch, withTags: true));
 
     /// <inheritdoc/>
@@ -130,6 +133,7 @@ public sealed class TaggerModel : INerModel
     /// <inheritdoc/>
     public void Save(string directory)
     {
+        CheckpointFiles.SaveSpec(directory, SpecJson);
         CheckpointFiles.SaveWeights(Tagger, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
         Inputs.Save(Path.Combine(directory, InputsFile));
@@ -153,6 +157,7 @@ public sealed class TaggerModel : INerModel
             .ToList();
         var model = new TaggerModel(new SequenceTagger(config), TaggerInputs.Load(Path.Combine(directory, InputsFile)), providers);
         model.LoadWeights(directory);
+        model.SpecJson = CheckpointFiles.ReadSpec(directory);
         return model;
     }
 
