@@ -12,7 +12,8 @@ namespace ClinicalNer.Models;
 /// A path is field names and list indices separated by dots (<c>encoders.0.hidden</c>, <c>decoder.type</c>,
 /// <c>chars.vectors</c>); a missing object on the way is created, and an index one past a list's end appends. A value is
 /// read as JSON when it parses (<c>256</c>, <c>true</c>, <c>null</c>, <c>{"type": "crf"}</c>, <c>["a", "b"]</c>), else as
-/// a string (<c>bilstm</c>, <c>data/x.txt</c>).
+/// a string (<c>bilstm</c>, <c>data/x.txt</c>). Setting an object's <c>type</c> to another value starts that part over
+/// from its own defaults (its other fields are dropped: they belonged to the old part); set its fields after it.
 /// </remarks>
 public static class JsonEdits
 {
@@ -61,6 +62,8 @@ public static class JsonEdits
                 {
                     // Field names are matched in any case, as the records are read.
                     string name = obj.Select(p => p.Key).FirstOrDefault(n => string.Equals(n, key, StringComparison.OrdinalIgnoreCase)) ?? key;
+                    if (last && name == "type" && obj[name] is JsonValue old && !JsonNode.DeepEquals(old, value))
+                        foreach (string field in obj.Select(p => p.Key).Where(k => k != "type").ToList()) obj.Remove(field);
                     if (last) obj[name] = value;
                     else node = obj[name] ??= new JsonObject();
                     break;
