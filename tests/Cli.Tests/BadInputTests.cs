@@ -421,8 +421,29 @@ public sealed class SweepTests : IDisposable
             Assert.All(finished, r => Assert.Equal(r.Key, File.ReadAllText(Path.Combine(Path.GetDirectoryName(r.Checkpoint!)!, ClinicalNer.Runs.TrackedRun.KeyFile)).Trim()));
         }
         Lab.UsageError("OPTION=V1,V2", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad"), "--vary", "hidden", "--data", sample);
-        Lab.UsageError("'--hiddenz'", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad2"), "--vary", "hiddenz=4", "--data", sample, "--epochs", "1");
+        Lab.UsageError("'hiddenz'", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad2"), "--vary", "hiddenz=4", "--data", sample, "--epochs", "1");
         Lab.UsageError("--epochs is varied by --vary and also given", "sweep", "--name", "x", "--out", Path.Combine(dir, "bad3"), "--vary", "epochs=1,2", "--data", sample, "--epochs", "1");
+    }
+
+    [Fact]
+    public void A_sweep_varies_spec_fields_and_trainer_options_directly()
+    {
+        string sample = Path.Combine(Lab.Root, "data", "sample");
+        var r = Lab.Run("sweep", "--name", "direct", "--out", dir, "--seeds", "1", "--vary", "encoders.0.hidden=4,6", "--vary", "epochs=1,2", "--data", sample,
+            "--emb", "4", "--batch-size", "128");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal(4, Count(r.Stdout, "recorded in"));
+        using var store = new ClinicalNer.Runs.RunStore(Path.Combine(dir, "runs.db"));
+        var runs = store.Runs("direct/").Where(x => x.IsFinished).ToList();
+        Assert.Equal(4, runs.Count);
+        foreach (var run in runs)
+        {
+            string config = run.Name.Split('/')[1];   // encoders.0.hidden=H,epochs=E
+            var parts = config.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+            Assert.Contains($"\"hidden\": {parts["encoders.0.hidden"]}", run.ParametersJson, StringComparison.Ordinal);
+            Assert.Equal(int.Parse(parts["epochs"], System.Globalization.CultureInfo.InvariantCulture), store.Curve(run.Id).Count);
+        }
+        Lab.UsageError("'hiden'", "sweep", "--name", "bad", "--out", Path.Combine(dir, "bad"), "--vary", "encoders.0.hiden=3", "--data", sample);
     }
 }
 
@@ -491,7 +512,7 @@ public sealed class BiLmCommandTests : IDisposable
         var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者头痛发热三天");
         Assert.True(predicted.ExitCode == 0, predicted.Stderr);
         Lab.UsageError("no such file or folder", "train", "--data", sample, "--bilm", Path.Combine(dir, "missing"), "--out", Path.Combine(dir, "o"));
-        Lab.UsageError("not into bert-crf", "train", "--data", sample, "--bilm", bilm, "--model", "bert-crf", "--out", Path.Combine(dir, "o2"));
+        Lab.UsageError("--bilm is for the BiLSTM-CRF family", "train", "--data", sample, "--bilm", bilm, "--model", "bert-crf", "--out", Path.Combine(dir, "o2"));
     }
 }
 
@@ -526,7 +547,7 @@ public sealed class SoftLexiconCommandTests : IDisposable
         var predicted = Lab.Run("predict", "--checkpoint", Path.Combine(output, "best"), "--text", "患者发热三天，查体无殊");
         Assert.True(predicted.ExitCode == 0, predicted.Stderr);
 
-        Lab.UsageError("--pretrained-words needs words", "train", "--data", sample, "--pretrained-words", vectors, "--out", Path.Combine(dir, "o1"));
+        Lab.UsageError("word vectors (--pretrained-words) need words", "train", "--data", sample, "--pretrained-words", vectors, "--out", Path.Combine(dir, "o1"));
         Lab.UsageError("has 6-d vectors but the embedding is 50-d", "train", "--data", sample, "--soft-lexicon", lexicon, "--pretrained-words", vectors,
             "--out", Path.Combine(dir, "o2"));
         Lab.UsageError("--bigrams and --words exclude each other", "word2vec", "--input", text, "--bigrams", "--words", lexicon, "--out", Path.Combine(dir, "x.vec"));
@@ -553,7 +574,7 @@ public sealed class BootstrapCommandTests : IDisposable
         Assert.Contains("test (strict), best round:", first.Stdout, StringComparison.Ordinal);
         var again = Lab.Run(args);
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.Contains("round 0: finished before, skipped", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("round 0: finished before with the same key, reused", again.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(": training", again.Stdout, StringComparison.Ordinal);
         Lab.UsageError("one of them", "bootstrap", "--data", sample, "--out", Path.Combine(dir, "o"));
     }

@@ -1,16 +1,19 @@
-using ClinicalNer.Display;
 using System.CommandLine;
 using System.Globalization;
+using ClinicalNer.Display;
+using ClinicalNer.Models;
+using ClinicalNer.Models.Parts;
 using ClinicalNer.Runs;
 using Reporting;
 
 namespace Cli.Commands;
 
 /// <summary>
-/// <c>lab sweep --name NAME --out DIR --seeds 1,2,3 [--vary OPTION=V1,V2 ...] TRAIN-OPTIONS</c>: runs <c>lab train</c> for every
-/// combination of the varied options and every seed, each as a run named NAME/CONFIGURATION/seed=S in DIR/runs.db (a
-/// run whose key (model, options, data) matches a finished run of its name is reused, not trained again), then prints and
-/// writes the mean ± sd tables and a chart.
+/// <c>lab sweep --name NAME --out DIR --seeds 1,2,3 [--vary NAME=V1,V2 ...] TRAIN-OPTIONS</c>: trains the model <c>lab train</c>'s
+/// options describe for every combination of the varied settings and every seed, each as a run named
+/// NAME/CONFIGURATION/seed=S in DIR/runs.db (a run whose key (model, options, data) matches a finished run of its name is
+/// reused, not trained again), then prints and writes the mean ± sd tables and a chart. A varied setting is a field of
+/// the model spec (<c>encoders.0.hidden</c>), of the trainer options (<c>epochs</c>, <c>lr</c>), or a lab train shorthand.
 /// </summary>
 internal static class SweepCommand
 {
@@ -19,7 +22,11 @@ internal static class SweepCommand
         var name = Options.Text("--name", "the experiment's name (the prefix of its runs' names)", required: true);
         var output = Options.OutputFolder("--out", "the sweep's folder: one checkpoint folder per run, runs.db, the summary tables and chart");
         var seeds = Options.Text("--seeds", "seeds, comma-separated", "1,2,3");
-        var vary = new Option<string[]>("--vary") { Description = "OPTION=V1,V2,...: a train option and its values (repeatable; every combination is run)" };
+        var vary = new Option<string[]>("--vary")
+        {
+            Description = "NAME=V1,V2,...: a spec field (encoders.0.hidden, dropout), a trainer option (epochs, lr) or a lab train option, " +
+                          "and its values (repeatable; every combination is run)",
+        };
         var command = new Command("sweep", "lab train over a grid of options and several seeds on the run store; mean ± sd per configuration and per type")
         {
             name, output, seeds, vary,
@@ -29,40 +36,74 @@ internal static class SweepCommand
         return command;
     }
 
+    // The CLI names of trainer options, as fields of TrainerOptions (varied directly, like spec paths).
+    private static readonly Dictionary<string, string> TrainerFields = new(StringComparer.Ordinal)
+    {
+        ["epochs"] = "epochs", ["batch-size"] = "batchSize", ["lr"] = "learningRate", ["optimizer"] = "optimizer", ["weight-decay"] = "weightDecay",
+        ["clip"] = "clipNorm", ["patience"] = "patience", ["warmup"] = "warmupFraction", ["decay"] = "linearDecay", ["head-lr"] = "headLearningRate",
+        ["average"] = "weightAveraging", ["adversarial"] = "adversarial", ["max-steps"] = "maxSteps", ["bf16"] = "bf16",
+    };
+
+    private static readonly System.Text.Json.JsonSerializerOptions OptionsJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     private static int Run(string name, string outDir, IReadOnlyList<int> seeds, IReadOnlyList<(string, IReadOnlyList<string>)> axes, IReadOnlyList<string> trainArgs)
     {
-        foreach (string reserved in new[] { "--seed", "--out", "--store", "--name", "--reuse" })
+        foreach (string reserved in new[] { "--seed", "--out", "--store", "--name", "--reuse", "--resume", "--print-spec" })
             if (trainArgs.Contains(reserved)) throw new ArgumentException($"{reserved} is set by lab sweep for each run; leave it out");
         foreach (var (option, _) in axes)
             if (trainArgs.Contains($"--{option}")) throw new ArgumentException($"--{option} is varied by --vary and also given as a train option; give it once");
         Directory.CreateDirectory(outDir);
         string db = Path.Combine(outDir, "runs.db");
         var grid = Experiment.Grid(axes);
-        var train = new RootCommand { TrainCommand.Build() };   // one parser for every run
+        var trainCommand = TrainCommand.Build();
+        var train = new RootCommand { trainCommand };
+        var shorthands = trainCommand.Options.Select(o => o.Name.TrimStart('-')).Where(n => !TrainerFields.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
+        ParseResult Parse(IEnumerable<string> extra)
+        {
+            var parsed = train.Parse(["train", .. trainArgs, .. extra, "--out", outDir]);
+            if (parsed.Errors.Count > 0) throw new ArgumentException(string.Join("; ", parsed.Errors.Select(e => e.Message)));
+            return parsed;
+        }
+
+        // The data, the spec and the trainer options are read once; each configuration edits the spec's fields (a path such
+        // as encoders.0.hidden) and the trainer's (epochs, lr, ...) directly. A varied lab train shorthand (hidden, emb, ...)
+        // is applied as that option would be on the command line.
+        var parsedBase = Parse([]);
+        var splits = TrainCommand.Load(parsedBase);
         var ran = new List<(Configuration, int, long)>();
         var reused = new HashSet<long>();
         using (var store = new RunStore(db))
         {
-            var experiment = new Experiment(store, name, "");
+            var experiment = new Experiment(store, name, splits.Dataset);
             foreach (var configuration in grid)
+            {
+                var shorthand = configuration.Settings.Where(kv => shorthands.Contains(kv.Key)).SelectMany(kv => new[] { $"--{kv.Key}", kv.Value }).ToList();
+                var parsed = shorthand.Count == 0 ? parsedBase : Parse(shorthand);
+                var spec = JsonEdits.Apply(TrainCommand.SpecFor(parsed), configuration.Settings.Where(kv => !shorthands.Contains(kv.Key) && !TrainerFields.ContainsKey(kv.Key))
+                    .Select(kv => $"{kv.Key}={kv.Value}"), PartRegistry.Json, PartRegistry.Describe);
+                var trainer = JsonEdits.Apply(TrainCommand.OptionsFor(parsed, outDir), configuration.Settings.Where(kv => TrainerFields.ContainsKey(kv.Key))
+                    .Select(kv => $"{TrainerFields[kv.Key]}={kv.Value}"), OptionsJson);
                 foreach (int seed in seeds)
                 {
                     string run = experiment.RunName(configuration, seed);
+                    // Each run's checkpoints go to a folder of what it runs, so a sweep of the same name with other settings
+                    // never overwrites the checkpoints the store's earlier runs point to.
+                    var options = trainer with { Seed = seed, OutputDir = null };
+                    string folder = Path.Combine(outDir, configuration.Name, $"seed={seed}", Hash(spec.ToJson() + RunKey.OptionsJson(options)));
+                    options = options with { OutputDir = folder };
                     Console.WriteLine($"{run}:");
-                    var args = new List<string> { "train" };
-                    args.AddRange(trainArgs);
-                    foreach (var (option, value) in configuration.Settings) args.AddRange([$"--{option}", value]);
-                    args.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
-                    // Each run's checkpoints go to a folder of its own command line, so a sweep of the same name with other
-                    // options never overwrites the checkpoints the store's earlier runs point to.
-                    string folder = Path.Combine(outDir, configuration.Name, $"seed={seed}", ArgumentsHash(args));
-                    args.AddRange(["--out", folder, "--store", db, "--name", run, "--reuse"]);
-                    var parsed = train.Parse(args);
-                    if (parsed.Errors.Count > 0) throw new ArgumentException($"{run}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
-                    var outcome = TrainCommand.Execute(parsed);
+                    using var model = TrainCommand.ModelFor(spec, splits.Train, seed);
+                    var outcome = TrackedRun.Run(store, run, splits.Dataset, model, options, splits.Train, splits.Dev, splits.Test, reuse: true,
+                        resume: ResumeMode.IfSameRun, progress: new ConsoleProgress().Show);
+                    Console.WriteLine(outcome.Reused ? $"{run}: run {outcome.RunId} finished before with the same key {outcome.Key}; reused, nothing trained"
+                        : $"{run}: test F1 {(outcome.Test?.Micro.F1 ?? double.NaN) * 100:F2}, run {outcome.RunId} (key {outcome.Key}) recorded in {db}");
                     ran.Add((configuration, seed, outcome.RunId));
                     if (outcome.Reused) reused.Add(outcome.RunId);
                 }
+            }
         }
         using var results = new RunStore(db);
         var summary = ExperimentResults.FromRuns(results, name, ran, reused);
@@ -81,9 +122,9 @@ internal static class SweepCommand
         return ExitCode.Ok;
     }
 
-    // Eight hex digits of the command line a run is trained with.
-    private static string ArgumentsHash(IEnumerable<string> args) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\0', args))))[..8].ToLowerInvariant();
+    // Eight hex digits of a text.
+    private static string Hash(string text) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..8].ToLowerInvariant();
 
     private static List<int> ParseSeeds(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0 ? n

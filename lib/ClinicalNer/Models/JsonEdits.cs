@@ -38,7 +38,7 @@ public static class JsonEdits
         catch (JsonException e)
         {
             string why = describe?.Invoke(e) ?? e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.') + (e.Path is { Length: > 1 } p ? $" at {p}" : "");
-            throw new ArgumentException($"--set {string.Join(" --set ", list)}: {why}", e);
+            throw new ArgumentException($"{string.Join(", ", list)}: {why}", e);
         }
     }
 
@@ -48,7 +48,7 @@ public static class JsonEdits
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(edit);
         int eq = edit.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0) throw new ArgumentException($"--set expects PATH=VALUE, got '{edit}'");
+        if (eq <= 0) throw new ArgumentException($"an edit is PATH=VALUE, got '{edit}'");
         string[] path = edit[..eq].Split('.');
         JsonNode? value = Parse(edit[(eq + 1)..]);
         JsonNode node = root;
@@ -74,9 +74,9 @@ public static class JsonEdits
                     if (!last) node = array[index]!;
                     break;
                 case JsonArray array:
-                    throw new ArgumentException($"--set {edit}: '{key}' is not an index of {string.Join(".", path[..k])} (0 to {array.Count})");
+                    throw new ArgumentException($"{edit}: '{key}' is not an index of {string.Join(".", path[..k])} (0 to {array.Count})");
                 default:
-                    throw new ArgumentException($"--set {edit}: {string.Join(".", path[..k])} is a value, not an object or a list");
+                    throw new ArgumentException($"{edit}: {string.Join(".", path[..k])} is a value, not an object or a list");
             }
         }
     }

@@ -29,7 +29,7 @@ public sealed record BertTaggerSpec(BertEncoderSpec Encoder, BertHead Head = Ber
         List<Data.Triple>? graph = null;
         if (Knowledge is not null)
         {
-            if (string.IsNullOrEmpty(Knowledge.Graph)) throw new ArgumentException($"{DisplayName} injects a knowledge graph: give its file (knowledge.graph, lab train --kg FILE)");
+            if (string.IsNullOrEmpty(Knowledge.Graph)) throw new ArgumentException($"{DisplayName} injects a knowledge graph: give --kg FILE (or set knowledge.graph in its spec)");
             graph = LexiconReader.ReadTriples(Knowledge.Graph);
             log.WriteLine($"knowledge graph: {graph.Count:N0} triples from {Knowledge.Graph}; {Knowledge.Options}");
         }

@@ -82,7 +82,7 @@ public sealed record TaggerSpec(
         var lexicon = Words is null ? null : Words.Lexicons.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
         var dictionaries = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.Lexicons.Select(kv => $"{kv.Key}={kv.Value}"));
         if (WordVectors is not null && lexicon is null && SoftLexicon is null)
-            throw new ArgumentException("word vectors need words to load them into: give softLexicon or words lexicons");
+            throw new ArgumentException("word vectors (--pretrained-words) need words to load them into: give softLexicon or words lexicons (--soft-lexicon, --lexicon)");
         var softTerms = SoftLexicon?.Lexicons.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToList();
         var inputs = TaggerInputs.Build(context.Train, Scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries,
             minBigramCount: Bigrams?.MinCount ?? 0, softLexiconTerms: softTerms);
