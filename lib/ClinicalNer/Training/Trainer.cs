@@ -129,7 +129,8 @@ public sealed class Trainer
                     done++;
                     lossSum += loss;
                     chars += batchIndices.Sum(i => (long)lengths[i]);
-                    Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds));
+                    Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, loss, optimizer.ParamGroups[0].LearningRate, chars / clock.Elapsed.TotalSeconds,
+                        Epochs: options.Epochs));
                 }
             }
             finally
@@ -161,7 +162,8 @@ public sealed class Trainer
             stoppedEarly = options.Patience > 0 && state.SinceBest >= options.Patience;
             state.Epoch = epoch;
             if (options.OutputDir is not null) SaveLast(model, optimizer, average, state, Path.Combine(options.OutputDir, LastDir));
-            Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, record.TrainLoss, record.LearningRate, chars / seconds, report, isBest, seconds));
+            Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, record.TrainLoss, record.LearningRate, chars / seconds, report, isBest, seconds,
+                options.Epochs));
         }
         // 4. End holding the best epoch's weights, whatever came after it (with averaging the model holds raw weights now).
         if (state.BestEpoch > 0 && state.History.Count > 0 && (state.History[^1].Epoch != state.BestEpoch || average is not null))

@@ -85,8 +85,9 @@ public sealed record TrainerOptions(
 /// <param name="Dev">Dev scores (epoch events only).</param>
 /// <param name="IsBest">Whether this epoch set a new best dev F1.</param>
 /// <param name="Seconds">Seconds this epoch took (epoch events only).</param>
+/// <param name="Epochs">Epochs the run is set to (it may stop earlier); 0 when not known.</param>
 public sealed record TrainingEvent(int Epoch, long Step, int StepsInEpoch, int EpochSteps, double Loss, double LearningRate, double CharsPerSecond,
-    Evaluation.NerReport? Dev = null, bool IsBest = false, double Seconds = 0)
+    Evaluation.NerReport? Dev = null, bool IsBest = false, double Seconds = 0, int Epochs = 0)
 {
     /// <summary>True for the end-of-epoch event.</summary>
     public bool IsEpochEnd => Dev is not null;

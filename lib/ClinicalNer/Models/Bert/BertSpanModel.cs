@@ -108,12 +108,10 @@ public sealed class BertSpanNetwork : nn.Module
 /// are cut at sentence ends and predictions map back to the original offsets, as the taggers do. A word piece span maps
 /// to the characters its pieces cover; a gold entity maps to the pieces holding its first and last character.
 /// </summary>
-public sealed class BertSpanModel : INerModel
+public sealed class BertSpanModel : BertModelAdapter
 {
     /// <summary>Config file in a checkpoint directory.</summary>
     public const string ConfigFile = "bert-span.json";
-    /// <summary>Vocabulary file in a checkpoint directory.</summary>
-    public const string VocabFile = "vocab.txt";
 
     /// <summary>Paper 5's queries (its Table 3's wording for the CCKS2017 types), editable.</summary>
     public static IReadOnlyDictionary<string, string> DefaultQueries { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -127,11 +125,9 @@ public sealed class BertSpanModel : INerModel
 
     /// <summary>Wraps a network and the tokenizer of its vocabulary.</summary>
     public BertSpanModel(BertSpanNetwork network, WordPieceTokenizer tokenizer)
+        : base(network, (network ?? throw new ArgumentNullException(nameof(network))).Config.Bert, tokenizer)
     {
-        Network0 = network ?? throw new ArgumentNullException(nameof(network));
-        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
-        if (tokenizer.VocabularySize != network.Config.Bert.VocabSize)
-            throw new ArgumentException($"the vocabulary has {tokenizer.VocabularySize} entries but the BERT config says vocab_size {network.Config.Bert.VocabSize}");
+        Network0 = network;
         queryIds = network.Config.Queries is null ? null
             : network.Config.Types.ToDictionary(t => t, t => Tokenizer.Tokenize(network.Config.Queries.TryGetValue(t, out var q) ? q : t).Select(p => p.Id).ToArray(), StringComparer.Ordinal);
     }
@@ -165,29 +161,24 @@ public sealed class BertSpanModel : INerModel
 
     /// <summary>The network.</summary>
     public BertSpanNetwork SpanNetwork => Network0;
-    /// <summary>The tokenizer.</summary>
-    public WordPieceTokenizer Tokenizer { get; }
     /// <inheritdoc/>
-    public nn.Module Network => Network0;
+    protected override string ConfigFileName => ConfigFile;
     /// <inheritdoc/>
-    public string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + "-" + Network0.Config.Scorer.DisplayName;
+    protected override int WindowPieces => MaxContext;
     /// <inheritdoc/>
-    public string ConfigJson => Network0.Config.ToJson();
-
+    public override string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + "-" + Network0.Config.Scorer.DisplayName;
     /// <inheritdoc/>
-    public string? SpecJson { get; set; }
+    public override string ConfigJson => Network0.Config.ToJson();
     /// <inheritdoc/>
-    public int LengthOf(Document document) => document?.Length ?? 0;
-    /// <inheritdoc/>
-    public IEnumerable<nn.Parameter> PretrainedParameters => Network0.Bert.parameters();
+    public override IEnumerable<nn.Parameter> PretrainedParameters => Network0.Bert.parameters();
     /// <summary>The encoder's word-piece embedding table.</summary>
-    public IEnumerable<nn.Parameter> InputEmbeddings => [Network0.Bert.WordEmbeddings.weight];
+    public override IEnumerable<nn.Parameter> InputEmbeddings => [Network0.Bert.WordEmbeddings.weight];
 
     private int LongestQuery => queryIds is null ? 0 : queryIds.Values.Max(q => q.Length) + 1;   // the query and its [SEP]
     private int MaxContext => Network0.Config.Bert.MaxPositions - 2 - LongestQuery;
 
     /// <inheritdoc/>
-    public Tensor Loss(IReadOnlyList<Document> batch)
+    public override Tensor Loss(IReadOnlyList<Document> batch)
     {
         var passes = Passes(Windows(batch).Select(w => w.Window.Piece).ToList());
         var (ids, mask, types, contextStart, contextMask, pieces) = Encode(passes);
@@ -197,19 +188,19 @@ public sealed class BertSpanModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
+    public override IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
         PredictWithConfidence(documents, 16).Select(p => p.Spans).ToList();
 
     /// <summary>Spans per document with a confidence: the lowest probability among the spans kept (1 when none).</summary>
-    public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize)
+    public override IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var windows = Windows(documents);
         var perWindow = windows.Select(_ => new List<(int Start, int End, int Class, float Score)>()).ToList();
         var passes = windows.SelectMany((w, k) => Passes([w.Window.Piece]).Select(p => (Window: k, Pass: p))).ToList();
-        foreach (var chunk in passes.Chunk(Math.Max(1, batchSize)))
+        BatchedInference.ForEachChunk(passes, batchSize, null, indices =>
         {
-            using var scope = NewDisposeScope();
+            var chunk = indices.Select(k => passes[k]).ToArray();
             var (ids, mask, types, contextStart, contextMask, pieces) = Encode(chunk.Select(c => c.Pass).ToList());
             var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
             var candidates = Network0.Scorer.Candidates(scores, pieces.Select(p => (long)p.Count).ToArray());
@@ -223,7 +214,7 @@ public sealed class BertSpanModel : INerModel
                     perWindow[window].Add((pieces[r][c.Start].Start, pieces[r][c.End - 1].End, type, c.Score));
                 }
             }
-        }
+        });
         var spans = documents.Select(_ => new List<EntitySpan>()).ToList();
         var confidence = Enumerable.Repeat(1.0, documents.Count).ToArray();
         var classes = Network0.Config.Types.Prepend("O").ToList();
@@ -238,48 +229,20 @@ public sealed class BertSpanModel : INerModel
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
+    public override IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
         WeightDecayGroups.EncoderAndHead(Network0.named_parameters(), "bert.", learningRate, weightDecay, headLearningRate);
 
-    /// <inheritdoc/>
-    public void Save(string directory)
-    {
-        CheckpointFiles.SaveSpec(directory, SpecJson);
-        CheckpointFiles.SaveWeights(Network0, directory, Kind);
-        File.WriteAllText(Path.Combine(directory, ConfigFile), Network0.Config.ToJson());
-        Tokenizer.Save(Path.Combine(directory, VocabFile));
-    }
-
-    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
+    /// <summary>Rebuilds a model saved by <see cref="BertModelAdapter.Save"/>.</summary>
     public static BertSpanModel Load(string directory)
     {
-        CheckpointFiles.RequireFiles(directory, CheckpointFiles.WeightsFile, ConfigFile, VocabFile);
-        string path = Path.Combine(directory, ConfigFile);
-        var model = new BertSpanModel(new BertSpanNetwork(BertSpanConfig.FromJson(File.ReadAllText(path), path)), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
-        model.LoadWeights(directory);
-        model.SpecJson = CheckpointFiles.ReadSpec(directory);
-        return model;
+        var (configPath, tokenizer) = OpenFiles(directory, ConfigFile);
+        return Restore(new BertSpanModel(new BertSpanNetwork(BertSpanConfig.FromJson(File.ReadAllText(configPath), configPath)), tokenizer), directory);
     }
-
-    /// <inheritdoc/>
-    public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(Network0, directory);
-
-    /// <inheritdoc/>
-    public void Dispose() => Network0.Dispose();
-
-    private List<(int Doc, Window Window)> Windows(IReadOnlyList<Document> documents) =>
-        documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxContext).Select(w => (i, w))).ToList();
 
     // One pass per document without queries; one per document and type with them.
     private List<(Document Document, string? Type)> Passes(IReadOnlyList<Document> documents) => queryIds is null
         ? documents.Select(d => (d, (string?)null)).ToList()
         : documents.SelectMany(d => Network0.Config.Types.Select(t => (d, (string?)t))).ToList();
-
-    private List<(int Id, int Start, int End)> PiecesOf(Document document)
-    {
-        var pieces = Tokenizer.TokenizeCharacters(document);
-        return pieces.Count > MaxContext ? pieces.Take(MaxContext).ToList() : pieces;
-    }
 
     // Gold entities (of the asked type, with queries) as piece spans, end exclusive.
     private static List<EntitySpan> GoldOnPieces(Document document, string? type, List<(int Id, int Start, int End)> pieces)

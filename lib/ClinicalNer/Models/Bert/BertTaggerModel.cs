@@ -16,14 +16,12 @@ namespace ClinicalNer.Models.Bert;
 /// entities get their graph objects injected (<see cref="KnowledgeInjector"/>), and the head reads the sentence's
 /// positions only.
 /// </summary>
-public sealed class BertTaggerModel : INerModel
+public sealed class BertTaggerModel : BertModelAdapter
 {
     /// <summary>Weights file in a checkpoint directory.</summary>
     public const string WeightsFile = CheckpointFiles.WeightsFile;
     /// <summary>Config file in a checkpoint directory.</summary>
     public const string ConfigFile = "bert-tagger.json";
-    /// <summary>Vocabulary file in a checkpoint directory.</summary>
-    public const string VocabFile = "vocab.txt";
     /// <summary>K-BERT's knowledge graph in a checkpoint directory (subject, relation, object per line, tab-separated).</summary>
     public const string KnowledgeFile = "knowledge.spo";
 
@@ -31,11 +29,9 @@ public sealed class BertTaggerModel : INerModel
 
     /// <summary>Wraps a tagger, the tokenizer of its vocabulary and, for K-BERT (<see cref="BertTaggerConfig.Knowledge"/>), its knowledge graph.</summary>
     public BertTaggerModel(BertTagger tagger, WordPieceTokenizer tokenizer, IReadOnlyList<Triple>? knowledge = null)
+        : base(tagger, (tagger ?? throw new ArgumentNullException(nameof(tagger))).Config.Bert, tokenizer)
     {
-        Tagger = tagger ?? throw new ArgumentNullException(nameof(tagger));
-        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
-        if (tokenizer.VocabularySize != tagger.Config.Bert.VocabSize)
-            throw new ArgumentException($"the vocabulary has {tokenizer.VocabularySize} entries but the BERT config says vocab_size {tagger.Config.Bert.VocabSize}");
+        Tagger = tagger;
         labelIds = tagger.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
         if (tagger.Config.Knowledge is { } injection)
         {
@@ -67,8 +63,6 @@ public sealed class BertTaggerModel : INerModel
 
     /// <summary>The network.</summary>
     public BertTagger Tagger { get; }
-    /// <summary>The tokenizer (its vocabulary is the encoder's).</summary>
-    public WordPieceTokenizer Tokenizer { get; }
     /// <summary>K-BERT's knowledge graph, or null for a plain BERT tagger.</summary>
     public IReadOnlyList<Triple>? Knowledge { get; }
     /// <summary>K-BERT's injection, or null for a plain BERT tagger.</summary>
@@ -76,40 +70,34 @@ public sealed class BertTaggerModel : INerModel
     /// <summary>Most word pieces per sequence, [CLS] and [SEP] excluded.</summary>
     public int MaxPieces => Tagger.Config.Bert.MaxPositions - 2;
     /// <inheritdoc/>
-    public nn.Module Network => Tagger;
+    protected override int WindowPieces => MaxPieces;
     /// <inheritdoc/>
-    public string Kind => (Injector is null ? "" : "K-") + Tagger.Config.Head switch { BertHead.Softmax => "BERT-Softmax", BertHead.Crf => "BERT-CRF", _ => "BERT-BiLSTM-CRF" };
+    protected override string ConfigFileName => ConfigFile;
     /// <inheritdoc/>
-    public string ConfigJson => Tagger.Config.ToJson();
+    public override string Kind => (Injector is null ? "" : "K-") + Tagger.Config.Head switch { BertHead.Softmax => "BERT-Softmax", BertHead.Crf => "BERT-CRF", _ => "BERT-BiLSTM-CRF" };
+    /// <inheritdoc/>
+    public override string ConfigJson => Tagger.Config.ToJson();
 
     /// <inheritdoc/>
-    public string? SpecJson { get; set; }
-
-    /// <inheritdoc/>
-    public int LengthOf(Document document) => document?.Length ?? 0;
-
-    /// <inheritdoc/>
-    public Tensor Loss(IReadOnlyList<Document> batch)
+    public override Tensor Loss(IReadOnlyList<Document> batch)
     {
         var encoded = Encode(Windows(batch).Select(w => w.Window.Piece).ToList(), withLabels: true);
         return Tagger.Loss(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.Labels!, encoded.LabelMask, encoded.Knowledge);
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
+    public override IReadOnlyList<IReadOnlyList<EntitySpan>> Predict(IReadOnlyList<Document> documents) =>
         PredictWithConfidence(documents, 32).Select(p => p.Spans).ToList();
 
     /// <inheritdoc/>
-    public IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize = 32)
+    public override IReadOnlyList<(IReadOnlyList<EntitySpan> Spans, double Confidence)> PredictWithConfidence(IReadOnlyList<Document> documents, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var windows = Windows(documents);
         var spans = documents.Select(_ => new List<EntitySpan>()).ToList();
         var confidence = Enumerable.Repeat(1.0, documents.Count).ToArray();
-        var order = Enumerable.Range(0, windows.Count).OrderBy(k => windows[k].Window.Piece.Length).ToArray();
-        foreach (int[] chunk in order.Chunk(batchSize))
+        BatchedInference.ForEachChunk(windows, batchSize, w => w.Window.Piece.Length, chunk =>
         {
-            using var scope = NewDisposeScope();
             var pieces = chunk.Select(k => windows[k].Window.Piece).ToList();
             var encoded = Encode(pieces, withLabels: false);
             var (paths, probability) = Tagger.Decode(encoded.Ids, encoded.Attention, encoded.Lengths, encoded.LabelMask, encoded.Knowledge);
@@ -119,27 +107,24 @@ public sealed class BertTaggerModel : INerModel
                 spans[doc].AddRange(window.ToOriginal(SpansOf(paths[r], encoded.Pieces[r])));
                 confidence[doc] *= probability[r];
             }
-        }
+        });
         return spans.Select((s, i) => ((IReadOnlyList<EntitySpan>)s.OrderBy(e => e.Start).ToList(), confidence[i])).ToList();
     }
 
     /// <inheritdoc/>
-    public IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
+    public override IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
         WeightDecayGroups.EncoderAndHead(Tagger.named_parameters(), "bert.", learningRate, weightDecay, headLearningRate);   // BERT at the trainer's rate, the head at its own
 
     /// <summary>The encoder's parameters (pretrained, or randomly initialised when no weights were given).</summary>
-    public IEnumerable<nn.Parameter> PretrainedParameters => Tagger.Bert.parameters();
+    public override IEnumerable<nn.Parameter> PretrainedParameters => Tagger.Bert.parameters();
 
     /// <summary>The encoder's word-piece embedding table.</summary>
-    public IEnumerable<nn.Parameter> InputEmbeddings => [Tagger.Bert.WordEmbeddings.weight];
+    public override IEnumerable<nn.Parameter> InputEmbeddings => [Tagger.Bert.WordEmbeddings.weight];
 
     /// <inheritdoc/>
-    public void Save(string directory)
+    public override void Save(string directory)
     {
-        CheckpointFiles.SaveSpec(directory, SpecJson);
-        CheckpointFiles.SaveWeights(Tagger, directory, Kind);
-        File.WriteAllText(Path.Combine(directory, ConfigFile), Tagger.Config.ToJson());
-        Tokenizer.Save(Path.Combine(directory, VocabFile));
+        base.Save(directory);
         if (Knowledge is not null)
             File.WriteAllLines(Path.Combine(directory, KnowledgeFile), Knowledge.Select(t => $"{t.Head}\t{t.Relation}\t{t.Tail}"));
     }
@@ -157,32 +142,11 @@ public sealed class BertTaggerModel : INerModel
     /// <exception cref="FileNotFoundException">When a checkpoint file is missing (named).</exception>
     public static BertTaggerModel Load(string directory)
     {
-        CheckpointFiles.RequireFiles(directory, WeightsFile, ConfigFile, VocabFile);
-        var config = BertTaggerConfig.FromJson(File.ReadAllText(Path.Combine(directory, ConfigFile)), Path.Combine(directory, ConfigFile));
+        var (configPath, tokenizer) = OpenFiles(directory, ConfigFile);
+        var config = BertTaggerConfig.FromJson(File.ReadAllText(configPath), configPath);
         if (config.Knowledge is not null) CheckpointFiles.RequireFiles(directory, KnowledgeFile);
         var knowledge = config.Knowledge is null ? null : LexiconReader.ReadTriples(Path.Combine(directory, KnowledgeFile));
-        var model = new BertTaggerModel(new BertTagger(config), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)), knowledge);
-        model.LoadWeights(directory);
-        model.SpecJson = CheckpointFiles.ReadSpec(directory);
-        return model;
-    }
-
-    /// <inheritdoc/>
-    public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(Tagger, directory);
-
-    /// <inheritdoc/>
-    public void Dispose() => Tagger.Dispose();
-
-    // Documents longer than the encoder's window cut at sentence ends, each piece with its document's index;
-    // training and prediction cut alike.
-    private List<(int Doc, Window Window)> Windows(IReadOnlyList<Document> documents) =>
-        documents.SelectMany((d, i) => SentenceSplitter.Split(d, MaxPieces).Select(w => (i, w))).ToList();
-
-    /// <summary>Word pieces of a document with the character range [Start, End) each covers, at most a window's worth.</summary>
-    private List<(int Id, int Start, int End)> PiecesOf(Document document)
-    {
-        var pieces = Tokenizer.TokenizeCharacters(document);
-        return pieces.Count > MaxPieces ? pieces.Take(MaxPieces).ToList() : pieces;
+        return Restore(new BertTaggerModel(new BertTagger(config), tokenizer, knowledge), directory);
     }
 
     private List<EntitySpan> SpansOf(IReadOnlyList<int> path, List<(int Id, int Start, int End)> pieces) =>

@@ -112,14 +112,11 @@ public sealed class TaggerModel : INerModel
     {
         ArgumentNullException.ThrowIfNull(documents);
         var result = new (IReadOnlyList<EntitySpan>, double)[documents.Count];
-        // Sorting by length keeps padding low; results go back to the callers' order.
-        var order = Enumerable.Range(0, documents.Count).OrderBy(i => documents[i].Length).ToArray();
-        foreach (int[] chunk in order.Chunk(batchSize))
+        BatchedInference.ForEachChunk(documents, batchSize, d => d.Length, chunk =>
         {
-            using var scope = NewDisposeScope();
             var (paths, confidence) = Tagger.Decode(Encode(chunk.Select(i => documents[i]).ToList(), withTags: false));
             for (int k = 0; k < chunk.Length; k++) result[chunk[k]] = (Inputs.Spans(paths[k]), confidence[k]);
-        }
+        });
         return result;
     }
 

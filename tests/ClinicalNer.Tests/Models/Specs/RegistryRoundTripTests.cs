@@ -61,6 +61,12 @@ public class RegistryRoundTripTests : TempDirTest
             string folder = Path.Combine(Dir, what.Replace(' ', '_'));
             using var model = ModelBuilder.Build(spec, docs, seed: 1);
             Assert.Equal(spec.DisplayName, model.Kind);
+            if (spec is BertTaggerSpec or BertSpanSpec)
+            {
+                // Through the interface, as the trainer asks: RecAdam's pretrained encoder, adversarial training's table.
+                Assert.NotEmpty(model.PretrainedParameters);
+                Assert.Single(model.InputEmbeddings);
+            }
             model.Network.eval();
             var before = model.PredictWithConfidence(docs, 8);
             model.Save(folder);
