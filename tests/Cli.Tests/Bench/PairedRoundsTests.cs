@@ -1,4 +1,4 @@
-using Cli.Bench;
+using Benchmarks;
 
 namespace Cli.Tests.Bench;
 

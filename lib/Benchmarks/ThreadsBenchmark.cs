@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TorchBinding;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench threads</c>: every (libtorch threads, OpenBLAS threads) configuration on our binding and

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// A peer script kept running to time single rounds on request (<c>LAB_PEER_SERVE=1</c>, peer_timing.serve), so that its

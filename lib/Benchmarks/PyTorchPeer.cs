@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// One thread setting for the PyTorch peer: libtorch intra-op threads, OpenBLAS threads, and OpenBLAS's

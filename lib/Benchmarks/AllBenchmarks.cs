@@ -1,11 +1,9 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Cli.Commands;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench all --out FILE</c>: every benchmark in turn (each line printed as it finishes), then one JSON report
@@ -35,15 +33,7 @@ internal static class AllBenchmarks
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static Command Build()
-    {
-        var output = Options.OutputFile("--out", "the JSON report to write");
-        var command = new Command("all", "every benchmark (blas, ops, overhead, threads, bilstm-crf, bert on the CPU and on a GPU when there is one) and one JSON report with the goals") { output };
-        command.SetAction(r => Run(r.GetValue(output)!));
-        return command;
-    }
-
-    private static int Run(string outputPath)
+    internal static int Run(string outputPath)
     {
         var clock = Stopwatch.StartNew();
         string started = DateTime.UtcNow.ToString("O");

@@ -1,4 +1,4 @@
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// A ratio ours / PyTorch's from rounds taken in alternation: the median of the pairs' ratios and a distribution-free

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using static TorchBinding.torch;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// Where the time of a benchmark step goes (<c>--profile</c> of <c>lab bench bert</c> and <c>lab bench bilstm-crf</c>): the step

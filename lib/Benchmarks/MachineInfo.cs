@@ -1,6 +1,6 @@
 using TorchBinding;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// What every benchmark line says about the machine it ran on: the same code gives different ratios on CPUs of the

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>The benchmark cases on our binding, the same shapes as ops_peer.py, with the tensors they use.</summary>
 internal sealed class OurCases : IDisposable

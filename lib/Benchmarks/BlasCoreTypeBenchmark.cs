@@ -1,12 +1,10 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Cli.Commands;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench blas [--save [--if-missing]]</c>: every OpenBLAS kernel family this CPU can run, each in its own process
@@ -18,25 +16,7 @@ internal static class BlasCoreTypeBenchmark
 {
     private static readonly (int M, int K, int N)[] Shapes = [(2048, 256, 1024), (2048, 1024, 256), (2048, 256, 768), (256, 2048, 1024)];
 
-    public static Command Build()
-    {
-        var save = Options.Flag("--save", "keep the fastest correct family for this CPU model (the binding sets OPENBLAS_CORETYPE to it at load)");
-        var ifMissing = Options.Flag("--if-missing", "with --save: do nothing when this CPU model already has a saved choice");
-        var measure = new Option<bool>("--measure") { Hidden = true, Description = "measure the family this process runs (one JSON object)" };
-        var command = new Command("blas", "OpenBLAS kernel families this CPU can run: GFLOPS on BERT-sized products and accuracy, and the choice") { save, ifMissing, measure };
-        command.SetAction(r =>
-        {
-            if (r.GetValue(measure))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(MeasureHere()));
-                return 0;
-            }
-            return Run(r.GetValue(save), r.GetValue(ifMissing));
-        });
-        return command;
-    }
-
-    private static int Run(bool save, bool ifMissing)
+    internal static int Run(bool save, bool ifMissing)
     {
         var (model, flags) = BlasCoreTypes.ThisCpu();
         string key = BlasCoreTypes.CacheKey(model, flags);
@@ -101,7 +81,8 @@ internal static class BlasCoreTypeBenchmark
     {
         string exe = Environment.ProcessPath ?? "dotnet";
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(BlasCoreTypeBenchmark).Assembly.Location);
+        // The program that runs this benchmark (the lab command line), under dotnet when it is a dll.
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
         foreach (string a in new[] { "bench", "blas", "--measure" }) psi.ArgumentList.Add(a);
         if (coreType is null)
         {
@@ -129,7 +110,7 @@ internal static class BlasCoreTypeBenchmark
     }
 
     // GFLOPS on the shapes (the best of three rounds each, at the library's threads) and the error of a 512² product.
-    private static Dictionary<string, object> MeasureHere()
+    internal static Dictionary<string, object> MeasureHere()
     {
         using var scope = NewDisposeScope();
         manual_seed(0);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TorchBinding;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench ops</c>: per-op cost of our binding (library default threads) against PyTorch at its

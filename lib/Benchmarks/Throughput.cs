@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>How our side of a benchmark is timed (the Python peers time theirs the same way, peer_timing.py).</summary>
 internal static class Throughput

@@ -3,7 +3,7 @@ using System.Text.Json;
 using TorchBinding;
 using TorchBinding.Diagnostics;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench overhead</c>: the per-op cost of a 4 x 4 add taken apart (transition, handle marshalling, native and

@@ -1,12 +1,10 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Cli.Commands;
 using ClinicalNer.Models.Bert;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench bert [--size small|base] [--batch N] [--device D] [--bf16] [--pairs N] [--profile]</c>: training tokens/s of a BERT token
@@ -19,36 +17,6 @@ internal static class BertBenchmark
 {
     private const int Length = 128, Labels = 11;
     private const double Seconds = 9;
-
-    public static Command Build()
-    {
-        var size = Options.Choice("--size", "encoder size", "small", "small", "base");
-        var batch = Options.Int("--batch", "sequences per step", 16);
-        var device = Options.Device();
-        device.DefaultValueFactory = _ => "cpu";
-        var bf16 = Options.Flag("--bf16", "both sides under bfloat16 autocast (CUDA, or a CPU with AVX512_BF16/AMX)");
-        var pairs = Options.Int("--pairs", "paired rounds against the peer after the best-of rounds (0: none)", 8, min: 0);
-        pairs.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is > 0 and < 6 and int v) r.AddError($"--pairs must be 0 or at least 6 (got {v}): fewer pairs give no 95 % interval of the median");
-        });
-        var profile = Options.Flag("--profile", "instead of the comparison: libtorch's operator profile of our training step (where the time goes)");
-        var command = new Command("bert", "BERT token-classifier training tokens/s vs a PyTorch reference, and the share of the matmul peak") { size, batch, device, bf16, pairs, profile };
-        command.SetAction(r =>
-        {
-            var on = Options.DeviceOf(r, device);
-            if (r.GetValue(bf16) && on.type == DeviceType.CPU && !cpu_has_bf16())
-                throw new ArgumentException("--bf16 on this CPU: it has no bfloat16 instructions (AVX512_BF16 or AMX), so bfloat16 would be emulated");
-            if (r.GetValue(profile))
-            {
-                Console.Write(ProfileSteps(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16), steps: 5));
-                return 0;
-            }
-            Console.WriteLine(JsonSerializer.Serialize(Measure(r.GetValue(size)!, r.GetValue(batch), on, r.GetValue(bf16), r.GetValue(pairs))));
-            return 0;
-        });
-        return command;
-    }
 
     /// <summary>
     /// The benchmark's JSON line: training throughputs, their ratio (above 1: ours faster), the shares of the matmul peak,
@@ -115,7 +83,7 @@ internal static class BertBenchmark
         WithTrainingStep(config, batch, device, bf16, step => Throughput.BestPerSecond(step, batch * Length, seconds));
 
     /// <summary><c>lab bench bert --profile</c>: where our training step's time goes (<see cref="StepProfile"/>).</summary>
-    private static string ProfileSteps(string size, int batch, Device device, bool bf16, int steps)
+    internal static string ProfileSteps(string size, int batch, Device device, bool bf16, int steps)
     {
         var config = BertConfig.Preset(size) with { VocabSize = 21128 };
         using var threads = bf16 && device.type == DeviceType.CPU ? Threading.ForCpuAutocast() : null;

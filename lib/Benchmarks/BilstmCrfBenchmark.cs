@@ -1,13 +1,11 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Cli.Commands;
 using ClinicalNer.Models.Parts;
 using ClinicalNer.Models.Tagging;
 using TorchBinding;
 using static TorchBinding.torch;
 
-namespace Cli.Bench;
+namespace Benchmarks;
 
 /// <summary>
 /// <c>lab bench bilstm-crf [--profile]</c>: training chars/s and decoding sentences/s of a BiLSTM-CRF (emb 100,
@@ -21,18 +19,6 @@ internal static class BilstmCrfBenchmark
     private const double Seconds = 6;
     private const int Pairs = 8;
     private static readonly string[] Types = ["BODY", "SIGNS", "CHECK", "DISEASE", "TREATMENT"];
-
-    public static Command Build()
-    {
-        var profile = Options.Flag("--profile", "instead of the comparison: libtorch's operator profile of our training step and decode (where the time goes)");
-        var command = new Command("bilstm-crf", "BiLSTM-CRF training chars/s and decoding sentences/s vs a PyTorch reference") { profile };
-        command.SetAction(r =>
-        {
-            Console.Write(r.GetValue(profile) ? ProfileSteps(steps: 20) : JsonSerializer.Serialize(Measure()) + "\n");
-            return 0;
-        });
-        return command;
-    }
 
     /// <summary>The benchmark's JSON line: throughputs and their ratios (above 1: ours faster), best and paired.</summary>
     public static Dictionary<string, object> Measure()
@@ -81,7 +67,7 @@ internal static class BilstmCrfBenchmark
         WithModel((train, decode) => (Throughput.BestPerSecond(train, Batch * Length, Seconds), Throughput.BestPerSecond(decode, Batch, Seconds)));
 
     /// <summary><c>lab bench bilstm-crf --profile</c>: where our training step's and decode's time goes (<see cref="StepProfile"/>).</summary>
-    private static string ProfileSteps(int steps) =>
+    internal static string ProfileSteps(int steps) =>
         WithModel((train, decode) => StepProfile.Describe($"BiLSTM-CRF training step, batch {Batch} x {Length}", train, steps)
             + StepProfile.Describe($"BiLSTM-CRF decode (paths only), batch {Batch} x {Length}", decode, steps));
 
