@@ -29,15 +29,24 @@ internal static class TopLevel
         {
             Exception shown = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
             bool input = IsInputError(shown);
-            Console.Error.WriteLine($"{command}: {(input ? "" : "failed: ")}{Shorten(shown.Message)}");
+            string kind = input ? "" : IsBug(shown) ? "failed (a bug in lab, not in your input; --verbose shows where, please report it): " : "failed: ";
+            Console.Error.WriteLine($"{command}: {kind}{Shorten(shown.Message)}");
             if (parsed.GetValue(verbose)) Console.Error.WriteLine(shown.ToString());
             return input ? ExitCode.Usage : ExitCode.Failed;
         }
     }
 
-    /// <summary>Errors in what the user gave (files, values), as opposed to a run that failed.</summary>
-    public static bool IsInputError(Exception e) => e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException
+    /// <summary>
+    /// Errors in what the user gave (files, values), as opposed to a run that failed. A null argument is never the user's:
+    /// only the program passes nulls.
+    /// </summary>
+    public static bool IsInputError(Exception e) => e is not ArgumentNullException && !IsBug(e)
+        && e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException
         or DirectoryNotFoundException or System.Text.Json.JsonException or UnauthorizedAccessException or NotSupportedException;
+
+    /// <summary>Exceptions that only a mistake in the program raises, whatever the input (exit 1, said to be a bug).</summary>
+    public static bool IsBug(Exception e) => e is NullReferenceException or IndexOutOfRangeException or InvalidCastException or ArgumentNullException
+        or KeyNotFoundException or DivideByZeroException;
 
     // "lab train", "lab bench ops": the command's names from the root down.
     private static List<string> CommandPath(Command command, RootCommand root)
