@@ -166,7 +166,7 @@ internal sealed class CorpusOptions
     private static readonly Dictionary<string, CorpusFormat> Formats = new()
     {
         ["auto"] = CorpusFormat.Auto, ["conll"] = CorpusFormat.Conll, ["kbert"] = CorpusFormat.KbertTsv,
-        ["ccks"] = CorpusFormat.Ccks2017Original, ["ccks-test"] = CorpusFormat.Ccks2017TestGold, ["jsonl"] = CorpusFormat.JsonLines,
+        ["ccks"] = CorpusFormat.Ccks2017Original, ["ccks-test"] = CorpusFormat.Ccks2017TestGold, ["jsonl"] = CorpusFormat.JsonLines, ["json"] = CorpusFormat.JsonLines,
     };
 
     private readonly Option<string> format = Options.Choice("--format", "corpus format (auto: from the file name and first line)", "auto", [.. Formats.Keys]);

@@ -15,6 +15,12 @@ public class ExperimentTests : TempDirTest
         return new RunSetup(model, new TrainerOptions(Epochs: 3, BatchSize: 2, LearningRate: 0.05, Patience: 0));
     }
 
+    // A killed process, as its run's second epoch starts (last/ then holds epoch 1).
+    private static void KillAtEpoch2(Configuration c, int seed, TrainingEvent e)
+    {
+        if (e.Epoch == 2) throw new OperationCanceledException("killed");
+    }
+
     [Fact]
     public void A_grid_is_every_combination_in_order()
     {
@@ -97,13 +103,9 @@ public class ExperimentTests : TempDirTest
         RunSetup WithFolder(Configuration c, int s) { var setup = Tiny(c, s); return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run") } }; }
 
         // The first attempt is killed as its second epoch starts: last/ holds epoch 1.
-        experiment.Progress += Kill;
+        experiment.Progress += KillAtEpoch2;
         Assert.Throws<OperationCanceledException>(() => experiment.Run(config, [1], WithFolder, docs, docs, docs));
-        experiment.Progress -= Kill;
-        static void Kill(Configuration c, int seed, TrainingEvent e)
-        {
-            if (e.Epoch == 2) throw new OperationCanceledException("killed");
-        }
+        experiment.Progress -= KillAtEpoch2;
 
         var results = experiment.Run(config, [1], WithFolder, docs, docs, docs);
         var run = Assert.Single(results.Runs);
@@ -156,13 +158,9 @@ public class ExperimentTests : TempDirTest
             return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run"), Epochs = epochs } };
         }
         // A 2-epoch run is cut off after its first epoch; then a 3-epoch run (another key) gets the same folder.
-        experiment.Progress += Kill;
+        experiment.Progress += KillAtEpoch2;
         Assert.Throws<OperationCanceledException>(() => experiment.Run(config, [1], (c, s) => WithFolder(c, s, 2), docs, docs, docs));
-        experiment.Progress -= Kill;
-        static void Kill(Configuration c, int seed, TrainingEvent e)
-        {
-            if (e.Epoch == 2) throw new OperationCanceledException("killed");
-        }
+        experiment.Progress -= KillAtEpoch2;
         var run = Assert.Single(experiment.Run(config, [1], (c, s) => WithFolder(c, s, 3), docs, docs, docs).Runs);
         Assert.Equal([1, 2, 3], store.Curve(run.RunId).Select(e => e.Epoch));   // from the start: the other run's epoch 1 was not taken
         Assert.Equal(RunKeyOf(store, run.RunId), File.ReadAllText(Path.Combine(Dir, "run", TrackedRun.KeyFile)).Trim());

@@ -76,6 +76,10 @@ public static class CorpusLoader
             var files = Directory.EnumerateFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
                 .OrderBy(f => SplitRank(Path.GetFileName(f))).ThenBy(f => f, StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new DataFormatException(new DataIssue(path, "the directory holds no corpus files"));
+            // train.json beside train.txt: which one is the split is not ours to guess.
+            foreach (var twins in files.GroupBy(f => Path.GetFileNameWithoutExtension(f).ToLowerInvariant()).Where(g => SplitNames.Contains(g.Key) && g.Count() > 1))
+                throw new DataFormatException(new DataIssue(path, $"two files for the {twins.Key} split: {string.Join(" and ", twins.Select(Path.GetFileName))}; " +
+                                                                  "keep one in the folder, or give the files with --train/--dev/--test"));
             return files.Select(f => LoadFile(f, format == CorpusFormat.Auto ? Detect(f) : format, policy, jsonLines)).ToList();
         }
         return [LoadFile(path, format, policy, jsonLines)];
