@@ -18,10 +18,11 @@ internal static partial class TrainCommand
         Refuse(r, spec, spec is not TaggerSpec, "the BiLSTM-CRF family (--model bilstm-crf and the like)",
             Emb, Hidden, Layers, PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, SoftLexiconFiles,
             SoftLexiconEmb, PretrainedWords, BiLm, BertFeatures);
-        Refuse(r, spec, spec is TaggerSpec, "BERT models", Bert, BertSize, Vocab);
+        Refuse(r, spec, spec is not (BertTaggerSpec or BertSpanSpec), "BERT models", Bert, BertSize, Vocab);
         Refuse(r, spec, spec is not BertTaggerSpec, "BERT taggers", LstmHidden);
         Refuse(r, spec, spec is not BertTaggerSpec { Knowledge: not null }, "the kbert-* models", Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection);
-        Refuse(r, spec, spec is BertSpanSpec, "taggers (span models predict spans, not tags)", Scheme);
+        Refuse(r, spec, spec is BertSpanSpec or FeatureCrfSpec, "the taggers that take a tag scheme", Scheme);
+        Refuse(r, spec, spec is FeatureCrfSpec, "neural models", Dropout);
         var scheme = G(Scheme) ? Enum.Parse<TagScheme>(r.GetValue(Scheme)!, ignoreCase: true) : (TagScheme?)null;
         return spec switch
         {

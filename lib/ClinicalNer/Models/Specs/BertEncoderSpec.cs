@@ -9,7 +9,8 @@ namespace ClinicalNer.Models.Specs;
 /// <param name="Checkpoint">The folder the encoder's sizes, vocabulary and weights come from; null for a random encoder.</param>
 /// <param name="Size">Without a checkpoint: "tiny", "small" or "base".</param>
 /// <param name="Vocab">The WordPiece vocab.txt (default: the checkpoint's).</param>
-public sealed record BertEncoderSpec(string? Checkpoint = null, string Size = "small", string? Vocab = null)
+/// <param name="Config">Without a checkpoint: the encoder's sizes themselves, in place of <paramref name="Size"/>.</param>
+public sealed record BertEncoderSpec(string? Checkpoint = null, string Size = "small", string? Vocab = null, BertConfig? Config = null)
 {
     /// <summary>The encoder's sizes, the vocabulary file and the weights folder (null: random).</summary>
     /// <exception cref="ArgumentException">Neither a checkpoint nor a vocabulary.</exception>
@@ -18,7 +19,7 @@ public sealed record BertEncoderSpec(string? Checkpoint = null, string Size = "s
         if (Checkpoint is not null)
             return (BertConfig.Load(Path.Combine(Checkpoint, BertCheckpoint.ConfigFile)), Vocab ?? Path.Combine(Checkpoint, BertCheckpoint.VocabFile), Checkpoint);
         string vocab = Vocab ?? throw new ArgumentException("a BERT encoder needs a checkpoint folder (encoder.checkpoint, lab train --bert DIR), or a size with a vocab file (--bert-size SIZE --vocab vocab.txt)");
-        return (BertConfig.Preset(Size), vocab, null);
+        return (Config ?? BertConfig.Preset(Size), vocab, null);
     }
 }
 

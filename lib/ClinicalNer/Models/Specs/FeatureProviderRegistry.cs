@@ -36,6 +36,29 @@ public static class FeatureProviderRegistry
             : throw new InvalidDataException($"{directory}: unknown feature provider '{info.Name}' (known: {string.Join(", ", Names)})");
     }
 
+    private static readonly Dictionary<(string Provider, string Path, DateTime Written), CachedCharacterFeatures> shared = [];
+
+    /// <summary>
+    /// The provider <paramref name="name"/> of folder <paramref name="directory"/>, opened once per process (while the folder
+    /// is unchanged) and cached: every model that fuses it shares one provider and one feature cache, so each document's
+    /// features are computed once across a sweep's runs. The models do not own it; it lives as long as the process.
+    /// </summary>
+    public static CachedCharacterFeatures Shared(string name, string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string full = Path.GetFullPath(directory);
+        if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"feature provider '{name}': no folder {full}");
+        var written = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MinValue).Max();
+        var key = (name, full, written);
+        lock (shared)
+        {
+            if (shared.TryGetValue(key, out var cached)) return cached;
+            var provider = new CachedCharacterFeatures(Load(new FeatureProviderInfo(name, 0), full));
+            shared[key] = provider;
+            return provider;
+        }
+    }
+
     /// <summary>The registered provider names.</summary>
     public static IReadOnlyList<string> Names
     {

@@ -21,6 +21,7 @@ public static class ModelPresets
         ("bigru-crf", Tagger([new BiGruSpec()], new CrfSpec())),
         ("bigru-attention-crf", Tagger([new BiGruSpec(), new AttentionSpec()], new CrfSpec())),
         ("embedding-crf", Tagger([], new CrfSpec())),
+        ("feature-crf", new FeatureCrfSpec()),
         ("bert-softmax", new BertTaggerSpec(RandomSmallBert, BertHead.Softmax)),
         ("bert-crf", new BertTaggerSpec(RandomSmallBert, BertHead.Crf)),
         ("bert-bilstm-crf", new BertTaggerSpec(RandomSmallBert, BertHead.BiLstmCrf)),

@@ -25,7 +25,7 @@ public static class ModelRegistry
     [
         new("BiLSTM-CRF family", TaggerModel.ConfigFile, typeof(TaggerSpec), d => TaggerModel.Load(d, FeatureProviderRegistry.Load)),
         new("BERT tagger", BertTaggerModel.ConfigFile, typeof(BertTaggerSpec), BertTaggerModel.Load),
-        new("feature CRF", FeatureCrfModel.StateFile, null, FeatureCrfModel.Load),
+        new("feature CRF", FeatureCrfModel.StateFile, typeof(FeatureCrfSpec), FeatureCrfModel.Load),
         new("BERT span model", BertSpanModel.ConfigFile, typeof(BertSpanSpec), BertSpanModel.Load),
     ];
 

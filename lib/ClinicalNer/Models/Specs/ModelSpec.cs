@@ -24,6 +24,7 @@ public abstract record ModelSpec
         PartRegistry.Register<ModelSpec, TaggerSpec>("tagger");
         PartRegistry.Register<ModelSpec, BertTaggerSpec>("bert-tagger");
         PartRegistry.Register<ModelSpec, BertSpanSpec>("bert-span");
+        PartRegistry.Register<ModelSpec, FeatureCrfSpec>("feature-crf");
     }
 
     /// <summary>The model's name for logs, tables and the run store, derived from its parts (e.g. "BiGRU-Attention-CRF").</summary>

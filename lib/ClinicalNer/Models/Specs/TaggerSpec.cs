@@ -9,7 +9,8 @@ namespace ClinicalNer.Models.Specs;
 /// <summary>Character inputs.</summary>
 /// <param name="Dim">Embedding size.</param>
 /// <param name="Vectors">Pretrained vectors in word2vec text format (their size must be <paramref name="Dim"/>), or null.</param>
-public sealed record CharInputSpec(int Dim = 100, string? Vectors = null);
+/// <param name="Learn">Train the character table (false: it stays as initialised, paper 2's ablation of learned characters).</param>
+public sealed record CharInputSpec(int Dim = 100, string? Vectors = null, bool Learn = true);
 
 /// <summary>Character bigram inputs (cᵢcᵢ₊₁).</summary>
 /// <param name="MinCount">Bigrams seen at least this often in the training text get an embedding.</param>
@@ -18,9 +19,11 @@ public sealed record CharInputSpec(int Dim = 100, string? Vectors = null);
 public sealed record BigramInputSpec(int MinCount = 1, int Dim = 50, string? Vectors = null);
 
 /// <summary>Word inputs from paper 2's entity-aware segmentation: each character gets the vector of its word.</summary>
-/// <param name="Lexicons">Segmentation lexicons (one term per line), with the training entities kept whole.</param>
+/// <param name="Lexicons">Segmentation lexicons (one term per line); the training entities are words too.</param>
 /// <param name="Dim">Embedding size.</param>
-public sealed record WordInputSpec(IReadOnlyList<string> Lexicons, int Dim = 50);
+/// <param name="GoldSegmentation">Keep the training text's gold entities whole when segmenting it (the paper's layer);
+/// false segments the training text as new text is, with no boundary the test text lacks.</param>
+public sealed record WordInputSpec(IReadOnlyList<string> Lexicons, int Dim = 50, bool GoldSegmentation = true);
 
 /// <summary>Dictionary features: B-/I-TYPE of the longest lexicon match, as an embedding (paper 4).</summary>
 /// <param name="Lexicons">A lexicon file per entity type.</param>
@@ -52,7 +55,9 @@ public sealed record FeatureInputSpec(string Provider, string Path);
 /// <param name="Dictionary">Dictionary features, or null for none.</param>
 /// <param name="SoftLexicon">SoftLexicon word sets, or null for none.</param>
 /// <param name="WordVectors">Pretrained vectors (<c>lab word2vec --words</c>) for the words of <paramref name="SoftLexicon"/> and <paramref name="Words"/>.</param>
-/// <param name="Features">Frozen feature providers to fuse, in order; null or empty for none.</param>
+/// <param name="Features">Frozen feature providers to fuse, in order; null or empty for none (each opened once per process and shared by every model that fuses it, its features cached once).</param>
+/// <param name="ConsistencyCheck">Paper 2's label consistency check over the predictions (a surface labelled one type in
+/// most of the training text is relabelled so).</param>
 public sealed record TaggerSpec(
     IReadOnlyList<EncoderSpec> Encoders,
     DecoderSpec Decoder,
@@ -64,10 +69,11 @@ public sealed record TaggerSpec(
     DictionaryInputSpec? Dictionary = null,
     SoftLexiconInputSpec? SoftLexicon = null,
     string? WordVectors = null,
-    IReadOnlyList<FeatureInputSpec>? Features = null) : ModelSpec
+    IReadOnlyList<FeatureInputSpec>? Features = null,
+    bool ConsistencyCheck = false) : ModelSpec
 {
     /// <inheritdoc/>
-    public override string DisplayName => SequenceTaggerConfig.NameOf(Encoders ?? [], Decoder ?? new CrfSpec());
+    public override string DisplayName => SequenceTaggerConfig.NameOf(Encoders ?? [], Decoder ?? new CrfSpec()) + (ConsistencyCheck ? " + consistency check" : "");
 
     /// <inheritdoc/>
     protected internal override INerModel Create(ModelContext context)
@@ -85,7 +91,7 @@ public sealed record TaggerSpec(
             throw new ArgumentException("word vectors (--pretrained-words) need words to load them into: give softLexicon or words lexicons (--soft-lexicon, --lexicon)");
         var softTerms = SoftLexicon?.Lexicons.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToList();
         var inputs = TaggerInputs.Build(context.Train, Scheme, segmentationLexicon: lexicon, dictionaryLexicons: dictionaries,
-            minBigramCount: Bigrams?.MinCount ?? 0, softLexiconTerms: softTerms);
+            minBigramCount: Bigrams?.MinCount ?? 0, goldSegmentationInTraining: Words?.GoldSegmentation ?? true, softLexiconTerms: softTerms);
         if (dictionaries is not null) log.WriteLine($"dictionary features: {string.Join(", ", dictionaries.Select(kv => $"{kv.Key} {kv.Value.Count():N0} terms"))}");
         if (inputs.SoftLexicon is { } soft)
             log.WriteLine($"SoftLexicon: {soft.Words.Count - 2:N0} words from {SoftLexicon!.Lexicons.Count} file(s), {soft.Frequencies.Count(z => z > 1):N0} of them in the training text");
@@ -97,9 +103,9 @@ public sealed record TaggerSpec(
             DictionaryEmbeddingDim = Dictionary?.Dim ?? c.DictionaryEmbeddingDim, LexiconEmbeddingDim = SoftLexicon?.Dim ?? c.LexiconEmbeddingDim,
             Dropout = Dropout, EncoderParts = Encoders, DecoderPart = Decoder,
         });
-        var features = (Features ?? []).Select(f => FeatureProviderRegistry.Load(new FeatureProviderInfo(f.Provider, 0), f.Path)).ToList();
-        foreach (var f in features) log.WriteLine($"fused features: {f.Name}, {f.Size} per character (frozen, computed once per piece)");
-        var model = TaggerModel.Create(inputs, config, context.Seed, features);
+        var features = (Features ?? []).Select(f => (ICharacterFeatures)FeatureProviderRegistry.Shared(f.Provider, f.Path)).ToList();
+        foreach (var f in features) log.WriteLine($"fused features: {f.Name}, {f.Size} per character (frozen, computed once per piece and shared)");
+        var model = TaggerModel.Create(inputs, config, context.Seed, features, ownsFeatures: false);
         try
         {
             if (chars.Vectors is { } cv)
@@ -114,12 +120,13 @@ public sealed record TaggerSpec(
                 if (model.Tagger.WordEmbedding is { } segmentWords)
                     log.WriteLine($"pretrained segmentation word vectors: {vectors.CopyInto(segmentWords, inputs.Words!, $"{wv} (words.dim {config.WordEmbeddingDim})"):N0} of {inputs.Words!.Count:N0} found in {wv}");
             }
+            model.Tagger.CharEmbedding.weight.requires_grad = chars.Learn;
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        return model;
+        return ConsistencyCheck ? new ConsistencyCheckedModel(model, new LabelConsistencyChecker(context.Train)) : model;
     }
 }

@@ -1,0 +1,24 @@
+using ClinicalNer.Data.Readers;
+using ClinicalNer.Models.FeatureCrf;
+
+namespace ClinicalNer.Models.Specs;
+
+/// <summary>
+/// The feature-based linear-chain CRF (registered as "feature-crf"; paper 2's CRF baseline): hand-made character features
+/// and, optionally, dictionary features.
+/// </summary>
+/// <param name="MinCount">Features seen fewer times in the training text are left out.</param>
+/// <param name="Dictionary">A lexicon file per entity type for dictionary features, or null for none.</param>
+public sealed record FeatureCrfSpec(int MinCount = 1, IReadOnlyDictionary<string, string>? Dictionary = null) : ModelSpec
+{
+    /// <inheritdoc/>
+    public override string DisplayName => "Feature-CRF";
+
+    /// <inheritdoc/>
+    protected internal override INerModel Create(ModelContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var lexicons = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.Select(kv => $"{kv.Key}={kv.Value}"));
+        return FeatureCrfModel.Build(context.Train, MinCount, lexicons);
+    }
+}
