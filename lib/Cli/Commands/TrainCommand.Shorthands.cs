@@ -74,7 +74,8 @@ internal static partial class TrainCommand
         if (words is not null && G(WordEmb)) words = words with { Dim = r.GetValue(WordEmb) };
         var dictionary = t.Dictionary;
         if (r.GetValue(Dictionary) is { Length: > 0 } typed)
-            dictionary = new DictionaryInputSpec(typed.Select(x => x.Split('=', 2)).ToDictionary(x => x[0], x => x[1], StringComparer.Ordinal), dictionary?.Dim ?? r.GetValue(DictEmb));
+            dictionary = new DictionaryInputSpec(typed.Select(x => x.Split('=', 2)).GroupBy(x => x[0], StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x[1]).ToList(), StringComparer.Ordinal), dictionary?.Dim ?? r.GetValue(DictEmb));
         if (dictionary is not null && G(DictEmb)) dictionary = dictionary with { Dim = r.GetValue(DictEmb) };
         var soft = t.SoftLexicon;
         if (r.GetValue(SoftLexiconFiles) is { Length: > 0 } softFiles) soft = new SoftLexiconInputSpec(softFiles, soft?.Dim ?? r.GetValue(SoftLexiconEmb));

@@ -8,8 +8,8 @@ namespace ClinicalNer.Models.Specs;
 /// and, optionally, dictionary features.
 /// </summary>
 /// <param name="MinCount">Features seen fewer times in the training text are left out.</param>
-/// <param name="Dictionary">A lexicon file per entity type for dictionary features, or null for none.</param>
-public sealed record FeatureCrfSpec(int MinCount = 1, IReadOnlyDictionary<string, string>? Dictionary = null) : ModelSpec
+/// <param name="Dictionary">The lexicon files of each entity type for dictionary features, or null for none.</param>
+public sealed record FeatureCrfSpec(int MinCount = 1, IReadOnlyDictionary<string, IReadOnlyList<string>>? Dictionary = null) : ModelSpec
 {
     /// <inheritdoc/>
     public override string DisplayName => "Feature-CRF";
@@ -18,7 +18,7 @@ public sealed record FeatureCrfSpec(int MinCount = 1, IReadOnlyDictionary<string
     protected internal override INerModel Create(ModelContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var lexicons = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.Select(kv => $"{kv.Key}={kv.Value}"));
+        var lexicons = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.SelectMany(kv => kv.Value.Select(file => $"{kv.Key}={file}")));
         return FeatureCrfModel.Build(context.Train, MinCount, lexicons);
     }
 }

@@ -26,9 +26,13 @@ public sealed record BigramInputSpec(int MinCount = 1, int Dim = 50, string? Vec
 public sealed record WordInputSpec(IReadOnlyList<string> Lexicons, int Dim = 50, bool GoldSegmentation = true);
 
 /// <summary>Dictionary features: B-/I-TYPE of the longest lexicon match, as an embedding (paper 4).</summary>
-/// <param name="Lexicons">A lexicon file per entity type.</param>
+/// <param name="Lexicons">The lexicon files of each entity type.</param>
 /// <param name="Dim">Embedding size.</param>
-public sealed record DictionaryInputSpec(IReadOnlyDictionary<string, string> Lexicons, int Dim = 50);
+public sealed record DictionaryInputSpec(IReadOnlyDictionary<string, IReadOnlyList<string>> Lexicons, int Dim = 50)
+{
+    /// <summary>The lexicons as TYPE=FILE pairs, one per file.</summary>
+    public IEnumerable<string> Pairs() => Lexicons.SelectMany(kv => kv.Value.Select(file => $"{kv.Key}={file}"));
+}
 
 /// <summary>SoftLexicon word sets: the begin/middle/end/single sets of every lexicon word matching the text, pooled by frequency.</summary>
 /// <param name="Lexicons">The lexicons.</param>
@@ -86,7 +90,7 @@ public sealed record TaggerSpec(
         var log = context.Log ?? TextWriter.Null;
         var chars = Chars ?? new CharInputSpec();
         var lexicon = Words is null ? null : Words.Lexicons.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToHashSet(StringComparer.Ordinal);
-        var dictionaries = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.Lexicons.Select(kv => $"{kv.Key}={kv.Value}"));
+        var dictionaries = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.Pairs());
         if (WordVectors is not null && lexicon is null && SoftLexicon is null)
             throw new ArgumentException("word vectors (--pretrained-words) need words to load them into: give softLexicon or words lexicons (--soft-lexicon, --lexicon)");
         var softTerms = SoftLexicon?.Lexicons.SelectMany(f => LexiconReader.ReadLexicon(f).Keys).ToList();
