@@ -74,7 +74,7 @@ internal static partial class TrainCommand
         "vectors from lab word2vec --words for the words of --soft-lexicon and --lexicon (their embedding sizes must match)");
     private static readonly Option<string> BiLm = Options.ExistingPath("--bilm", "BiLSTM-CRF family: fuse the states of a BiLM folder from lab lm (paper 4's BiLM features)");
     private static readonly Option<string> BertFeatures = Options.ExistingPath("--bert-features", "BiLSTM-CRF family: fuse a frozen BERT's character states (a pretraining checkpoint or Hugging Face folder)");
-    private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT taggers: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors)");
+    private static readonly Option<string> Bert = Options.ExistingPath("--bert", "BERT models: a pretraining checkpoint or Hugging Face folder (config.json, vocab.txt, model.safetensors or pytorch_model.bin)");
     private static readonly Option<string> BertSize = Options.Choice("--bert-size", "BERT taggers without --bert: a randomly initialised encoder of this size", "small", "small", "tiny", "base");
     private static readonly Option<string> Vocab = Options.ExistingPath("--vocab", "BERT taggers: WordPiece vocab.txt (default: the one in --bert)");
     private static readonly Option<double> HeadLr = Options.Double("--head-lr", "BERT taggers: learning rate of the new head", Trainer0.HeadLearningRate ?? Trainer0.LearningRate, 0, minExclusive: true);

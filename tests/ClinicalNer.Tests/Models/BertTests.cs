@@ -153,7 +153,15 @@ public class BertTests : TempDirTest
         Assert.Contains("[64, 16]", e.Message, StringComparison.Ordinal);
 
         Assert.Throws<FileNotFoundException>(() => BertCheckpoint.LoadEncoder(model, Path.Combine(Dir, "absent.safetensors")));
-        Assert.Throws<NotSupportedException>(() => BertCheckpoint.LoadEncoder(model, Path.Combine(Dir, "pytorch_model.bin")));
+        Assert.Throws<FileNotFoundException>(() => BertCheckpoint.LoadEncoder(model, Path.Combine(Dir, "pytorch_model.bin")));   // read when there (PickledBertCheckpointTests)
+        File.WriteAllText(Path.Combine(Dir, "not-a-pickle.bin"), "text");
+        Assert.Contains("not a torch.save file", Assert.Throws<InvalidDataException>(() => BertCheckpoint.LoadEncoder(model, Path.Combine(Dir, "not-a-pickle.bin"))).Message,
+            StringComparison.Ordinal);
+        // A TensorFlow checkpoint folder says how to convert it.
+        string tf = Path.Combine(Dir, "tf-bert");
+        Directory.CreateDirectory(tf);
+        File.WriteAllText(Path.Combine(tf, "bert_model.ckpt.index"), "");
+        Assert.Contains("TensorFlow checkpoint", Assert.Throws<InvalidDataException>(() => BertCheckpoint.LoadEncoder(model, tf)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,13 +4,16 @@ using static TorchBinding.torch;
 namespace ClinicalNer.Models.Bert;
 
 /// <summary>
-/// Loads BERT weights from Hugging Face-layout safetensors files (bert-base-chinese's
-/// <c>model.safetensors</c>, or our own pretraining checkpoints, which use the same names).
+/// Loads BERT weights from Hugging Face-layout files: <c>model.safetensors</c> (bert-base-chinese's, or our own pretraining
+/// checkpoints, which use the same names) or the <c>pytorch_model.bin</c> most Chinese medical BERTs and RoBERTa-wwm-ext
+/// ship (written by <c>torch.save</c>, read without Python by <see cref="torch.pickle"/>).
 /// </summary>
 public static class BertCheckpoint
 {
     /// <summary>Weights file name in a checkpoint folder (Hugging Face's).</summary>
     public const string WeightsFile = "model.safetensors";
+    /// <summary>The weights file of checkpoints saved with <c>torch.save</c>, read when a folder has no <see cref="WeightsFile"/>.</summary>
+    public const string PickledWeightsFile = "pytorch_model.bin";
     /// <summary>Config file name in a checkpoint folder (Hugging Face's).</summary>
     public const string ConfigFile = "config.json";
     /// <summary>Vocabulary file name in a checkpoint folder (Hugging Face's).</summary>
@@ -22,16 +25,23 @@ public static class BertCheckpoint
     /// (<c>embeddings.position_ids</c>, the tied <c>cls.predictions.decoder.*</c>).
     /// </summary>
     /// <exception cref="FileNotFoundException">When the file is missing.</exception>
-    /// <exception cref="NotSupportedException">For PyTorch pickles (<c>pytorch_model.bin</c>).</exception>
+    /// <exception cref="InvalidDataException">For a file of neither format (a TensorFlow checkpoint named with what to do).</exception>
     public static Dictionary<string, Tensor> Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path)) path = Path.Combine(path, WeightsFile);
-        if (path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase))
-            throw new NotSupportedException($"{path}: PyTorch pickle files cannot be read here; convert it to safetensors (model.safetensors) first");
+        if (Directory.Exists(path))
+        {
+            string folder = path;
+            path = new[] { WeightsFile, PickledWeightsFile }.Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists) ?? Path.Combine(folder, WeightsFile);
+            if (!File.Exists(path) && Directory.EnumerateFiles(folder, "*.index").Any(f => Path.GetFileName(f).Contains("ckpt", StringComparison.Ordinal)))
+                throw new InvalidDataException($"{folder} holds a TensorFlow checkpoint (bert_model.ckpt.*), not {WeightsFile} or {PickledWeightsFile}: convert it with " +
+                                               "Hugging Face transformers (BertForPreTraining.from_pretrained(folder, from_tf=True).save_pretrained(out)) first");
+        }
         if (!File.Exists(path)) throw new FileNotFoundException($"BERT weights {path} do not exist", path);
+        bool pickled = path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase)
+                       || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
         var result = new Dictionary<string, Tensor>();
-        foreach (var (name, t) in safetensors.load(path))
+        foreach (var (name, t) in pickled ? torch.pickle.load_state_dict(path) : safetensors.load(path))
         {
             if (name.EndsWith("position_ids", StringComparison.Ordinal) || name.StartsWith("cls.predictions.decoder.", StringComparison.Ordinal))
             {
