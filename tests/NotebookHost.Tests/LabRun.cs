@@ -12,9 +12,11 @@ internal static class LabRun
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr, JsonObject? Notebook);
 
     /// <summary>Starts the driver; <paramref name="onStderrLine"/> sees each stderr line as it comes (with the process).</summary>
-    public static Outcome Run(string notebook, string output, IEnumerable<string> arguments, int waitSeconds = 900, Action<string, Process>? onStderrLine = null)
+    public static Outcome Run(string notebook, string output, IEnumerable<string> arguments, int waitSeconds = 900, Action<string, Process>? onStderrLine = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         foreach (string a in new[] { Driver, notebook, "-o", output }.Concat(arguments)) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var stderr = new System.Text.StringBuilder();

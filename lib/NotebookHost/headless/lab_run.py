@@ -18,10 +18,11 @@ import time
 import nbformat
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
-from jupyter_client.kernelspec import NoSuchKernel
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 DEFAULT_KERNEL = ".net-csharp"
+KERNEL_NEVER_STARTED = False
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # The kernel's HTTP-API bootstrap (a script that probes the kernel's local port and loads require.js from a CDN) is
 # only meaningful while that kernel runs; it is dropped from saved notebooks.
@@ -229,6 +230,22 @@ def main(argv):
     return 0
 
 
+def kernel_problem(name):
+    """Why a registered kernel cannot start, and the fix, when its kernelspec tells; None when it does not."""
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except Exception:  # noqa: BLE001 -- any failure to read the spec is itself the answer below
+        return f"its kernelspec cannot be read; run ./lab setup to register {DEFAULT_KERNEL} again"
+    argv = spec.argv
+    program = next((a for a in argv[1:] if a.endswith(".dll")), None)
+    if program and not os.path.isfile(program):
+        return f"its program {program} does not exist (a cleared NuGet cache?); run ./lab setup, which restores and registers it ({spec.resource_dir})"
+    if argv[:2] == ["dotnet", "interactive"]:
+        return ("it is registered as 'dotnet interactive', which finds the kernel only inside the repository that pins it; "
+                f"run ./lab setup to register it by its full path ({spec.resource_dir})")
+    return None
+
+
 def failed(args, client, nb, output, started, error):
     """Saves the partial notebook and names the cell that failed, timed out or lost its kernel."""
     try:
@@ -261,7 +278,9 @@ def failed(args, client, nb, output, started, error):
         log(f"{args.notebook}: no Jupyter kernel named '{client.kernel_name}' (./lab setup registers {DEFAULT_KERNEL})")
         return 2
     except RuntimeError as e:  # the kernel did not start in time
-        log(f"{args.notebook}: {str(e).splitlines()[0]} (./lab setup registers the {DEFAULT_KERNEL} kernel)")
+        global KERNEL_NEVER_STARTED
+        KERNEL_NEVER_STARTED = True
+        log(f"{args.notebook}: the kernel '{client.kernel_name}' did not start: {kernel_problem(client.kernel_name) or str(e).splitlines()[0]}")
         return 2
     except Exception as e:  # anything else nbclient raises: one line, and what ran is kept
         save(nb, output, started, "failed")
@@ -270,4 +289,11 @@ def failed(args, client, nb, output, started, error):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    if not KERNEL_NEVER_STARTED:
+        sys.exit(code)
+    # A kernel that never started leaves jupyter_client's exit hooks to fail over its half-made connection with a
+    # traceback; the message above says all there is, so none of them runs.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
