@@ -21,6 +21,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BilstmCrf());
         command.Subcommands.Add(Bert());
         command.Subcommands.Add(Blas());
+        command.Subcommands.Add(Word2Vec());
         command.Subcommands.Add(All());
         return command;
     }
@@ -84,6 +85,19 @@ internal static class BenchCommand
         {
             if (!r.GetValue(measure)) return BlasCoreTypeBenchmark.Run(r.GetValue(save), r.GetValue(ifMissing));
             Console.WriteLine(JsonSerializer.Serialize(BlasCoreTypeBenchmark.MeasureHere()));
+            return ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static Command Word2Vec()
+    {
+        var input = Options.ExistingPath("--input", "raw text to train on (default: unlabeled/ccks2017-emr when found, else the sample repeated)");
+        var torchEngine = Options.Flag("--torch", "also time this project's own trainer (minutes on a large corpus)");
+        var command = new Command("word2vec", "character vectors by fasttext directly, by lab word2vec (fastText) and by our trainer; one JSON line") { input, torchEngine };
+        command.SetAction(r =>
+        {
+            Console.WriteLine(JsonSerializer.Serialize(Word2VecBenchmark.Measure(r.GetValue(input), r.GetValue(torchEngine))));
             return ExitCode.Ok;
         });
         return command;

@@ -29,9 +29,10 @@ internal static class Word2VecCommand
         var cbow = Options.Flag("--cbow", "CBOW instead of skip-gram");
         var bigrams = Options.Flag("--bigrams", "vectors of character bigrams instead of characters");
         var words = Options.ExistingPaths("--words", "vectors of words: the text segmented by bidirectional maximum matching against these lexicons (repeatable)");
+        var engine = Options.Choice("--engine", "who trains: fastText (skip-gram/CBOW, subword n-grams off, one thread) or this project's trainer", "fasttext", "fasttext", "torch");
         var command = new Command("word2vec", "character, bigram or word vectors from unlabeled text, word2vec text format")
         {
-            inputs, output, dim, window, epochs, minCount, cbow, bigrams, words,
+            inputs, output, dim, window, epochs, minCount, cbow, bigrams, words, engine,
         };
         command.Validators.Add(r =>
         {
@@ -41,6 +42,7 @@ internal static class Word2VecCommand
         {
             Dimension = r.GetValue(dim), Window = r.GetValue(window), Epochs = r.GetValue(epochs), MinCount = r.GetValue(minCount),
             Architecture = r.GetValue(cbow) ? Word2VecArchitecture.Cbow : Word2VecArchitecture.SkipGram,
+            Engine = r.GetValue(engine) == "torch" ? Word2VecEngine.Torch : Word2VecEngine.FastText,
         }));
         return command;
     }
@@ -61,7 +63,7 @@ internal static class Word2VecCommand
                             : matcher.Bidirectional(chars).Select(w => string.Concat(chars.Skip(w.Start).Take(w.Length))).ToList());
                 }
         if (sentences.Count == 0) throw new ArgumentException($"no text of two or more characters in {string.Join(", ", inputs)}");
-        Console.WriteLine($"{sentences.Count:N0} lines, {sentences.Sum(s => (long)s.Count):N0} {unit}");
+        Console.WriteLine($"{sentences.Count:N0} lines, {sentences.Sum(s => (long)s.Count):N0} {unit}; trained by {(options.Engine == Word2VecEngine.FastText ? "fastText" : "this project's trainer")}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var vectors = Word2Vec.Train(sentences, options, (epoch, fraction, loss) =>
             Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\repoch {epoch}  {fraction * 100,5:F1}%  loss {loss:F4}   ")));

@@ -21,14 +21,32 @@ public class Word2VecTests : TempDirTest
     }
 
     [Theory]
-    [InlineData(Word2VecArchitecture.SkipGram)]
-    [InlineData(Word2VecArchitecture.Cbow)]
-    public void Tokens_sharing_contexts_end_up_nearer(Word2VecArchitecture architecture)
+    [InlineData(Word2VecArchitecture.SkipGram, Word2VecEngine.Torch)]
+    [InlineData(Word2VecArchitecture.Cbow, Word2VecEngine.Torch)]
+    [InlineData(Word2VecArchitecture.SkipGram, Word2VecEngine.FastText)]
+    [InlineData(Word2VecArchitecture.Cbow, Word2VecEngine.FastText)]
+    public void Tokens_sharing_contexts_end_up_nearer(Word2VecArchitecture architecture, Word2VecEngine engine)
     {
         var w2v = Word2Vec.Train(Corpus(1), new Word2VecOptions(Dimension: 16, Window: 2, Epochs: 5, MinCount: 1, LearningRate: 0.02, BatchSize: 256,
-            Subsample: 0, Architecture: architecture));
+            Subsample: 0, Architecture: architecture, Engine: engine));
         Assert.True(w2v.Similarity("头", "脑") > w2v.Similarity("头", "肝") + 0.2, $"头~脑 {w2v.Similarity("头", "脑"):F3}, 头~肝 {w2v.Similarity("头", "肝"):F3}");
         Assert.True(w2v.Similarity("肝", "胆") > w2v.Similarity("脑", "胆") + 0.2);
+    }
+
+    [Fact]
+    public void FastText_vectors_are_reproducible_and_keep_whitespace_tokens()
+    {
+        var corpus = Corpus(2).Select((s, k) => k % 10 == 0 ? (IReadOnlyList<string>)[.. s, " ", "\u3000", s[0]] : s).ToList();
+        var options = new Word2VecOptions(Dimension: 8, Window: 2, Epochs: 2, MinCount: 1, Seed: 7, Engine: Word2VecEngine.FastText);
+        var a = Word2Vec.Train(corpus, options);
+        var b = Word2Vec.Train(corpus, options);
+        Assert.Equal(a.Tokens, b.Tokens);
+        Assert.Equal(a.Vectors, b.Vectors);   // one thread, one seed: the same vectors
+        Assert.NotNull(a[" "]);
+        Assert.NotNull(a["\u3000"]);
+        Assert.Equal(corpus.SelectMany(s => s).Distinct().Count(), a.Tokens.Count);
+        var other = Word2Vec.Train(corpus, options with { Seed = 8 });
+        Assert.NotEqual(a.Vectors, other.Vectors);
     }
 
     [Fact]
