@@ -55,4 +55,33 @@ public class PickledBertCheckpointTests : TempDirTest
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss / 2, $"loss {result.History[0].TrainLoss:F3} → {result.History[^1].TrainLoss:F3}");
         Assert.True(result.BestDevF1 > 0.8, $"best dev F1 {result.BestDevF1}");
     }
+
+    [Fact]
+    public void A_folder_that_keeps_case_gives_a_tokenizer_that_keeps_case_and_so_does_the_checkpoint()
+    {
+        var docs = TinyCorpus.Documents;
+        var vocab = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "CT" }.Concat(docs.SelectMany(d => d.Chars)).Distinct().ToList();
+        var config = BertConfig.Tiny with { HiddenSize = 32, Heads = 2, IntermediateSize = 64, MaxPositions = 24, VocabSize = vocab.Count };
+        string folder = Path.Combine(Dir, "cased");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, BertCheckpoint.ConfigFile), config.ToJson());
+        File.WriteAllLines(Path.Combine(folder, BertCheckpoint.VocabFile), vocab);
+        using (var encoder = new BertModel(config)) safetensors.save(encoder.state_dict(), Path.Combine(folder, BertCheckpoint.WeightsFile));
+        File.WriteAllText(Path.Combine(folder, BertCheckpoint.TokenizerConfigFile), """{"do_lower_case": false, "model_max_length": 512}""");
+
+        var spec = new BertTaggerSpec(new BertEncoderSpec(Checkpoint: folder), BertHead.Softmax);
+        using var model = (BertTaggerModel)ModelBuilder.Build(spec, docs);
+        Assert.False(model.Tokenizer.LowerCase);
+        Assert.Equal(["CT"], model.Tokenizer.Tokenize("CT").Select(p => model.Tokenizer[p.Id]));
+        string saved = Path.Combine(Dir, "saved");
+        model.Save(saved);
+        using var loaded = (BertTaggerModel)NerCheckpoint.Load(saved);
+        Assert.False(loaded.Tokenizer.LowerCase);
+
+        File.WriteAllText(Path.Combine(folder, BertCheckpoint.TokenizerConfigFile), """{"do_lower_case": "no"}""");
+        Assert.Contains("do_lower_case is \"no\"", Assert.Throws<InvalidDataException>(() => ModelBuilder.Build(spec, docs)).Message, StringComparison.Ordinal);
+        File.Delete(Path.Combine(folder, BertCheckpoint.TokenizerConfigFile));
+        using var lowered = (BertTaggerModel)ModelBuilder.Build(spec, docs);
+        Assert.True(lowered.Tokenizer.LowerCase);   // bert-base-chinese's default without the file
+    }
 }

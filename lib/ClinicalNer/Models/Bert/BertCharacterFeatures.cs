@@ -45,7 +45,7 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
         CheckpointFiles.RequireFiles(directory, BertCheckpoint.ConfigFile, BertCheckpoint.VocabFile);
         var encoder = new BertModel(BertConfig.Load(Path.Combine(directory, BertCheckpoint.ConfigFile)));
         BertCheckpoint.LoadEncoder(encoder, directory);
-        return new BertCharacterFeatures(encoder, WordPieceTokenizer.FromFile(Path.Combine(directory, BertCheckpoint.VocabFile)));
+        return new BertCharacterFeatures(encoder, BertCheckpoint.Tokenizer(Path.Combine(directory, BertCheckpoint.VocabFile), directory));
     }
 
     /// <inheritdoc/>
@@ -107,7 +107,7 @@ public sealed class BertCharacterFeatures : ICharacterFeatures
         Directory.CreateDirectory(directory);
         safetensors.save(Encoder.state_dict(), Path.Combine(directory, BertCheckpoint.WeightsFile), new Dictionary<string, string> { ["format"] = "pt" });
         File.WriteAllText(Path.Combine(directory, BertCheckpoint.ConfigFile), Encoder.Config.ToJson());
-        Tokenizer.Save(Path.Combine(directory, BertCheckpoint.VocabFile));
+        BertCheckpoint.SaveTokenizer(Tokenizer, directory);
     }
 
     /// <inheritdoc/>

@@ -18,6 +18,46 @@ public static class BertCheckpoint
     public const string ConfigFile = "config.json";
     /// <summary>Vocabulary file name in a checkpoint folder (Hugging Face's).</summary>
     public const string VocabFile = "vocab.txt";
+    /// <summary>Hugging Face's tokenizer settings in a checkpoint folder (its <c>do_lower_case</c> is read and written).</summary>
+    public const string TokenizerConfigFile = "tokenizer_config.json";
+
+    /// <summary>
+    /// The WordPiece tokenizer of <paramref name="vocabPath"/>, lower-casing as the folder's <see cref="TokenizerConfigFile"/>
+    /// says (<c>do_lower_case</c>; true without the file, as bert-base-chinese).
+    /// </summary>
+    /// <exception cref="InvalidDataException">For a tokenizer config that is not JSON or whose do_lower_case is not a boolean.</exception>
+    public static Text.WordPieceTokenizer Tokenizer(string vocabPath, string? folder)
+    {
+        bool lowerCase = true;
+        string? config = folder is null ? null : Path.Combine(folder, TokenizerConfigFile);
+        if (config is not null && File.Exists(config))
+        {
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+                if (json.RootElement.TryGetProperty("do_lower_case", out var flag))
+                    lowerCase = flag.ValueKind switch
+                    {
+                        System.Text.Json.JsonValueKind.True => true,
+                        System.Text.Json.JsonValueKind.False => false,
+                        _ => throw new InvalidDataException($"{config}: do_lower_case is {flag.GetRawText()}, expected true or false"),
+                    };
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new InvalidDataException($"{config}: not JSON ({e.Message.Split(" Path:")[0]})", e);
+            }
+        }
+        return Text.WordPieceTokenizer.FromFile(vocabPath, lowerCase);
+    }
+
+    /// <summary>Writes the tokenizer's vocabulary and its lower-casing (<see cref="TokenizerConfigFile"/>) into a folder.</summary>
+    public static void SaveTokenizer(Text.WordPieceTokenizer tokenizer, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        tokenizer.Save(Path.Combine(folder, VocabFile));
+        File.WriteAllText(Path.Combine(folder, TokenizerConfigFile), $"{{\"do_lower_case\": {(tokenizer.LowerCase ? "true" : "false")}}}\n");
+    }
 
     /// <summary>
     /// Reads a Hugging Face-layout file with names normalised: TF-era <c>gamma</c>/<c>beta</c> become

@@ -74,14 +74,14 @@ public abstract class BertModelAdapter : INerModel
         CheckpointFiles.SaveSpec(directory, SpecJson);
         CheckpointFiles.SaveWeights(Network, directory, Kind);
         File.WriteAllText(Path.Combine(directory, ConfigFileName), ConfigJson);
-        Tokenizer.Save(Path.Combine(directory, VocabFile));
+        BertCheckpoint.SaveTokenizer(Tokenizer, directory);
     }
 
     /// <summary>The family's config text and the tokenizer of a checkpoint folder (its files named when missing).</summary>
     protected static (string ConfigPath, WordPieceTokenizer Tokenizer) OpenFiles(string directory, string configFile)
     {
         CheckpointFiles.RequireFiles(directory, CheckpointFiles.WeightsFile, configFile, VocabFile);
-        return (Path.Combine(directory, configFile), WordPieceTokenizer.FromFile(Path.Combine(directory, VocabFile)));
+        return (Path.Combine(directory, configFile), BertCheckpoint.Tokenizer(Path.Combine(directory, VocabFile), directory));
     }
 
     /// <summary>Loads the weights and the spec of a checkpoint into a model just rebuilt from its config.</summary>

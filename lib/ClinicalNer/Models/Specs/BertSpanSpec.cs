@@ -26,7 +26,7 @@ public sealed record BertSpanSpec(BertEncoderSpec Encoder, SpanScorerSpec Scorer
         if (Scorer is null) throw new ArgumentException("the span model spec names no scorer (e.g. {\"type\": \"biaffine\"})");
         var log = context.Log ?? TextWriter.Null;
         var (bert, vocab, folder) = (Encoder ?? new BertEncoderSpec()).Resolve();
-        var model = BertSpanModel.Create(context.Train, WordPieceTokenizer.FromFile(vocab), bert, folder, Mrc ? Queries ?? BertSpanModel.DefaultQueries : null,
+        var model = BertSpanModel.Create(context.Train, BertCheckpoint.Tokenizer(vocab, folder), bert, folder, Mrc ? Queries ?? BertSpanModel.DefaultQueries : null,
             c => c with { Dropout = Dropout ?? c.Dropout, ScorerPart = Scorer }, context.Seed);
         log.WriteLine($"{model.Kind}: types {string.Join(", ", model.SpanNetwork.Config.Types)}{(model.SpanNetwork.Config.Nested ? " (nested spans kept)" : "")}; " +
                       (folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}"));

@@ -33,7 +33,7 @@ public sealed record BertTaggerSpec(BertEncoderSpec Encoder, BertHead Head = Ber
             graph = LexiconReader.ReadTriples(Knowledge.Graph);
             log.WriteLine($"knowledge graph: {graph.Count:N0} triples from {Knowledge.Graph}; {Knowledge.Options}");
         }
-        var model = BertTaggerModel.Create(context.Train, WordPieceTokenizer.FromFile(vocab), bert, folder, Head, Scheme,
+        var model = BertTaggerModel.Create(context.Train, BertCheckpoint.Tokenizer(vocab, folder), bert, folder, Head, Scheme,
             c => c with { LstmHidden = LstmHidden, Dropout = Dropout ?? c.Dropout }, context.Seed, graph, Knowledge?.Options);
         log.WriteLine(folder is null ? "BERT encoder: random initialisation" : $"BERT encoder: weights from {folder}");
         return model;
