@@ -7,12 +7,16 @@ namespace ClinicalNer.Tests;
 
 public class ExperimentTests : TempDirTest
 {
-    private static RunSetup Tiny(Configuration c, int seed)
+    private static RunSetup Tiny(Configuration c, int seed) => Tiny(c, seed, o => o);
+
+    /// <summary>A tiny tagger for configuration <paramref name="c"/>; <paramref name="options"/> edits its trainer options.</summary>
+    private static RunSetup Tiny(Configuration c, int seed, Func<TrainerOptions, TrainerOptions> options)
     {
         var inputs = TaggerInputs.Build(TinyCorpus.Documents);
         int hidden = int.Parse(c.Settings["hidden"], System.Globalization.CultureInfo.InvariantCulture);
         var model = TaggerModel.Create(inputs, inputs.ModelConfig(m => m with { CharEmbeddingDim = 8, HiddenSize = hidden, Dropout = 0 }), seed);
-        return new RunSetup(model, new TrainerOptions(Epochs: 3, BatchSize: 2, LearningRate: 0.05, Patience: 0));
+        var trainer = new TrainerOptions(Epochs: 3, BatchSize: 2, LearningRate: 0.05, Patience: 0);
+        return new RunSetup(model, options(trainer));
     }
 
     // A killed process, as its run's second epoch starts (last/ then holds epoch 1).
@@ -100,7 +104,7 @@ public class ExperimentTests : TempDirTest
         var experiment = new Experiment(store, "tiny", "TinyCorpus");
         var config = Experiment.Grid([("hidden", ["4"])]);
         var docs = TinyCorpus.Documents;
-        RunSetup WithFolder(Configuration c, int s) { var setup = Tiny(c, s); return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run") } }; }
+        RunSetup WithFolder(Configuration c, int s) => Tiny(c, s, o => o with { OutputDir = Path.Combine(Dir, "run") });
 
         // The first attempt is killed as its second epoch starts: last/ holds epoch 1.
         experiment.Progress += KillAtEpoch2;
@@ -121,7 +125,7 @@ public class ExperimentTests : TempDirTest
         var experiment = new Experiment(store, "tiny", "TinyCorpus");
         var config = Experiment.Grid([("hidden", ["4"])]);
         var docs = TinyCorpus.Documents;
-        RunSetup Smoke(Configuration c, int s) { var setup = Tiny(c, s); return setup with { Options = setup.Options with { Epochs = 1 } }; }
+        RunSetup Smoke(Configuration c, int s) => Tiny(c, s, o => o with { Epochs = 1 });
         var smoke = experiment.Run(config, [1, 2], Smoke, docs, docs, docs);
         Assert.All(smoke.Runs, r => Assert.Single(store.Curve(r.RunId)));
 
@@ -152,11 +156,7 @@ public class ExperimentTests : TempDirTest
         var experiment = new Experiment(store, "tiny", "TinyCorpus");
         var config = Experiment.Grid([("hidden", ["4"])]);
         var docs = TinyCorpus.Documents;
-        RunSetup WithFolder(Configuration c, int s, int epochs)
-        {
-            var setup = Tiny(c, s);
-            return setup with { Options = setup.Options with { OutputDir = Path.Combine(Dir, "run"), Epochs = epochs } };
-        }
+        RunSetup WithFolder(Configuration c, int s, int epochs) => Tiny(c, s, o => o with { OutputDir = Path.Combine(Dir, "run"), Epochs = epochs });
         // A 2-epoch run is cut off after its first epoch; then a 3-epoch run (another key) gets the same folder.
         experiment.Progress += KillAtEpoch2;
         Assert.Throws<OperationCanceledException>(() => experiment.Run(config, [1], (c, s) => WithFolder(c, s, 2), docs, docs, docs));
