@@ -121,14 +121,19 @@ public sealed class Experiment
                     options = options with { Seed = seed };
                     string name = RunName(configuration, seed);
                     string key = TrackedRun.KeyOf(model, options, train, dev, test);
-                    bool done = store.FinishedRun(name, key) is not null;
-                    Starting?.Invoke(configuration, seed, done);
+                    var done = store.FinishedRun(name, key);
+                    Starting?.Invoke(configuration, seed, done is not null);
+                    if (done is not null)
+                    {
+                        ran.Add((configuration, seed, done.Id));
+                        reused.Add(done.Id);
+                        continue;
+                    }
                     // A run cut off before it finished (a session's end, a killed kernel) goes on from its last epoch's
                     // checkpoint when it has an output folder: a BERT span model's run can outlast a session.
-                    var outcome = TrackedRun.Run(store, name, Dataset, model, options, train, dev, test, reuse: true, resume: ResumeMode.IfSameRun,
+                    var outcome = TrackedRun.Run(store, name, Dataset, model, options, train, dev, test, reuse: false, resume: ResumeMode.IfSameRun,
                         progress: e => Progress?.Invoke(configuration, seed, e), key: key);
                     ran.Add((configuration, seed, outcome.RunId));
-                    if (outcome.Reused) reused.Add(outcome.RunId);
                 }
             }
         return ExperimentResults.FromRuns(store, Name, ran, reused);
