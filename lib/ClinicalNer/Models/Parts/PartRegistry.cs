@@ -27,6 +27,7 @@ public static class PartRegistry
         Register<DecoderSpec, SoftmaxSpec>("softmax");
         Register<SpanScorerSpec, BiaffineSpec>("biaffine");
         Register<SpanScorerSpec, PointerSpec>("pointer");
+        Register<InputSpec, CharClassInputSpec>("charClass");
     }
 
     /// <summary>Registers <typeparamref name="TPart"/> as the part of kind <typeparamref name="TBase"/> named <paramref name="name"/>.</summary>

@@ -48,3 +48,34 @@ public abstract record SpanScorerSpec
     /// <param name="dropout">The model's dropout.</param>
     public abstract nn.Module Build(long inputSize, IReadOnlyList<string> types, bool nested, double dropout);
 }
+
+/// <summary>
+/// An input of one's own for the tagger family, described as data (registered in <see cref="PartRegistry"/>): what it reads
+/// from each document, what it learns from the training text, and the module that turns it into one vector per character,
+/// concatenated after the built-in inputs. The record is stored (prepared) in the model's config, so a checkpoint rebuilds
+/// it; everything the input learned from the data must therefore be fields of the record.
+/// </summary>
+public abstract record InputSpec
+{
+    /// <summary>The input's name in listings, e.g. "character classes".</summary>
+    [JsonIgnore]
+    public abstract string DisplayName { get; }
+
+    /// <summary>Size of each character's vector.</summary>
+    public abstract long OutputSize();
+
+    /// <summary>
+    /// This input after reading the training text (a vocabulary, counts): a record with what it learned filled in. The
+    /// default learns nothing and returns itself.
+    /// </summary>
+    public virtual InputSpec Prepare(IReadOnlyList<Data.Document> train) => this;
+
+    /// <summary>
+    /// The input of a batch: a tensor whose first two dimensions are (documents, <paramref name="width"/>), left-aligned,
+    /// in whatever type and further dimensions its module reads (positions past a document's end are masked later).
+    /// </summary>
+    public abstract Tensor Encode(IReadOnlyList<Data.Document> documents, int width);
+
+    /// <summary>A fresh module that is an <see cref="IInputEmbedding"/> of <see cref="OutputSize"/> per character.</summary>
+    public abstract nn.Module Build();
+}

@@ -22,10 +22,10 @@ public interface IEmbedder<in TBatch>
 /// <summary>
 /// The character-level embedder of the BiLSTM-CRF family: a character embedding, plus optional word (entity-aware
 /// segmentation), character-bigram and dictionary-feature embeddings, concatenated per character, then the SoftLexicon
-/// word sets pooled by their weights and the features of frozen providers. Its tables are
+/// word sets pooled by their weights, the features of frozen providers, and the config's own input parts. Its tables are
 /// exposed so pretrained vectors can be loaded and the LSTM's input projection folded into them
 /// (<see cref="Lookups"/>). Parameter names: <c>char_embedding</c>, <c>word_embedding</c>, <c>bigram_embedding</c>,
-/// <c>dictionary_embedding</c>, <c>lexicon_embedding</c>.
+/// <c>dictionary_embedding</c>, <c>lexicon_embedding</c>, and <c>inputs.0</c>, <c>inputs.1</c>, ... for the input parts.
 /// </summary>
 public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
 {
@@ -35,6 +35,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     private readonly Embedding? dictionary_embedding;
     private readonly Embedding? lexicon_embedding;
     private readonly int externalSize;
+    private readonly ModuleList<nn.Module>? inputs;
 
     /// <summary>Builds the tables the config asks for.</summary>
     public CharacterEmbedder(SequenceTaggerConfig config) : base(nameof(CharacterEmbedder))
@@ -47,6 +48,10 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
         if (config.DictionaryLabelCount > 0) dictionary_embedding = nn.Embedding(config.DictionaryLabelCount + 1, config.DictionaryEmbeddingDim, padding_idx: 0);
         OutputSize = config.EmbeddingDim;
         externalSize = config.ExternalFeatureDim;
+        if (config.InputParts is { Count: > 0 } parts)
+            inputs = new ModuleList<nn.Module>(parts.Select(p => p.Build() is { } m && m is IInputEmbedding ? m
+                : throw new ArgumentException($"the input part {p.DisplayName} did not build an {nameof(IInputEmbedding)}")));
+        InputParts = config.InputParts ?? [];
         RegisterComponents();
     }
 
@@ -82,6 +87,9 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
         return inputs;
     }
 
+    /// <summary>The config's own input parts, in the order of their vectors.</summary>
+    public IReadOnlyList<InputSpec> InputParts { get; }
+
     /// <summary>Whether the embedding includes features of frozen providers (<see cref="TaggerBatch.Features"/>).</summary>
     public bool UsesFeatures => externalSize > 0;
 
@@ -89,7 +97,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
     /// Whether the embedding is table lookups only (no pooled SoftLexicon sets, no providers' features), so that the LSTM's
     /// input projection can be folded into the tables.
     /// </summary>
-    public bool OnlyLookups => externalSize == 0 && lexicon_embedding is null;
+    public bool OnlyLookups => externalSize == 0 && lexicon_embedding is null && inputs is null;
 
     /// <inheritdoc/>
     public Tensor Embed(TaggerBatch batch)
@@ -110,6 +118,19 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
             if (features.size(2) != externalSize || features.size(1) != batch.Chars.size(1))
                 throw new ArgumentException($"provider features are [{string.Join(", ", features.shape)}]; the tagger needs (B, {batch.Chars.size(1)}, {externalSize})");
             parts.Add(features);
+        }
+        if (inputs is not null)
+        {
+            var encoded = batch.Inputs ?? throw new ArgumentException($"this tagger needs its {inputs.Count} input part(s) encoded in its batches (Inputs)");
+            if (encoded.Count != inputs.Count) throw new ArgumentException($"the batch has {encoded.Count} encoded input part(s); the tagger has {inputs.Count}");
+            for (int k = 0; k < inputs.Count; k++)
+            {
+                var x = ((IInputEmbedding)inputs[k]).Embed(encoded[k]);
+                long size = InputParts[k].OutputSize();
+                if (x.ndim != 3 || x.size(0) != batch.Chars.size(0) || x.size(1) != batch.Chars.size(1) || x.size(2) != size)
+                    throw new ArgumentException($"the input part {InputParts[k].DisplayName} embedded [{string.Join(", ", x.shape)}]; the tagger needs ({batch.Chars.size(0)}, {batch.Chars.size(1)}, {size})");
+                parts.Add(x);
+            }
         }
         return parts.Count == 1 ? parts[0] : cat(parts, 2);                                      // (B, L, E)
     }

@@ -42,6 +42,8 @@ namespace ClinicalNer.Models.Tagging;
 /// <param name="LexiconEmbeddingDim">SoftLexicon word embedding size; each character gets its four pooled sets, 4 × this.</param>
 /// <param name="EncoderParts">The encoder stack as parts, in order (empty: none); null: the shorthand fields.</param>
 /// <param name="DecoderPart">The decoder as a part; null: the shorthand fields.</param>
+/// <param name="InputParts">Inputs of one's own (registered <see cref="InputSpec"/>s, prepared on the training text),
+/// concatenated after the built-in inputs in order; null or empty for none.</param>
 public sealed record SequenceTaggerConfig(
     int CharVocabularySize,
     IReadOnlyList<string> Labels,
@@ -65,7 +67,8 @@ public sealed record SequenceTaggerConfig(
     int LexiconWordCount = 0,
     int LexiconEmbeddingDim = 50,
     IReadOnlyList<EncoderSpec>? EncoderParts = null,
-    DecoderSpec? DecoderPart = null)
+    DecoderSpec? DecoderPart = null,
+    IReadOnlyList<InputSpec>? InputParts = null)
 {
     // The registry's options (parts by their "type"), lenient about fields that older checkpoints had and these do not.
     private static JsonSerializerOptions Json => new(PartRegistry.Json) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
@@ -107,7 +110,7 @@ public sealed record SequenceTaggerConfig(
     /// <summary>Size of the concatenated embeddings.</summary>
     public int EmbeddingDim => CharEmbeddingDim + (WordVocabularySize > 0 ? WordEmbeddingDim : 0) + (DictionaryLabelCount > 0 ? DictionaryEmbeddingDim : 0)
         + (BigramVocabularySize > 0 ? BigramEmbeddingDim : 0) + (LexiconWordCount > 0 ? Text.Lexicon.SoftLexicon.SetCount * LexiconEmbeddingDim : 0)
-        + ExternalFeatureDim;
+        + ExternalFeatureDim + checked((int)(InputParts?.Sum(i => i.OutputSize()) ?? 0));
 
     /// <summary>Features per character from the frozen providers (0 without them).</summary>
     public int ExternalFeatureDim => FeatureProviders?.Sum(p => p.Size) ?? 0;
@@ -159,6 +162,7 @@ public sealed record SequenceTaggerConfig(
             Require(AttentionHeads >= 0, $"AttentionHeads is {AttentionHeads}, expected 0 or more");
         }
         else Require(EncoderParts.All(e => e is not null), "EncoderParts holds a null entry");
+        Require(InputParts is null || InputParts.All(i => i is not null && i.OutputSize() >= 1), "InputParts holds a null entry or one of size 0");
         Require(Dropout is >= 0 and < 1, $"Dropout is {Dropout}, expected [0, 1)");
     }
 }

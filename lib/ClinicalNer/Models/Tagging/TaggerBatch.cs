@@ -18,13 +18,15 @@ namespace ClinicalNer.Models.Tagging;
 /// without them): see <see cref="Text.Lexicon.SoftLexicon"/>.
 /// </param>
 /// <param name="LexiconWeights">The weights of <paramref name="LexiconWords"/>, (B, L, 4, K) float, 0 at padding.</param>
+/// <param name="Inputs">What the config's own input parts encoded (<see cref="Parts.InputSpec.Encode"/>), one tensor per part in
+/// order (or null without them).</param>
 public sealed record TaggerBatch(torch.Tensor Chars, torch.Tensor Mask, long[] Lengths, torch.Tensor? Words = null, torch.Tensor? Dictionary = null,
     torch.Tensor? Tags = null, torch.Tensor? Bigrams = null, torch.Tensor? Features = null, torch.Tensor? LexiconWords = null,
-    torch.Tensor? LexiconWeights = null)
+    torch.Tensor? LexiconWeights = null, IReadOnlyList<torch.Tensor>? Inputs = null)
 {
     /// <summary>Every tensor of the batch on <paramref name="device"/> (see <see cref="Devices.Move"/>).</summary>
     public TaggerBatch To(torch.Device device) => new(Devices.Move(Chars, device), Devices.Move(Mask, device), Lengths,
         Devices.MoveOptional(Words, device), Devices.MoveOptional(Dictionary, device), Devices.MoveOptional(Tags, device),
         Devices.MoveOptional(Bigrams, device), Devices.MoveOptional(Features, device), Devices.MoveOptional(LexiconWords, device),
-        Devices.MoveOptional(LexiconWeights, device));
+        Devices.MoveOptional(LexiconWeights, device), Inputs?.Select(t => Devices.Move(t, device)).ToList());
 }

@@ -80,6 +80,8 @@ public sealed class TaggerModel : INerModel
             var parts = Features.Select(f => f.Compute(documents)).ToList();
             batch = batch with { Features = parts.Count == 1 ? parts[0] : cat(parts, 2) };
         }
+        if (Tagger.Config.InputParts is { Count: > 0 } own)
+            batch = batch with { Inputs = own.Select(p => p.Encode(documents, checked((int)batch.Chars.size(1)))).ToList() };
         return batch.To(Devices.Of(Tagger));
     }
 
