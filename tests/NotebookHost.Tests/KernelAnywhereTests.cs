@@ -29,6 +29,42 @@ public sealed class KernelAnywhereTests : IDisposable
     }
 
     [Fact]
+    public void A_notebook_outside_the_repository_loads_the_library_from_the_local_feed()
+    {
+        string feed = Path.Combine(LabRun.Root, ".lab", "feed");
+        string versionFile = Path.Combine(feed, "version");
+        Assert.True(File.Exists(versionFile), $"{feed} holds no packed libraries: ./lab setup packs them");
+        string version = File.ReadAllText(versionFile).Trim();
+        // No path into the repository besides the feed's: the library, its native shim and the display layer come as packages.
+        string[] cells =
+        [
+            $"#i \"nuget: {feed}\"\n#r \"nuget: ClinicalNer.Notebooks\"\nusing static TorchBinding.torch;\nNotebookHost.Lab.Start()",
+            "Console.WriteLine($\"sum {ones(3).sum().item<float>()}\");\n"
+            + "Console.WriteLine(typeof(ClinicalNer.Data.Document).Assembly.Location);\n"
+            + "Console.WriteLine(string.Join(\"|\", ClinicalNer.Text.CharacterBigrams.Of([\"发\", \"热\", \"3\"])));",
+        ];
+        var notebook = new JsonObject
+        {
+            ["cells"] = new JsonArray(cells.Select((source, k) => (JsonNode)new JsonObject
+            {
+                ["cell_type"] = "code", ["id"] = $"c{k}", ["metadata"] = new JsonObject(), ["execution_count"] = null,
+                ["outputs"] = new JsonArray(), ["source"] = source,
+            }).ToArray()),
+            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp", ["display_name"] = ".NET (C#)", ["language"] = "C#" } },
+            ["nbformat"] = 4, ["nbformat_minor"] = 5,
+        };
+        string path = Path.Combine(dir, "feed.ipynb");
+        File.WriteAllText(path, notebook.ToJsonString());
+        var r = LabRun.Run(path, Path.Combine(dir, "out.ipynb"), []);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        string printed = string.Concat(LabRun.Outputs(LabRun.Cell(r.Notebook!, "c1")).Select(o => LabRun.Text(o["text"])));
+        Assert.Contains("sum 3", printed, StringComparison.Ordinal);
+        Assert.Contains($"/clinicalner/{version}/lib/net10.0/ClinicalNer.dll", printed, StringComparison.Ordinal);
+        Assert.Contains(string.Join("|", ClinicalNer.Text.CharacterBigrams.Of(["发", "热", "3"])), printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(LabRun.Root + "/lib", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_kernel_that_cannot_start_is_named_with_its_fix_and_no_traceback()
     {
         // A registration whose program is gone (a cleared NuGet cache), found first on JUPYTER_PATH.
