@@ -27,11 +27,19 @@ public static class Lab
     /// <summary>Registers the formatters and describes the engine.</summary>
     public static LabInfo Start()
     {
-        Formatters.Register();
         ClinicalNer.Display.NerDisplay.Register();   // the NER results' displays (adapters; no NER type is named here)
-        Reporting.Live.Sink = NotebookDisplay.Sink;   // library code's progress lines and curves update in place
+        // In a kernel: its formatters, and library code's progress lines and curves updated in place. Elsewhere (a notebook
+        // exported as a file-based app, a console program) the kernel's assemblies are absent, values print as text.
+        if (InKernel)
+        {
+            Formatters.Register();
+            Reporting.Live.Sink = NotebookDisplay.Sink;
+        }
         string devices = string.Join(", ", Enumerable.Range(0, cuda.device_count()).Select(i => $"cuda:{i}").Prepend("cpu"));
         return new LabInfo(__version__, string.Create(CultureInfo.InvariantCulture,
             $"torch={get_num_threads()}, blas={blas.get_num_threads()} ({TorchBinding.Threading.Source})"), devices, ChartHtml.PlotlyVersion);
     }
+
+    /// <summary>Whether this process runs inside the .NET Interactive kernel (its assembly is loaded).</summary>
+    public static bool InKernel => AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive");
 }

@@ -66,6 +66,10 @@ public static class Live
             return this;
         }
 
-        public void Update(object? value) => Console.WriteLine(DisplayAdapters.Text(value));
+        // A live chart has no text form worth a line per update (its final state is displayed where it matters).
+        public void Update(object? value)
+        {
+            if (value is not Plotly.NET.GenericChart) Console.WriteLine(DisplayAdapters.Text(value));
+        }
     }
 }

@@ -36,8 +36,12 @@ public static class NotebookDisplay
     /// <summary>The notebook as a <see cref="Reporting.Live"/> sink: library code's live displays update in place here.</summary>
     public static Reporting.ILiveSink Sink { get; } = new LiveSink();
 
-    /// <summary>Shows <paramref name="value"/> and returns a handle to replace it.</summary>
-    public static DisplayHandle Show(object? value)
+    /// <summary>Shows <paramref name="value"/> and returns a handle to replace it (outside a kernel: printed, each update a line).</summary>
+    public static Reporting.ILiveHandle Show(object? value) => Lab.InKernel ? ShowInKernel(value) : Reporting.Live.Sink.Show(value);
+
+    // Apart, so that a process without the kernel's assemblies (an exported notebook) never compiles code that names them.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static DisplayHandle ShowInKernel(object? value)
     {
         var context = KernelInvocationContext.Current;
         var handle = new DisplayHandle(context, Guid.NewGuid().ToString("N"));
