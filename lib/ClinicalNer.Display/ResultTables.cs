@@ -36,6 +36,40 @@ public static class ResultTables
         return new DataFrame(columns);
     }
 
+    /// <summary>One row per corpus (split): documents, characters, entities, and the entities of each type.</summary>
+    public static DataFrame StatisticsTable(this IEnumerable<Data.Corpus> corpora)
+    {
+        ArgumentNullException.ThrowIfNull(corpora);
+        return DataFrames.FromRecords(corpora.Select(Data.CorpusStatistics.Of).Select(s => new
+        {
+            Split = s.Name, s.Documents, s.Characters, s.Entities, Types = string.Join(", ", s.EntitiesByType.Select(kv => $"{kv.Key} {kv.Value}")),
+        }));
+    }
+
+    /// <summary>A run's training curve: the training loss and the dev F1 (%) per epoch, side by side.</summary>
+    public static GenericChart CurveChart(this IReadOnlyList<EpochRecord> history, string title = "Training")
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var epochs = history.Select(h => (double)h.Epoch).ToList();
+        return Charts.Grid(
+                [Charts.Lines(epochs, [new Series("train loss", history.Select(h => h.TrainLoss).ToList())]),
+                 Charts.Lines(epochs, [new Series("dev F1", history.Select(h => h.DevF1 * 100).ToList())])],
+                1, 2, ["train loss", "dev F1 (%)"], title)
+            .WithAxisTitles("epoch", null).WithAxisTitles("epoch", null, subplot: 2).WithLegendShown(false);
+    }
+
+    /// <summary>A run's training curve (<see cref="CurveChart(IReadOnlyList{EpochRecord}, string)"/>).</summary>
+    public static GenericChart CurveChart(this TrainingResult result, string title = "Training") =>
+        (result ?? throw new ArgumentNullException(nameof(result))).History.CurveChart(title);
+
+    /// <summary>Test F1 (%) by entity type of one report, strict, as bars.</summary>
+    public static GenericChart F1ByTypeChart(this NerReport report, string title = "Test F1 by type (strict)")
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return Charts.GroupedBars(report.PerType.Select(s => s.Type).ToList(), [new Series("F1", report.PerType.Select(s => s.F1 * 100).ToList())],
+            title, "F1 (%)", yRange: (0, 100));
+    }
+
     /// <summary>A training run's epochs as a DataFrame.</summary>
     public static DataFrame HistoryTable(this TrainingResult result)
     {

@@ -9,7 +9,7 @@ namespace NotebookHost.Tests;
 /// The notebooks over the protocol VS Code's Polyglot Notebooks uses: the pinned kernel started as
 /// <c>dotnet tool run dotnet-interactive -- stdio --working-dir DIR</c> (DIR the notebook's folder, as the extension starts
 /// it), each cell submitted as a command to the kernel its metadata names, each answered by CommandSucceeded or
-/// CommandFailed. Every notebook's first cells (the one that loads the project and its parameters cell) run this way.
+/// CommandFailed. Every notebook's first cells (those that load the project and state its usings, up to its parameters cell) run this way.
 /// </summary>
 public sealed class PolyglotProtocolTests
 {
@@ -19,7 +19,11 @@ public sealed class PolyglotProtocolTests
     {
         var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(LabRun.Root, "notebooks", name)))!;
         var code = notebook["cells"]!.AsArray().Where(c => c!["cell_type"]!.GetValue<string>() == "code").ToList();
-        var first = new[] { code[0]!, code.First(c => c!["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "parameters") == true)! };
+        // The cells that load the project and state its usings, up to the parameters cell.
+        bool IsParameters(JsonNode? c) => c!["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "parameters") == true;
+        int parameters = code.FindIndex(IsParameters);
+        Assert.True(parameters >= 1, $"{name} has no parameters cell after its setup");
+        var first = code.Take(parameters + 1).ToList();
         using var kernel = Start();
         try
         {

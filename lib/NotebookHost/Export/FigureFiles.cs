@@ -28,4 +28,11 @@ public static class FigureFiles
         }
         return written;
     }
+
+    /// <summary>Writes each chart under its name (<see cref="Save(GenericChart, string, string, string[])"/>, every format) and returns the paths.</summary>
+    public static List<string> SaveAll(string directory, params (GenericChart Chart, string Name)[] charts)
+    {
+        ArgumentNullException.ThrowIfNull(charts);
+        return charts.SelectMany(c => Save(c.Chart, directory, c.Name)).ToList();
+    }
 }
