@@ -23,7 +23,7 @@ public sealed class PolyglotProtocolTests
         bool IsParameters(JsonNode? c) => c!["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "parameters") == true;
         int parameters = code.FindIndex(IsParameters);
         Assert.True(parameters >= 1, $"{name} has no parameters cell after its setup");
-        var first = code.Take(parameters + 1).ToList();
+        var first = code.Take(parameters + 1).Select(c => c!).ToList();
         using var kernel = Start();
         try
         {

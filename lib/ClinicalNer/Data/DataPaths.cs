@@ -51,6 +51,27 @@ public static class DataPaths
         return null;
     }
 
+    /// <summary>
+    /// As <see cref="Find"/>, for data a run cannot do without: when no root has it, the error names every place looked
+    /// in, where to get it (data/README.md) and how to point at a copy.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">When no root has <paramref name="relative"/>.</exception>
+    public static ResolvedData Require(string relative, string? explicitPath = null)
+    {
+        if (Find(relative, explicitPath) is { } found) return found;
+        var looked = Roots().Select(r => $"{Path.Combine(r.Root, relative)} ({r.Origin})").ToList();
+        if (Environment.GetEnvironmentVariable("CNER_DATA") is not { Length: > 0 }) looked.Insert(0, "$CNER_DATA (not set)");
+        throw new DirectoryNotFoundException($"'{relative}' was not found; looked in: {string.Join("; ", looked)}. data/README.md says where to get "
+                                             + "it; give its folder as the notebook's parameter or set CNER_DATA to the folder that holds it (smoke=true runs on the bundled sample)");
+    }
+
+    /// <summary>
+    /// The data of a run: the bundled sample for a smoke run that names no folder, else <see cref="Require"/> (a default run
+    /// never falls back to the sample without a word).
+    /// </summary>
+    public static ResolvedData ForRun(string relative, string? explicitPath, bool smoke) =>
+        smoke && explicitPath is not { Length: > 0 } ? FindOrSample("sample") : Require(relative, explicitPath);
+
     /// <summary>As <see cref="Find"/>, falling back to the bundled sample (data/sample).</summary>
     /// <exception cref="DirectoryNotFoundException">When not even the sample can be found.</exception>
     public static ResolvedData FindOrSample(string relative, string? explicitPath = null) =>

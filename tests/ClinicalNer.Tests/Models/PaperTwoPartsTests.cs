@@ -21,6 +21,8 @@ public class PaperTwoPartsTests
         var test = Document.Create("x", "右下肢水肿明显", [], "x");
         Assert.Equal("右下肢/水肿明显", Show(test, seg.Segment(test, keepGoldEntities: false)));
         Assert.Contains("右下肢", seg.Terms);
+        Assert.Equal(["右下肢", "水肿明显"], seg.Words(test, keepGoldEntities: false));
+        Assert.Equal(["右下肢", "水肿"], seg.Words(train, keepGoldEntities: true));
     }
 
     [Fact]

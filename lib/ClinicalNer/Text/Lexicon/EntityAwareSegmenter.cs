@@ -51,6 +51,10 @@ public sealed class EntityAwareSegmenter
         return segments;
     }
 
+    /// <summary>The words of <see cref="Segment"/>, as text.</summary>
+    public List<string> Words(Document document, bool keepGoldEntities) =>
+        Segment(document, keepGoldEntities).Select(s => string.Concat(document.Chars.Skip(s.Start).Take(s.Length))).ToList();
+
     private IEnumerable<Segment> Gap(Document d, int start, int end)
     {
         if (end <= start) return [];
