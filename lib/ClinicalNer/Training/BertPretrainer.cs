@@ -128,7 +128,27 @@ public sealed class BertPretrainer
             }
         }
         instances.Dispose();
+        if (outputDir is not null && step >= options.Steps)
+            TrainingState.WriteAtomically(Path.Combine(outputDir, CompleteFile), JsonSerializer.Serialize(new { Steps = step, Finished = DateTime.UtcNow }));
         return logs;
+    }
+
+    /// <summary>
+    /// The file a pretraining writes into its folder when it has run all its steps: encoders are taken only from a
+    /// folder that holds it (<see cref="PretrainedEncoder"/>), never from a run that stopped part-way.
+    /// </summary>
+    public const string CompleteFile = "pretraining_complete.json";
+
+    /// <summary>How far the pretraining in <paramref name="dir"/> got: its step and the steps it was set to run (null: no pretraining state there).</summary>
+    public static (long Step, long Steps, bool Complete)? Progress(string dir)
+    {
+        ArgumentNullException.ThrowIfNull(dir);
+        string state = Path.Combine(dir, StateFile);
+        if (!File.Exists(state)) return null;
+        var (step, steps) = CheckpointFolder.ReadJson(state, root =>
+            (root.GetProperty("Step").GetInt64(), root.GetProperty("Options").GetProperty("Steps").GetInt64()));
+        // Folders written before the marker existed count as complete when their state reached the last step.
+        return (step, steps, File.Exists(Path.Combine(dir, CompleteFile)) || step >= steps);
     }
 
     // Passes over the corpus, each with fresh instances and masks.

@@ -63,6 +63,32 @@ public class BertPretrainerTests : TempDirTest
     }
 
     [Fact]
+    public void An_encoder_is_taken_only_from_a_pretraining_that_finished()
+    {
+        var options = new PretrainerOptions(Steps: 6, BatchSize: 4, LearningRate: 1e-3, WarmupSteps: 1, LogEvery: 3, SaveEvery: 3);
+        string dir = Path.Combine(Dir, "pretrain");
+        Assert.Null(PretrainedEncoder.Find(null, dir).Dir);
+        Assert.Contains("no pretraining in", PretrainedEncoder.Find(null, dir).Notice, StringComparison.Ordinal);
+
+        using (var first = new BertForPreTraining(Tiny))
+            new BertPretrainer(options).Run(first, Data(), dir, stopAfter: 3);
+        Assert.True(File.Exists(Path.Combine(dir, BertCheckpoint.ConfigFile)));   // a usable folder, but a half-done one
+        var partial = PretrainedEncoder.Find(null, dir);
+        Assert.Null(partial.Dir);
+        Assert.Contains("stopped at step 3 of 6", partial.Notice, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, BertPretrainer.CompleteFile)));
+        Assert.Contains("stopped at step 3 of 6", PretrainedEncoder.Find(dir, "elsewhere").Notice, StringComparison.Ordinal);   // given: taken, said
+
+        using (var resumed = new BertForPreTraining(Tiny))
+            new BertPretrainer(options).Run(resumed, Data(), dir, resume: true);
+        Assert.True(File.Exists(Path.Combine(dir, BertPretrainer.CompleteFile)));
+        var finished = PretrainedEncoder.Find(null, dir);
+        Assert.Equal(dir, finished.Dir);
+        Assert.Contains("a finished pretraining (6 steps)", finished.Notice, StringComparison.Ordinal);
+        Assert.Throws<DirectoryNotFoundException>(() => PretrainedEncoder.Find(Path.Combine(Dir, "nothing"), dir));
+    }
+
+    [Fact]
     public void The_monitor_shows_a_progress_line_and_redraws_the_curve_at_every_log()
     {
         var sink = new RecordingSink();
