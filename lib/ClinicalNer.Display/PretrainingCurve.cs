@@ -21,3 +21,20 @@ public static class PretrainingCurve
             .WithAxisTitles("step", "loss").WithAxisTitles("step", "%", subplot: 2).WithPixelSize(960, 400);
     }
 }
+
+/// <summary>The learning curve of a character BiLM: the dev perplexity of each direction after each epoch.</summary>
+public static class LanguageModelCurve
+{
+    private static readonly string[] Directions = ["forward", "backward"];
+
+    /// <summary>One line per direction from the epoch-end logs (null when there are none: a BiLM read from disk).</summary>
+    public static GenericChart? Of(IReadOnlyList<CharLanguageModelLog> logs, string title)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        var ends = logs.Where(l => l.DevPerplexity is not null).ToList();
+        if (ends.Count == 0) return null;
+        var epochs = ends.Where(l => l.Direction == "forward").Select(l => (double)l.Epoch).ToList();
+        var series = Directions.Select(d => new Series(d, ends.Where(l => l.Direction == d).Select(l => l.DevPerplexity!.Value).ToList()));
+        return Charts.Lines(epochs, series, title, "epoch", "dev perplexity");
+    }
+}

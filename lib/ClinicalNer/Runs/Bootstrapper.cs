@@ -174,6 +174,21 @@ public sealed class Bootstrapper
     }
 
     /// <summary>
+    /// A bootstrap's model as it is reported: the round best on dev (the first of equals), its checkpoint scored strictly
+    /// on <paramref name="test"/> on <paramref name="device"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">When no round is given or the best one kept no checkpoint.</exception>
+    public static (BootstrapRound Best, NerReport Test) ScoreBest(IReadOnlyList<BootstrapRound> rounds, IReadOnlyList<Document> test, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(rounds);
+        ArgumentNullException.ThrowIfNull(test);
+        var best = rounds.MaxBy(r => r.DevF1) ?? throw new ArgumentException("no bootstrap rounds to score");
+        string checkpoint = best.Checkpoint ?? throw new ArgumentException($"bootstrap round {best.Round} (run {best.RunId}) kept no checkpoint to score");
+        using var model = NerCheckpoint.Load(checkpoint, device);
+        return (best, Trainer.Evaluate(model, test));
+    }
+
+    /// <summary>
     /// What each threshold admits of <paramref name="pool"/> labelled by <paramref name="model"/>: count, share and, where the
     /// pool has gold entities, the strict precision and recall of the admitted pseudo labels (paper 4's Figure 6 sweep).
     /// </summary>

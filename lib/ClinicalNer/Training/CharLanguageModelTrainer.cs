@@ -31,7 +31,14 @@ public sealed record CharLanguageModelTraining(int Epochs = 2, int BatchSize = 3
 /// <param name="TrainLoss">Mean cross-entropy since the last report (nats per character).</param>
 /// <param name="DevPerplexity">Perplexity on the held-out lines (epoch ends only).</param>
 /// <param name="CharsPerSecond">Training throughput since the last report.</param>
-public sealed record CharLanguageModelLog(string Direction, int Epoch, long Step, long StepsPerEpoch, double TrainLoss, double? DevPerplexity, double CharsPerSecond);
+public sealed record CharLanguageModelLog(string Direction, int Epoch, long Step, long StepsPerEpoch, double TrainLoss, double? DevPerplexity, double CharsPerSecond)
+{
+    /// <summary>The report as a progress line of a run of <paramref name="epochs"/> epochs.</summary>
+    public string Describe(int epochs) => DevPerplexity is { } p
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"BiLM {Direction}: epoch {Epoch}, dev perplexity {p:F2}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"BiLM {Direction}: epoch {Epoch}, step {Step:N0}/{StepsPerEpoch * epochs:N0}, loss {TrainLoss:F3}, {CharsPerSecond:N0} chars/s");
+}
 
 /// <summary>
 /// Trains a <see cref="BidirectionalLanguageModel"/> on unlabeled lines: the lines joined by a boundary symbol into one

@@ -53,6 +53,11 @@ public class BootstrapperTests : TempDirTest
         Assert.All(rounds, r => Assert.Equal(Pool.Count, r.Pool));
         Assert.Equal(rounds.Count, store.Runs("boot/").Count);
 
+        // The bootstrap's model: the round best on dev, scored on test from its checkpoint.
+        var (best, test) = Bootstrapper.ScoreBest(rounds, Dev);
+        Assert.Equal(rounds.Max(r => r.DevF1), best.DevF1);
+        Assert.Equal(best.DevF1, test.Micro.F1, 6);   // scored on the dev set here: the same number the round recorded
+
         // Restarted: every round is read back from the store (the models are built, for their keys), none is trained again
         // and the pool is not labelled again (the checkpoints a labelling would load are gone).
         foreach (var r in rounds.Skip(1)) Directory.Delete(Path.GetDirectoryName(r.Checkpoint!)!, recursive: true);

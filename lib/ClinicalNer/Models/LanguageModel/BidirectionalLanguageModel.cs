@@ -116,6 +116,10 @@ public sealed class BidirectionalLanguageModel : IDisposable
         CheckpointFiles.SaveWeights(model, directory, "char-lm");
     }
 
+    /// <summary>Whether <paramref name="directory"/> holds a whole BiLM (its vocabulary and both directions).</summary>
+    public static bool Exists(string directory) =>
+        File.Exists(Path.Combine(directory, VocabularyFile)) && Directory.Exists(Path.Combine(directory, "backward"));
+
     /// <summary>Reads a BiLM folder written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">A missing file, named.</exception>
     public static BidirectionalLanguageModel Load(string directory)
