@@ -36,13 +36,14 @@ public static class ResultTables
         return new DataFrame(columns);
     }
 
-    /// <summary>One row per corpus (split): documents, characters, entities, and the entities of each type.</summary>
+    /// <summary>One row per corpus (split): documents, characters, entities, the entities of each type, and the nested ones.</summary>
     public static DataFrame StatisticsTable(this IEnumerable<Data.Corpus> corpora)
     {
         ArgumentNullException.ThrowIfNull(corpora);
         return DataFrames.FromRecords(corpora.Select(Data.CorpusStatistics.Of).Select(s => new
         {
             Split = s.Name, s.Documents, s.Characters, s.Entities, Types = string.Join(", ", s.EntitiesByType.Select(kv => $"{kv.Key} {kv.Value}")),
+            s.Nested,
         }));
     }
 

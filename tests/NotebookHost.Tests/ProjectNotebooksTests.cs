@@ -33,8 +33,9 @@ public sealed class ProjectNotebooksTests : IDisposable
         Assert.StartsWith(LoadLine, code[0].Source.Split('\n').First(l => !l.StartsWith("//", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Contains("#r \"../lib/NotebookHost/bin/Release/net10.0/ClinicalNer.dll\"", code[0].Source, StringComparison.Ordinal);
         Assert.Contains("Lab.Start()", code[0].Source, StringComparison.Ordinal);
-        Assert.Contains("using static TorchBinding.torch;", code[0].Source, StringComparison.Ordinal);
         var parameters = Assert.Single(code, c => c.Tags.Contains("parameters"));
+        // The usings are stated before the parameters cell, in a cell of their own.
+        Assert.Contains(code.TakeWhile(c => c != parameters).Skip(1), c => c.Source.Contains("using ClinicalNer.", StringComparison.Ordinal));
         Assert.Contains("bool smoke = false;", parameters.Source, StringComparison.Ordinal);
         Assert.All(code, c => Assert.Equal("csharp", c.Metadata["dotnet_interactive"]!["language"]!.GetValue<string>()));
         Assert.All(code, c => Assert.Empty(c.Outputs));   // committed without outputs

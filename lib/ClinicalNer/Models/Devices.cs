@@ -21,6 +21,16 @@ public static class Devices
     }
 
     /// <summary>
+    /// Whether bfloat16 autocast runs fast on <paramref name="device"/>: CUDA, or a CPU with AVX512_BF16 or AMX (elsewhere a
+    /// CPU would emulate it, slower than float32, and the trainer refuses it).
+    /// </summary>
+    public static bool Bf16IsFast(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.type == DeviceType.CUDA || cpu_has_bf16();
+    }
+
+    /// <summary>
     /// "auto" (or null): CUDA when this libtorch has it and a GPU is visible, else the CPU; otherwise "cpu", "cuda", "cuda:N"
     /// or "meta", checked against what this libtorch can use.
     /// </summary>
