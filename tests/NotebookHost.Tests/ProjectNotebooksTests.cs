@@ -43,6 +43,20 @@ public sealed class ProjectNotebooksTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Notebooks))]
+    public void Every_code_cell_is_short_enough_to_read(string name)
+    {
+        // A walk-through, not a wall of code: at most 15 non-blank lines a cell and 120 characters a line.
+        var notebook = NotebookDocument.Load(Path.Combine(LabRun.Root, "notebooks", name));
+        foreach (var cell in notebook.Cells.Where(c => c.CellType == "code"))
+        {
+            var lines = cell.Source.Split('\n');
+            Assert.True(lines.Count(l => l.Trim().Length > 0) <= 15, $"{name}, cell {cell.Id}: {lines.Count(l => l.Trim().Length > 0)} lines");
+            Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= 120, $"{name}, cell {cell.Id}: a line of {l.Length} characters"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
     public void Notebook_runs_through_the_kernel_in_smoke_mode(string name)
     {
         string output = Path.Combine(dir, name);
