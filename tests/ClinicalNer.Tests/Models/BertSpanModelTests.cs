@@ -53,6 +53,34 @@ public class BertSpanModelTests : TempDirTest
     }
 
     [Fact]
+    public void The_score_matrix_shows_what_the_model_reads_and_the_spans_it_keeps()
+    {
+        using var model = BertSpanModel.Create(Nested, Tokenizer, TinyBert, customize: c => c with { Hidden = 16, Dropout = 0 });
+        new Trainer(new TrainerOptions(Epochs: 80, BatchSize: 4, LearningRate: 3e-3, Patience: 0, HeadLearningRate: 1e-2)).Fit(model, Nested, Nested);
+        var doc = Nested[0];
+        var matrix = model.ScoreMatrix(doc);
+        Assert.Equal(["[CLS]", .. doc.Chars, "[SEP]"], matrix.Input);
+        Assert.Equal(doc.Chars, matrix.Context);
+        Assert.Equal(model.SpanNetwork.Scorer.Classes, matrix.Classes);
+        int t = doc.Length;
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j < t; j++)
+                Assert.Equal(1.0, Enumerable.Range(0, matrix.Classes.Count).Sum(k => (double)matrix.Probabilities[i, j, k]), 4);
+        // The fitted model: the spans it finds likely are the gold ones, each with its type the most probable class.
+        var likely = (from i in Enumerable.Range(0, t) from j in Enumerable.Range(i, t - i) where matrix.EntityProbability(i, j) > 0.5 select (i, j + 1)).ToHashSet();
+        Assert.Equal(doc.Entities.Select(e => (e.Start, e.End)).ToHashSet(), likely);
+        foreach (var e in doc.Entities)
+            Assert.Equal(e.Type, matrix.Classes[Enumerable.Range(0, matrix.Classes.Count).MaxBy(k => matrix.Probabilities[e.Start, e.End - 1, k])]);
+
+        using var mrc = BertSpanModel.Create(Nested, Tokenizer, TinyBert, queries: BertSpanModel.DefaultQueries, customize: c => c with { Hidden = 8 });
+        var asked = mrc.ScoreMatrix(doc, "BODY");
+        var query = Document.SplitChars(BertSpanModel.DefaultQueries["BODY"]);
+        Assert.Equal(["[CLS]", .. query, "[SEP]", .. doc.Chars, "[SEP]"], asked.Input);
+        Assert.Throws<ArgumentException>(() => mrc.ScoreMatrix(doc));
+        Assert.Throws<ArgumentException>(() => model.ScoreMatrix(doc, "BODY"));
+    }
+
+    [Fact]
     public void Spans_of_a_text_longer_than_the_window_map_back_to_its_characters()
     {
         using var model = BertSpanModel.Create(Nested, Tokenizer, TinyBert with { MaxPositions = 12 }, customize: c => c with { Hidden = 16, Dropout = 0 });

@@ -228,6 +228,40 @@ public sealed class BertSpanModel : BertModelAdapter
         return spans.Select((s, i) => ((IReadOnlyList<EntitySpan>)s.OrderBy(e => e.Start).ThenBy(e => e.End).ToList(), confidence[i])).ToList();
     }
 
+    /// <summary>
+    /// One pass of the model over <paramref name="document"/> (its first window) as the model reads it, to show the method:
+    /// the word pieces of the input ([CLS], with queries the query of <paramref name="type"/> and [SEP], the context, [SEP]),
+    /// the context's pieces, and each context span's class probabilities from the scorer.
+    /// </summary>
+    /// <exception cref="ArgumentException">A type for a model without queries, none for one with them, or an unknown type.</exception>
+    public SpanScoreMatrix ScoreMatrix(Document document, string? type = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (queryIds is null && type is not null) throw new ArgumentException("this model reads no queries: ask without a type");
+        if (queryIds is not null && (type is null || !queryIds.ContainsKey(type)))
+            throw new ArgumentException($"this model asks one query per type: give one of {string.Join(", ", Network0.Config.Types)}");
+        var piece = Windows([document])[0].Window.Piece;
+        bool training = Network0.training;
+        Network0.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var (ids, mask, types, start, contextMask, pieces) = Encode([(piece, type)]);
+            var probabilities = nn.functional.softmax(Network0.Scores(ids, mask, types, start, contextMask), -1)[0].cpu().to_type(ScalarType.Float32);
+            long t = probabilities.size(0), c = probabilities.size(2);
+            var flat = probabilities.contiguous().data<float>();
+            var grid = new float[t, t, c];
+            Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(float));
+            var input = ids[0].cpu().data<long>().Zip(mask[0].cpu().data<bool>()).Where(x => x.Second).Select(x => Tokenizer[(int)x.First]).ToList();
+            return new SpanScoreMatrix(input, pieces[0].Select(p => Tokenizer[p.Id]).ToList(), Network0.Scorer.Classes, grid);
+        }
+        finally
+        {
+            Network0.train(training);
+        }
+    }
+
     /// <inheritdoc/>
     public override IEnumerable<optim.ParamGroup> ParameterGroups(double learningRate, double weightDecay, double? headLearningRate = null) =>
         WeightDecayGroups.EncoderAndHead(Network0.named_parameters(), "bert.", learningRate, weightDecay, headLearningRate);
@@ -296,4 +330,15 @@ public sealed class BertSpanModel : BertModelAdapter
         return (Devices.Move(tensor(ids).view(n, width), device), Devices.Move(tensor(mask).view(n, width), device), Devices.Move(tensor(types).view(n, width), device),
             start, Devices.Move(tensor(contextMask).view(n, t), device), pieces);
     }
+}
+
+/// <summary>What a span model reads and scores in one pass (<see cref="BertSpanModel.ScoreMatrix"/>).</summary>
+/// <param name="Input">The word pieces of the input, in order.</param>
+/// <param name="Context">The context's pieces (the spans' rows and columns).</param>
+/// <param name="Classes">The scorer's classes, "no entity" first.</param>
+/// <param name="Probabilities">(start piece, end piece, class): each span's class probabilities (end ≥ start only is a span).</param>
+public sealed record SpanScoreMatrix(IReadOnlyList<string> Input, IReadOnlyList<string> Context, IReadOnlyList<string> Classes, float[,,] Probabilities)
+{
+    /// <summary>The probability that the span from piece <paramref name="start"/> to <paramref name="end"/> is an entity of any class.</summary>
+    public double EntityProbability(int start, int end) => end < start ? double.NaN : 1 - Probabilities[start, end, 0];
 }
