@@ -90,6 +90,33 @@ public class FeatureCrfTests : TempDirTest
         Assert.Equal(model.Predict(test)[0], back.Predict(test)[0]);
         Assert.Equal("H", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("痛"));
         Assert.Equal("D", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("7"));
+        Assert.DoesNotContain("Segmentation", model.ConfigJson, StringComparison.Ordinal);   // the key of runs without it is unchanged
+    }
+
+    [Fact]
+    public void Feature_crf_takes_the_segmentation_as_features_and_keeps_it_through_a_checkpoint()
+    {
+        string[] words = ["患者", "三天"];
+        var at = ClinicalNer.Models.FeatureCrf.CharFeatures.At(["肺", "炎"], 1, null, ["B|肺炎", "E|肺炎"]).ToList();
+        Assert.Contains("W=E|肺炎", at);
+        Assert.Contains("WP=E", at);
+        var train = new List<Document>
+        {
+            Document.Create("1", "患者头痛三天。", [new(2, 3, "BODY"), new(3, 4, "SIGNS")], "t"),
+            Document.Create("2", "患者腹胀三天。", [new(2, 3, "BODY"), new(3, 4, "SIGNS")], "t"),
+        };
+        using var plain = ClinicalNer.Models.FeatureCrf.FeatureCrfModel.Build(train);
+        using var model = ClinicalNer.Models.FeatureCrf.FeatureCrfModel.Build(train, segmentationLexicon: words);
+        // Each character gains its place in its word and the word: "患者" is one word, the gold entities are words too.
+        Assert.True(model.FeatureCount > plain.FeatureCount);
+        Assert.Contains("\"Segmentation\":", model.ConfigJson, StringComparison.Ordinal);
+        new Trainer(new TrainerOptions(Epochs: 20, BatchSize: 2, LearningRate: 0.1, WeightDecay: 0, Patience: 0)).Fit(model, train, train);
+        string dir = Path.Combine(Dir, "fcrf-seg");
+        model.Save(dir);
+        using var back = ClinicalNer.Models.FeatureCrf.FeatureCrfModel.Load(dir);
+        Assert.Equal(model.ConfigJson, back.ConfigJson);
+        var test = new[] { Document.Create("x", "患者胸闷三天。", [], "x") };
+        Assert.Equal(model.Predict(test)[0], back.Predict(test)[0]);
     }
 }
 

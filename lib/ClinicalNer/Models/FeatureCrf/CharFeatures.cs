@@ -5,12 +5,13 @@ namespace ClinicalNer.Models.FeatureCrf;
 /// <summary>
 /// Hand features of a character in context, as a feature-based CRF uses them: unigrams in a ±2
 /// window, the two bigrams through the character, its character class, and (optionally) the
-/// dictionary feature label of the character.
+/// dictionary feature label of the character and its place in its word and the word ("B|肺炎").
 /// </summary>
 public static class CharFeatures
 {
     /// <summary>The feature strings of position <paramref name="i"/>.</summary>
-    public static IEnumerable<string> At(IReadOnlyList<string> chars, int i, IReadOnlyList<string>? dictionaryTags = null)
+    public static IEnumerable<string> At(IReadOnlyList<string> chars, int i, IReadOnlyList<string>? dictionaryTags = null,
+        IReadOnlyList<string>? words = null)
     {
         ArgumentNullException.ThrowIfNull(chars);
         string C(int k) => k < 0 ? "<s>" : k >= chars.Count ? "</s>" : chars[k];
@@ -21,6 +22,11 @@ public static class CharFeatures
         yield return $"T={Class(chars[i])}";
         yield return $"T-1T0={Class(C(i - 1))}{Class(C(i))}";
         if (dictionaryTags is not null) yield return $"D={dictionaryTags[i]}";
+        if (words is not null)
+        {
+            yield return $"W={words[i]}";
+            yield return $"WP={words[i].Split('|')[0]}";
+        }
     }
 
     /// <summary>A coarse class: CJK, digit, Latin letter, punctuation, boundary or other.</summary>

@@ -22,6 +22,9 @@ public sealed class FeatureCrfModel : INerModel
     private readonly Vocabulary labels;
     private readonly DictionaryFeatures? dictionary;
     private readonly Dictionary<string, List<string>>? lexicons;
+    private readonly EntityAwareSegmenter? segmenter;
+    private readonly List<string>? segmentationTerms;
+    private readonly bool goldSegmentation;
     private readonly FeatureNetwork network;
 
     private sealed class FeatureNetwork : nn.Module
@@ -38,27 +41,40 @@ public sealed class FeatureCrfModel : INerModel
         }
     }
 
-    private FeatureCrfModel(Vocabulary features, Vocabulary labels, Dictionary<string, List<string>>? lexicons)
+    private FeatureCrfModel(Vocabulary features, Vocabulary labels, Dictionary<string, List<string>>? lexicons,
+        List<string>? segmentationTerms = null, bool goldSegmentation = true)
     {
         this.features = features;
         this.labels = labels;
         this.lexicons = lexicons;
+        this.segmentationTerms = segmentationTerms;
+        this.goldSegmentation = goldSegmentation;
+        if (segmentationTerms is not null) segmenter = new EntityAwareSegmenter(segmentationTerms);
         if (lexicons is not null) dictionary = new DictionaryFeatures(lexicons.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value));
         network = new FeatureNetwork(features.Count, Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList());
     }
 
-    /// <summary>Builds the feature vocabulary (features seen at least <paramref name="minCount"/> times) and labels from training documents.</summary>
-    public static FeatureCrfModel Build(IReadOnlyList<Document> train, int minCount = 1, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null)
+    /// <summary>
+    /// Builds the feature vocabulary (features seen at least <paramref name="minCount"/> times) and labels from training
+    /// documents. With <paramref name="segmentationLexicon"/>, each character also has the position in its word (B, M, E, S)
+    /// and the word itself of paper 2's entity-aware segmentation (the lexicon plus the training entities; training text keeps
+    /// its gold entities whole unless <paramref name="goldSegmentation"/> is off), as the neural models' word inputs do.
+    /// </summary>
+    public static FeatureCrfModel Build(IReadOnlyList<Document> train, int minCount = 1, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null,
+        IReadOnlyCollection<string>? segmentationLexicon = null, bool goldSegmentation = true)
     {
         ArgumentNullException.ThrowIfNull(train);
         var lex = dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
         DictionaryFeatures? dict = lex is null ? null : new DictionaryFeatures(lex.ToDictionary(kv => kv.Key, kv => (IEnumerable<string>)kv.Value));
-        var all = train.SelectMany(d => FeaturesOf(d, dict).SelectMany(f => f));
+        var terms = segmentationLexicon is null ? null
+            : new EntityAwareSegmenter(segmentationLexicon, train).Terms.Order(StringComparer.Ordinal).ToList();
+        var segmenter = terms is null ? null : new EntityAwareSegmenter(terms);
+        var all = train.SelectMany(d => FeaturesOf(d, dict, segmenter, goldSegmentation).SelectMany(f => f));
         var counts = all.GroupBy(f => f, StringComparer.Ordinal).Where(g => g.Count() >= minCount).Select(g => g.Key).Order(StringComparer.Ordinal);
         var featureVocab = Vocabulary.Of(counts.Prepend("<pad>"));
         var types = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal);
         var labelVocab = Vocabulary.Of(types.SelectMany(t => new[] { "B-" + t, "I-" + t }).Prepend("O"));
-        return new FeatureCrfModel(featureVocab, labelVocab, lex);
+        return new FeatureCrfModel(featureVocab, labelVocab, lex, terms, goldSegmentation);
     }
 
     /// <inheritdoc/>
@@ -66,24 +82,43 @@ public sealed class FeatureCrfModel : INerModel
     /// <inheritdoc/>
     public string Kind => "Feature-CRF";
     /// <inheritdoc/>
-    public string ConfigJson => JsonSerializer.Serialize(new { Features = features.Count, Labels = labels.Count, Dictionary = lexicons is not null });
+    // Without segmentation features the config reads as it did before them, so runs keyed by it keep their keys.
+    public string ConfigJson => segmentationTerms is null
+        ? JsonSerializer.Serialize(new { Features = features.Count, Labels = labels.Count, Dictionary = lexicons is not null })
+        : JsonSerializer.Serialize(new { Features = features.Count, Labels = labels.Count, Dictionary = lexicons is not null,
+            Segmentation = segmentationTerms.Count, GoldSegmentation = goldSegmentation });
 
     /// <inheritdoc/>
     public string? SpecJson { get; set; }
     /// <summary>Features in the vocabulary.</summary>
     public int FeatureCount => features.Count;
 
-    private static List<string[]> FeaturesOf(Document d, DictionaryFeatures? dict)
+    // Training documents (gold known) keep their entities whole in the segmentation when the model says so; new text never.
+    private static List<string[]> FeaturesOf(Document d, DictionaryFeatures? dict, EntityAwareSegmenter? segmenter, bool goldKnown)
     {
         string[]? tags = dict?.Tag(d.Chars);
-        return Enumerable.Range(0, d.Length).Select(i => CharFeatures.At(d.Chars, i, tags).ToArray()).ToList();
+        string[]? words = null;
+        if (segmenter is not null)
+        {
+            words = new string[d.Length];
+            foreach (var segment in segmenter.Segment(d, goldKnown))
+            {
+                string word = string.Concat(d.Chars.Skip(segment.Start).Take(segment.Length));
+                for (int k = segment.Start; k < segment.End; k++)
+                {
+                    string place = segment.Length == 1 ? "S" : k == segment.Start ? "B" : k == segment.End - 1 ? "E" : "M";
+                    words[k] = $"{place}|{word}";
+                }
+            }
+        }
+        return Enumerable.Range(0, d.Length).Select(i => CharFeatures.At(d.Chars, i, tags, words).ToArray()).ToList();
     }
 
     // (B, L, K) feature ids (0 = none), (B, L) mask, (B, L) tag ids.
     private (Tensor Features, Tensor Mask, Tensor? Tags) Encode(IReadOnlyList<Document> docs, bool withTags)
     {
         int width = Math.Max(1, docs.Max(d => d.Length));
-        var perDoc = docs.Select(d => FeaturesOf(d, dictionary)).ToList();
+        var perDoc = docs.Select(d => FeaturesOf(d, dictionary, segmenter, withTags && goldSegmentation)).ToList();
         int k = perDoc.SelectMany(p => p).Select(f => f.Length).DefaultIfEmpty(1).Max();
         var ids = new long[docs.Count * width * k];
         var mask = new bool[docs.Count * width];
@@ -159,7 +194,8 @@ public sealed class FeatureCrfModel : INerModel
         CheckpointFiles.SaveSpec(directory, SpecJson);
         CheckpointFiles.SaveWeights(network, directory, Kind);
         File.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(new Saved(
-            Enumerable.Range(0, features.Count).Select(k => features[k]).ToList(), Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList(), lexicons)));
+            Enumerable.Range(0, features.Count).Select(k => features[k]).ToList(), Enumerable.Range(0, labels.Count).Select(k => labels[k]).ToList(), lexicons,
+            segmentationTerms, goldSegmentation)));
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
@@ -167,7 +203,8 @@ public sealed class FeatureCrfModel : INerModel
     {
         var saved = JsonSerializer.Deserialize<Saved>(File.ReadAllText(Path.Combine(directory, StateFile)))
             ?? throw new InvalidDataException($"{directory}: empty feature CRF state");
-        var model = new FeatureCrfModel(Vocabulary.Of(saved.Features), Vocabulary.Of(saved.Labels), saved.Lexicons);
+        var model = new FeatureCrfModel(Vocabulary.Of(saved.Features), Vocabulary.Of(saved.Labels), saved.Lexicons, saved.SegmentationTerms,
+            saved.GoldSegmentation ?? true);
         model.LoadWeights(directory);
         model.SpecJson = CheckpointFiles.ReadSpec(directory);
         return model;
@@ -176,7 +213,8 @@ public sealed class FeatureCrfModel : INerModel
     /// <inheritdoc/>
     public void LoadWeights(string directory) => CheckpointFiles.LoadWeights(network, directory);
 
-    private sealed record Saved(List<string> Features, List<string> Labels, Dictionary<string, List<string>>? Lexicons);
+    private sealed record Saved(List<string> Features, List<string> Labels, Dictionary<string, List<string>>? Lexicons,
+        List<string>? SegmentationTerms = null, bool? GoldSegmentation = null);
 
     /// <inheritdoc/>
     public void Dispose() => network.Dispose();
