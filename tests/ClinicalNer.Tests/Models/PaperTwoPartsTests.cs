@@ -1,4 +1,5 @@
 using ClinicalNer.Models;
+using ClinicalNer.Models.Specs;
 using ClinicalNer.Models.Tagging;
 using ClinicalNer.Text.Lexicon;
 using ClinicalNer.Training;
@@ -91,6 +92,19 @@ public class FeatureCrfTests : TempDirTest
         Assert.Equal("H", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("痛"));
         Assert.Equal("D", ClinicalNer.Models.FeatureCrf.CharFeatures.Class("7"));
         Assert.DoesNotContain("Segmentation", model.ConfigJson, StringComparison.Ordinal);   // the key of runs without it is unchanged
+    }
+
+    [Fact]
+    public void A_feature_crf_of_one_seed_starts_from_the_same_weights_whatever_ran_before()
+    {
+        var spec = new FeatureCrfSpec();
+        using var first = ModelBuilder.Build(spec, TinyCorpus.Documents, seed: 4);
+        TorchBinding.torch.randn(100);   // other work draws from libtorch's generator in between
+        using var second = ModelBuilder.Build(spec, TinyCorpus.Documents, seed: 4);
+        using var other = ModelBuilder.Build(spec, TinyCorpus.Documents, seed: 5);
+        var weights = (INerModel m) => m.Network.parameters().Select(p => p.data<float>().ToArray()).ToList();
+        Assert.Equal(weights(first), weights(second));
+        Assert.NotEqual(weights(first), weights(other));
     }
 
     [Fact]

@@ -60,8 +60,10 @@ public sealed class FeatureCrfModel : INerModel
     /// and the word itself of paper 2's entity-aware segmentation (the lexicon plus the training entities; training text keeps
     /// its gold entities whole unless <paramref name="goldSegmentation"/> is off), as the neural models' word inputs do.
     /// </summary>
+    /// <remarks>The CRF's transitions are drawn after seeding libtorch with <paramref name="seed"/>, so a model (and its run's key)
+    /// does not depend on what ran before it in the process.</remarks>
     public static FeatureCrfModel Build(IReadOnlyList<Document> train, int minCount = 1, IReadOnlyDictionary<string, IEnumerable<string>>? dictionaryLexicons = null,
-        IReadOnlyCollection<string>? segmentationLexicon = null, bool goldSegmentation = true)
+        IReadOnlyCollection<string>? segmentationLexicon = null, bool goldSegmentation = true, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(train);
         var lex = dictionaryLexicons?.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
@@ -74,6 +76,7 @@ public sealed class FeatureCrfModel : INerModel
         var featureVocab = Vocabulary.Of(counts.Prepend("<pad>"));
         var types = train.SelectMany(d => d.Entities).Select(e => e.Type).Distinct().Order(StringComparer.Ordinal);
         var labelVocab = Vocabulary.Of(types.SelectMany(t => new[] { "B-" + t, "I-" + t }).Prepend("O"));
+        manual_seed(seed);
         return new FeatureCrfModel(featureVocab, labelVocab, lex, terms, goldSegmentation);
     }
 

@@ -22,6 +22,6 @@ public sealed record FeatureCrfSpec(int MinCount = 1, IReadOnlyDictionary<string
     {
         ArgumentNullException.ThrowIfNull(context);
         var lexicons = Dictionary is null ? null : LexiconReader.ReadTypedLexicons(Dictionary.SelectMany(kv => kv.Value.Select(file => $"{kv.Key}={file}")));
-        return FeatureCrfModel.Build(context.Train, MinCount, lexicons, Words?.ReadTerms(), Words?.GoldSegmentation ?? true);
+        return FeatureCrfModel.Build(context.Train, MinCount, lexicons, Words?.ReadTerms(), Words?.GoldSegmentation ?? true, context.Seed);
     }
 }
