@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -22,17 +21,8 @@ public sealed class ExportCommandTests : IDisposable
     // dotnet run APP -- ARGS in WORKINGDIR.
     private static (int Exit, string Stdout, string Stderr) DotnetRun(string workingDir, string app, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDir };
-        foreach (string a in new[] { "run", app, "--" }.Concat(args)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(600_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet run {app} did not finish in 600 s");
-        }
-        return (p.ExitCode, stdout, stderr.Result);
+        var r = Lab.Dotnet(workingDir, ["run", app, "--", .. args], 600);
+        return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
     [Fact]

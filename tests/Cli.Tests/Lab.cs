@@ -25,21 +25,25 @@ internal static class Lab
     /// As <see cref="Run(string[])"/>, with <paramref name="environment"/> added to the child's environment; a null value
     /// removes the variable there (a test that needs a setting unset clears it in the child, never in the suite's process).
     /// </summary>
-    public static Result Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Result Run(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        Dotnet(Root, [DllPath, .. args], 300, environment);
+
+    /// <summary><c>dotnet ARGS</c> in <paramref name="workingDirectory"/>, killed after <paramref name="timeoutSeconds"/>.</summary>
+    public static Result Dotnet(string workingDirectory, IEnumerable<string> args, int timeoutSeconds,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
-        foreach (var (name, value) in environment)
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
             if (value is null) psi.Environment.Remove(name);
             else psi.Environment[name] = value;
-        psi.ArgumentList.Add(DllPath);
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(300_000))
+        if (!p.WaitForExit(timeoutSeconds * 1000))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"lab {string.Join(' ', args)} did not finish in 300 s");
+            throw new TimeoutException($"dotnet {string.Join(' ', psi.ArgumentList)} did not finish in {timeoutSeconds} s");
         }
         return new Result(p.ExitCode, stdout, stderr.Result);
     }
