@@ -169,12 +169,14 @@ public sealed record ExperimentRun(string Configuration, int Seed, long RunId, I
 public sealed record ConfigurationSummary(string Configuration, int Seeds, double TestF1, double TestSd, double TestP, double TestR, double MacroF1, double MacroSd,
     double DevF1, double DevSd, double PositionF1);
 
-/// <summary>One configuration's test F1 for one entity type over seeds (percent, 2 decimals).</summary>
+/// <summary>One configuration's test scores for one entity type over seeds (percent, 2 decimals).</summary>
 /// <param name="Configuration">The configuration's name.</param>
 /// <param name="Type">The entity type.</param>
 /// <param name="F1">Mean.</param>
 /// <param name="Sd">Sample sd.</param>
-public sealed record TypeSummary(string Configuration, string Type, double F1, double Sd);
+/// <param name="P">Mean precision.</param>
+/// <param name="R">Mean recall.</param>
+public sealed record TypeSummary(string Configuration, string Type, double F1, double Sd, double P = double.NaN, double R = double.NaN);
 
 /// <summary>
 /// The finished runs of an experiment and their summaries: mean ± sample standard deviation over seeds per configuration
@@ -262,14 +264,17 @@ public sealed class ExperimentResults
         return new ConfigurationSummary(c, runs.Count, P(test.Mean), P(test.Sd), P(precision), P(recall), P(macro.Mean), P(macro.Sd), P(dev.Mean), P(dev.Sd), P(position.Mean));
     }).ToList();
 
-    /// <summary>Test F1 per configuration and entity type: mean and sd over seeds (percent, 2 decimals).</summary>
+    /// <summary>Test F1 per configuration and entity type: mean and sd over seeds, with the mean precision and recall (percent, 2 decimals).</summary>
     public IReadOnlyList<TypeSummary> PerTypeRows()
     {
         var types = EntityTypes;
         return Configurations.SelectMany(c => types.Select(t =>
         {
-            var (mean, sd) = MeanSd(Runs.Where(r => r.Configuration == c).Select(r => r.F1("test", t) ?? double.NaN).Where(double.IsFinite).ToList());
-            return new TypeSummary(c, t, P(mean), P(sd));
+            var scores = Runs.Where(r => r.Configuration == c).Select(r => r.Scores.FirstOrDefault(s => s.Split == "test" && s.Type == t))
+                .OfType<RunScore>().ToList();
+            var (mean, sd) = MeanSd(scores.Select(s => s.F1).Where(double.IsFinite).ToList());
+            double Mean(Func<RunScore, double> value) => scores.Count == 0 ? double.NaN : scores.Average(value);
+            return new TypeSummary(c, t, P(mean), P(sd), P(Mean(s => s.Precision)), P(Mean(s => s.Recall)));
         })).ToList();
     }
 

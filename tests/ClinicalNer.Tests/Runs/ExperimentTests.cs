@@ -92,6 +92,14 @@ public class ExperimentTests : TempDirTest
         Assert.Contains("'hidden=5'", Assert.Throws<ArgumentException>(() => results.Only("hidden=5")).Message);
         var perType = results.PerType();
         Assert.Equal(2 * 4, perType.Rows.Count);   // BODY, CHECK, DISEASE, SIGNS for each configuration
+        // Per type: the mean precision and recall of the seeds' test scores beside the F1's mean and sd.
+        foreach (var row in results.PerTypeRows())
+        {
+            var scores = results.Runs.Where(r => r.Configuration == row.Configuration).Select(r => r.Scores.Single(x => x.Split == "test" && x.Type == row.Type)).ToList();
+            Assert.Equal(Math.Round(scores.Average(x => x.Precision) * 100, 2), row.P);
+            Assert.Equal(Math.Round(scores.Average(x => x.Recall) * 100, 2), row.R);
+            Assert.Equal(Math.Round(ExperimentResults.MeanSd(scores.Select(x => x.F1).ToList()).Mean * 100, 2), row.F1);
+        }
         var chart = results.Chart().ToFigureJson();
         Assert.Equal(2, chart["data"]!.AsArray().Count);
         Assert.Equal(5, chart["data"]![0]!["error_y"]!["array"]!.AsArray().Count);
