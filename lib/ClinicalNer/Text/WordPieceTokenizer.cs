@@ -31,6 +31,17 @@ public sealed class WordPieceTokenizer
             if (!vocab.ContainsKey(special)) throw new ArgumentException($"the vocabulary has no {special} token", nameof(vocabulary));
     }
 
+    /// <summary>
+    /// A vocabulary of the characters of <paramref name="texts"/> (sorted) after the five special tokens, [PAD] first: what a
+    /// random encoder reads where no vocabulary file is at hand (a smoke run, a test).
+    /// </summary>
+    public static WordPieceTokenizer OfCharacters(IEnumerable<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        string[] specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+        return new(specials.Concat(texts.SelectMany(Data.Document.SplitChars).Distinct().Order(StringComparer.Ordinal)));
+    }
+
     /// <summary>Reads a <c>vocab.txt</c> (one token per line).</summary>
     public static WordPieceTokenizer FromFile(string vocabPath, bool lowerCase = true) =>
         new(File.ReadAllLines(vocabPath, Encoding.UTF8).Select(l => l.TrimEnd('\r')), lowerCase);

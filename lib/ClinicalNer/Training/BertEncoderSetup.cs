@@ -36,8 +36,7 @@ public sealed record BertEncoderSetup(BertEncoderSpec Spec, WordPieceTokenizer T
         WordPieceTokenizer words;
         if (vocab is null)
         {
-            string[] specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
-            words = new WordPieceTokenizer(specials.Concat(texts.SelectMany(Document.SplitChars).Distinct().Order(StringComparer.Ordinal)));
+            words = WordPieceTokenizer.OfCharacters(texts);
             Directory.CreateDirectory(runsDir);
             vocab = Path.Combine(runsDir, "vocab.txt");
             words.Save(vocab);   // the specs name it by file
