@@ -49,7 +49,7 @@ public sealed class CharacterEmbedder : nn.Module, IEmbedder<TaggerBatch>
         OutputSize = config.EmbeddingDim;
         externalSize = config.ExternalFeatureDim;
         if (config.InputParts is { Count: > 0 } parts)
-            inputs = new ModuleList<nn.Module>(parts.Select(p => p.Build() is { } m && m is IInputEmbedding ? m
+            inputs = new ModuleList<nn.Module>(parts.Select(p => p.Build() is IInputEmbedding and nn.Module m ? m
                 : throw new ArgumentException($"the input part {p.DisplayName} did not build an {nameof(IInputEmbedding)}")));
         InputParts = config.InputParts ?? [];
         RegisterComponents();
