@@ -23,17 +23,22 @@ public class BertSpanModelTests : TempDirTest
     private static readonly BertConfig TinyBert = BertConfig.Tiny with { HiddenSize = 32, Heads = 2, IntermediateSize = 64, MaxPositions = 64, HiddenDropout = 0, AttentionDropout = 0 };
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(true, true)]
-    [InlineData(false, true)]
-    public void A_tiny_span_model_fits_nested_entities_and_reloads(bool mrc, bool pointerHeads)
+    [InlineData(false, "biaffine", false)]
+    [InlineData(true, "biaffine", false)]
+    [InlineData(true, "biaffine", true)]
+    [InlineData(true, "pointer", false)]
+    [InlineData(false, "pointer", false)]
+    [InlineData(true, "softmax", true)]
+    public void A_tiny_span_model_fits_nested_entities_and_reloads(bool mrc, string scorer, bool separateQuery)
     {
-        string output = Path.Combine(Dir, $"{mrc}-{pointerHeads}");
+        string output = Path.Combine(Dir, $"{mrc}-{scorer}-{separateQuery}");
+        SpanScorerSpec part = scorer switch { "pointer" => new PointerSpec(), "softmax" => new SoftmaxSpanSpec(), _ => new BiaffineSpec(16) };
+        bool pointerHeads = scorer == "pointer";
         using var model = BertSpanModel.Create(Nested, Tokenizer, TinyBert, queries: mrc ? BertSpanModel.DefaultQueries : null,
-            customize: c => c with { Hidden = 16, Dropout = 0, PointerHeads = pointerHeads });
+            customize: c => c with { Dropout = 0, ScorerPart = part, SeparateQuery = separateQuery });
         Assert.True(model.SpanNetwork.Config.Nested);
-        Assert.Equal("BERT" + (mrc ? "-MRC" : "") + (pointerHeads ? "-Pointer" : "-Biaffine"), model.Kind);
+        Assert.Equal(separateQuery, model.SpanNetwork.SeparateQuery);
+        Assert.Equal("BERT" + (mrc ? "-MRC" : "") + "-" + part.DisplayName + (separateQuery ? " (question apart)" : ""), model.Kind);
         var result = new Trainer(new TrainerOptions(Epochs: mrc ? 150 : 80, BatchSize: 4, LearningRate: pointerHeads ? 5e-3 : 3e-3, Patience: 0, HeadLearningRate: pointerHeads ? 3e-2 : 1e-2, OutputDir: output)).Fit(model, Nested, Nested);
         model.Network.eval();
         if (mrc && pointerHeads)
@@ -43,6 +48,7 @@ public class BertSpanModelTests : TempDirTest
             Assert.True(result.BestDevF1 >= 0.85, $"best dev F1 {result.BestDevF1}");
         else
         {
+            // One pass per type, each type's spans flat: even the BIO softmax finds the nested set's entities.
             Assert.Equal(1.0, result.BestDevF1);
             Assert.Equal(Nested.Select(d => d.Entities.OrderBy(e => e.Start).ThenBy(e => e.End).ToList()), model.Predict(Nested).Select(p => p.ToList()));
         }
@@ -50,6 +56,25 @@ public class BertSpanModelTests : TempDirTest
         Assert.IsType<BertSpanModel>(reloaded);
         reloaded.Network.eval();
         Assert.Equal(model.Predict(Nested), reloaded.Predict(Nested));
+        // Batched with other texts or read alone, a text gets the same spans (with the question apart, contexts are shared by passes).
+        Assert.Equal(model.Predict(Nested), Nested.Select(d => model.Predict([d])[0]));
+    }
+
+    [Fact]
+    public void With_the_question_apart_the_model_reads_the_question_and_the_sentence_as_two_sequences()
+    {
+        using var model = BertSpanModel.Create(Nested, Tokenizer, TinyBert, queries: BertSpanModel.DefaultQueries,
+            customize: c => c with { Hidden = 8, SeparateQuery = true });
+        model.Network.eval();
+        var doc = Nested[0];
+        var asked = model.ScoreMatrix(doc, "BODY");
+        var query = Document.SplitChars(BertSpanModel.DefaultQueries["BODY"]);
+        Assert.Equal(["[CLS]", .. query, "[SEP]", "[CLS]", .. doc.Chars, "[SEP]"], asked.Input);
+        Assert.Equal(doc.Chars, asked.Context);
+        // The question reaches the scores only through the interaction: another type's question, other scores.
+        var other = model.ScoreMatrix(doc, "SIGNS");
+        Assert.NotEqual(asked.Probabilities.Cast<float>(), other.Probabilities.Cast<float>());
+        Assert.Equal(["bert", "dropout", "scorer", "interaction"], model.SpanNetwork.named_children().Select(c => c.name));
     }
 
     [Fact]

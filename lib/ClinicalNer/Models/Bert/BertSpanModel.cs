@@ -21,8 +21,11 @@ namespace ClinicalNer.Models.Bert;
 /// <param name="PointerHeads">Score spans with the MRC pointer heads (start, end, match) instead of the biaffine form (paper 5's "−biaffine").</param>
 /// <param name="ScorerPart">The span scorer as a part (any registered in <see cref="PartRegistry"/>); null: <paramref name="PointerHeads"/> and
 /// <paramref name="Hidden"/> stand for it, as in checkpoints written before parts.</param>
+/// <param name="SeparateQuery">With queries: encode the question and the sentence apart and let each sentence state attend
+/// to the question's (paper 5's eqs. 2-3, <see cref="QueryContextAttention"/>); false: read them as one sequence,
+/// [CLS] query [SEP] context [SEP] (Li et al.'s joint encoding, and every checkpoint written before this option).</param>
 public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types, IReadOnlyDictionary<string, string>? Queries = null, int Hidden = 150,
-    double Dropout = 0.1, bool Nested = false, bool PointerHeads = false, SpanScorerSpec? ScorerPart = null)
+    double Dropout = 0.1, bool Nested = false, bool PointerHeads = false, SpanScorerSpec? ScorerPart = null, bool SeparateQuery = false)
 {
     // The registry's options (parts by their "type"), lenient about fields older checkpoints had.
     private static JsonSerializerOptions Json => new(PartRegistry.Json) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip };
@@ -56,12 +59,33 @@ public sealed record BertSpanConfig(BertConfig Bert, IReadOnlyList<string> Types
     }
 }
 
-/// <summary>A BERT encoder and a span scorer (biaffine or pointer). Parameter names: <c>bert.*</c> (Hugging Face's), <c>scorer.*</c>.</summary>
+/// <summary>
+/// What a span network reads in one batch of passes. Joint encoding: one row per pass, [CLS] (query [SEP]) context [SEP],
+/// and the query fields null. Separate encoding: one row per distinct context, [CLS] context [SEP]; one row per type's
+/// question, [CLS] query [SEP]; and for each pass the row of its context and of its question.
+/// </summary>
+/// <param name="Ids">(rows, L) word piece ids.</param>
+/// <param name="Mask">(rows, L) true at real tokens.</param>
+/// <param name="Types">(rows, L) segment ids (1 on the context after a jointly read query).</param>
+/// <param name="ContextStart">Where the context starts in a row (the same for every row: queries are padded to one length).</param>
+/// <param name="ContextMask">(passes, T) true at each pass's real context tokens.</param>
+/// <param name="QueryIds">(questions, Q) the questions, when encoded apart.</param>
+/// <param name="QueryMask">(questions, Q) true at the questions' real tokens.</param>
+/// <param name="PassContext">(passes) the row of <paramref name="Ids"/> each pass reads.</param>
+/// <param name="PassQuery">(passes) the row of <paramref name="QueryIds"/> each pass asks.</param>
+public sealed record SpanInputs(Tensor Ids, Tensor Mask, Tensor Types, long ContextStart, Tensor ContextMask, Tensor? QueryIds = null,
+    Tensor? QueryMask = null, Tensor? PassContext = null, Tensor? PassQuery = null);
+
+/// <summary>
+/// A BERT encoder and a span scorer (biaffine, softmax or pointer), with the question-sentence interaction when questions
+/// are encoded apart. Parameter names: <c>bert.*</c> (Hugging Face's), <c>scorer.*</c>, <c>interaction.*</c>.
+/// </summary>
 public sealed class BertSpanNetwork : nn.Module
 {
     private readonly BertModel bert;
     private readonly Dropout dropout;
     private readonly nn.Module scorer;
+    private readonly QueryContextAttention? interaction;
 
     /// <summary>Builds the network with a random encoder.</summary>
     public BertSpanNetwork(BertSpanConfig config) : base(nameof(BertSpanNetwork))
@@ -71,11 +95,18 @@ public sealed class BertSpanNetwork : nn.Module
         dropout = nn.Dropout(config.Dropout);
         // With queries each pass asks about one type: the scorer tells "entity of the asked type" from "none".
         IReadOnlyList<string> classes = config.Queries is null ? config.Types : ["ENTITY"];
-        scorer = config.Scorer.Build(config.Bert.HiddenSize, classes, config.Nested, config.Dropout);
+        // Encoded apart, each sentence state is read with what it drew from the question: [h; O], twice the width.
+        bool separate = config.SeparateQuery && config.Queries is not null;
+        scorer = config.Scorer.Build((separate ? 2 : 1) * config.Bert.HiddenSize, classes, config.Nested, config.Dropout);
         if (scorer is not ISpanScorer) throw new ArgumentException($"the span scorer part {config.Scorer.DisplayName} built a {scorer.GetType().Name}, not an {nameof(ISpanScorer)}");
         register_module("bert", bert);
         register_module("dropout", dropout);
         register_module("scorer", scorer);
+        if (separate)
+        {
+            interaction = new QueryContextAttention(config.Bert.HiddenSize);
+            register_module("interaction", interaction);
+        }
     }
 
     /// <summary>The configuration.</summary>
@@ -87,18 +118,25 @@ public sealed class BertSpanNetwork : nn.Module
     /// <summary>The scorer.</summary>
     public ISpanScorer Scorer => (ISpanScorer)scorer;
 
-    /// <summary>Span scores over the context tokens: (B, T, T, classes).</summary>
-    /// <param name="ids">(B, L) [CLS] (query [SEP]) context [SEP] padding.</param>
-    /// <param name="mask">(B, L) true at real tokens.</param>
-    /// <param name="types">(B, L) segment ids (1 on the context after a query).</param>
-    /// <param name="contextStart">Where the context starts (the same for every row: queries are padded to one length).</param>
-    /// <param name="contextMask">(B, T) true at real context tokens.</param>
-    public Tensor Scores(Tensor ids, Tensor mask, Tensor types, long contextStart, Tensor contextMask)
+    /// <summary>Whether questions are encoded apart from the sentence (paper 5's eqs. 2-3).</summary>
+    public bool SeparateQuery => interaction is not null;
+
+    /// <summary>Span scores over each pass's context tokens: (passes, T, T, classes).</summary>
+    public Tensor Scores(SpanInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(contextMask);
-        var states = bert.forward(ids, mask, types);
-        var context = dropout.call(states.narrow(1, contextStart, contextMask.size(1)));
-        return Scorer.Scores(context, contextMask);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var states = bert.forward(inputs.Ids, inputs.Mask, inputs.Types);
+        var context = states.narrow(1, inputs.ContextStart, inputs.ContextMask.size(1));
+        if (interaction is not null)
+        {
+            if (inputs.QueryIds is null || inputs.QueryMask is null || inputs.PassContext is null || inputs.PassQuery is null)
+                throw new ArgumentException("a network that encodes questions apart needs the questions and each pass's context and question");
+            // Each context and each question is encoded once per batch, however many passes share it.
+            var question = bert.forward(inputs.QueryIds, inputs.QueryMask);
+            context = interaction.forward(context.index_select(0, inputs.PassContext), question.index_select(0, inputs.PassQuery),
+                inputs.QueryMask.index_select(0, inputs.PassQuery));
+        }
+        return Scorer.Scores(dropout.call(context), inputs.ContextMask);
     }
 }
 
@@ -113,7 +151,11 @@ public sealed class BertSpanModel : BertModelAdapter
     /// <summary>Config file in a checkpoint directory.</summary>
     public const string ConfigFile = "bert-span.json";
 
-    /// <summary>Paper 5's queries (its Table 3's wording for the CCKS2017 types), editable.</summary>
+    /// <summary>
+    /// Paper 5's queries, one per type, worded from the type's description as the paper builds them from the annotation
+    /// guideline (its Table 3 for CCKS2017); also for the five types of <c>tcm/cshan</c> (SYM, HER, PRE, CAU, EFF), whose
+    /// descriptions come from what the set tags (CAU holds pulses and pathogenesis: 脉弦, 气虚). Editable.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> DefaultQueries { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["BODY"] = "找出身体部位，包括器官、组织和身体的某个部分",
@@ -121,6 +163,11 @@ public sealed class BertSpanModel : BertModelAdapter
         ["CHECK"] = "找出检查和检验，包括实验室检验和影像检查",
         ["DISEASE"] = "找出疾病和诊断，包括疾病名称和综合征",
         ["TREATMENT"] = "找出治疗，包括药物、手术和其他治疗方法",
+        ["SYM"] = "找出中医症状，包括患者的不适、舌象和苔象",
+        ["HER"] = "找出中药，包括方中所用的药材和饮片",
+        ["PRE"] = "找出方剂，包括汤、散、丸、饮等成方的名称",
+        ["CAU"] = "找出病因病机，包括脉象和气血阴阳的虚实",
+        ["EFF"] = "找出功效，包括治法和药物的作用",
     };
 
     /// <summary>Wraps a network and the tokenizer of its vocabulary.</summary>
@@ -139,7 +186,7 @@ public sealed class BertSpanModel : BertModelAdapter
     /// <param name="tokenizer">The encoder's WordPiece vocabulary.</param>
     /// <param name="bert">Encoder sizes.</param>
     /// <param name="pretrained">Encoder weights (a checkpoint folder or safetensors file), or null for random ones.</param>
-    /// <param name="queries">MRC queries by type (<see cref="DefaultQueries"/> for the CCKS2017 types; a type without one asks its own name); null = no queries.</param>
+    /// <param name="queries">MRC queries by type (<see cref="DefaultQueries"/> for the CCKS2017 and TCM types; a type without one asks its own name); null = no queries.</param>
     /// <param name="customize">Changes to the config before the network is built.</param>
     /// <param name="seed">Seeds the initial weights.</param>
     public static BertSpanModel Create(IReadOnlyList<Document> train, WordPieceTokenizer tokenizer, BertConfig bert, string? pretrained = null,
@@ -166,7 +213,8 @@ public sealed class BertSpanModel : BertModelAdapter
     /// <inheritdoc/>
     protected override int WindowPieces => MaxContext;
     /// <inheritdoc/>
-    public override string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + "-" + Network0.Config.Scorer.DisplayName;
+    public override string Kind => "BERT" + (Network0.Config.Queries is null ? "" : "-MRC") + "-" + Network0.Config.Scorer.DisplayName +
+        (Network0.SeparateQuery ? " (question apart)" : "");
     /// <inheritdoc/>
     public override string ConfigJson => Network0.Config.ToJson();
     /// <inheritdoc/>
@@ -174,17 +222,18 @@ public sealed class BertSpanModel : BertModelAdapter
     /// <summary>The encoder's word-piece embedding table.</summary>
     public override IEnumerable<nn.Parameter> InputEmbeddings => [Network0.Bert.WordEmbeddings.weight];
 
-    private int LongestQuery => queryIds is null ? 0 : queryIds.Values.Max(q => q.Length) + 1;   // the query and its [SEP]
+    // Read jointly, the query and its [SEP] come before every context; encoded apart, they take no room from it.
+    private int LongestQuery => queryIds is null || Network0.SeparateQuery ? 0 : queryIds.Values.Max(q => q.Length) + 1;
     private int MaxContext => Network0.Config.Bert.MaxPositions - 2 - LongestQuery;
 
     /// <inheritdoc/>
     public override Tensor Loss(IReadOnlyList<Document> batch)
     {
         var passes = Passes(Windows(batch).Select(w => w.Window.Piece).ToList());
-        var (ids, mask, types, contextStart, contextMask, pieces) = Encode(passes);
-        var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
+        var (inputs, pieces) = Encode(passes);
+        var scores = Network0.Scores(inputs);
         var gold = passes.Select((p, r) => (IReadOnlyList<EntitySpan>)GoldOnPieces(p.Document, p.Type, pieces[r])).ToList();
-        return Network0.Scorer.Loss(scores, contextMask, pieces.Select(p => (long)p.Count).ToArray(), gold);
+        return Network0.Scorer.Loss(scores, inputs.ContextMask, pieces.Select(p => (long)p.Count).ToArray(), gold);
     }
 
     /// <inheritdoc/>
@@ -201,8 +250,8 @@ public sealed class BertSpanModel : BertModelAdapter
         BatchedInference.ForEachChunk(passes, batchSize, null, indices =>
         {
             var chunk = indices.Select(k => passes[k]).ToArray();
-            var (ids, mask, types, contextStart, contextMask, pieces) = Encode(chunk.Select(c => c.Pass).ToList());
-            var scores = Network0.Scores(ids, mask, types, contextStart, contextMask);
+            var (inputs, pieces) = Encode(chunk.Select(c => c.Pass).ToList());
+            var scores = Network0.Scores(inputs);
             var candidates = Network0.Scorer.Candidates(scores, pieces.Select(p => (long)p.Count).ToArray());
             for (int r = 0; r < chunk.Length; r++)
             {
@@ -230,7 +279,8 @@ public sealed class BertSpanModel : BertModelAdapter
 
     /// <summary>
     /// One pass of the model over <paramref name="document"/> (its first window) as the model reads it, to show the method:
-    /// the word pieces of the input ([CLS], with queries the query of <paramref name="type"/> and [SEP], the context, [SEP]),
+    /// the word pieces of the input ([CLS], with queries the query of <paramref name="type"/> and [SEP], the context, [SEP];
+    /// with the question encoded apart, [CLS] query [SEP] and then [CLS] context [SEP]),
     /// the context's pieces, and each context span's class probabilities from the scorer.
     /// </summary>
     /// <exception cref="ArgumentException">A type for a model without queries, none for one with them, or an unknown type.</exception>
@@ -247,13 +297,16 @@ public sealed class BertSpanModel : BertModelAdapter
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var (ids, mask, types, start, contextMask, pieces) = Encode([(piece, type)]);
-            var probabilities = nn.functional.softmax(Network0.Scores(ids, mask, types, start, contextMask), -1)[0].cpu().to_type(ScalarType.Float32);
+            var (inputs, pieces) = Encode([(piece, type)]);
+            var probabilities = nn.functional.softmax(Network0.Scores(inputs), -1)[0].cpu().to_type(ScalarType.Float32);
             long t = probabilities.size(0), c = probabilities.size(2);
             var flat = probabilities.contiguous().data<float>();
             var grid = new float[t, t, c];
             Buffer.BlockCopy(flat, 0, grid, 0, flat.Length * sizeof(float));
-            var input = ids[0].cpu().data<long>().Zip(mask[0].cpu().data<bool>()).Where(x => x.Second).Select(x => Tokenizer[(int)x.First]).ToList();
+            List<string> Read(Tensor ids, Tensor mask) =>
+                ids[0].cpu().data<long>().Zip(mask[0].cpu().data<bool>()).Where(x => x.Second).Select(x => Tokenizer[(int)x.First]).ToList();
+            var input = inputs.QueryIds is null ? Read(inputs.Ids, inputs.Mask)
+                : [.. Read(inputs.QueryIds.index_select(0, inputs.PassQuery!), inputs.QueryMask!.index_select(0, inputs.PassQuery!)), .. Read(inputs.Ids, inputs.Mask)];
             return new SpanScoreMatrix(input, pieces[0].Select(p => Tokenizer[p.Id]).ToList(), Network0.Scorer.Classes, grid);
         }
         finally
@@ -290,10 +343,14 @@ public sealed class BertSpanModel : BertModelAdapter
         return result;
     }
 
-    private (Tensor Ids, Tensor Mask, Tensor Types, long ContextStart, Tensor ContextMask, List<List<(int Id, int Start, int End)>> Pieces) Encode(
-        List<(Document Document, string? Type)> passes)
+    private (SpanInputs Inputs, List<List<(int Id, int Start, int End)>> Pieces) Encode(List<(Document Document, string? Type)> passes)
     {
         var pieces = passes.Select(p => PiecesOf(p.Document)).ToList();
+        return (Network0.SeparateQuery ? EncodeApart(passes, pieces) : EncodeJointly(passes, pieces), pieces);
+    }
+
+    private SpanInputs EncodeJointly(List<(Document Document, string? Type)> passes, List<List<(int Id, int Start, int End)>> pieces)
+    {
         int n = passes.Count, t = Math.Max(1, pieces.Max(p => p.Count)), start = 1 + LongestQuery, width = start + t + 1;
         var ids = new long[n * width];
         var mask = new bool[n * width];
@@ -327,8 +384,52 @@ public sealed class BertSpanModel : BertModelAdapter
         }
         // Built on the host, then moved to the network's device.
         var device = Devices.Of(Network0);
-        return (Devices.Move(tensor(ids).view(n, width), device), Devices.Move(tensor(mask).view(n, width), device), Devices.Move(tensor(types).view(n, width), device),
-            start, Devices.Move(tensor(contextMask).view(n, t), device), pieces);
+        return new(Devices.Move(tensor(ids).view(n, width), device), Devices.Move(tensor(mask).view(n, width), device), Devices.Move(tensor(types).view(n, width), device),
+            start, Devices.Move(tensor(contextMask).view(n, t), device));
+    }
+
+    // Each distinct context once ([CLS] context [SEP]), each type's question once ([CLS] query [SEP]), and per pass which of each it reads.
+    private SpanInputs EncodeApart(List<(Document Document, string? Type)> passes, List<List<(int Id, int Start, int End)>> pieces)
+    {
+        var rowOf = new Dictionary<Document, int>(ReferenceEqualityComparer.Instance);
+        var contexts = new List<List<(int Id, int Start, int End)>>();
+        var passContext = new long[passes.Count];
+        for (int r = 0; r < passes.Count; r++)
+        {
+            if (!rowOf.TryGetValue(passes[r].Document, out int row)) (rowOf[passes[r].Document], row) = (contexts.Count, contexts.Count);
+            if (row == contexts.Count) contexts.Add(pieces[r]);
+            passContext[r] = row;
+        }
+        int t = Math.Max(1, pieces.Max(p => p.Count));
+        var (ids, mask) = Sequences(contexts.Select(c => c.Select(p => p.Id).ToArray()).ToList(), t + 2);
+        var contextMask = new bool[passes.Count * t];
+        for (int r = 0; r < passes.Count; r++)
+            for (int k = 0; k < pieces[r].Count; k++) contextMask[r * t + k] = true;
+        var typeList = Network0.Config.Types.ToList();
+        var questions = typeList.Select(type => queryIds![type]).ToList();
+        var (queryIdsRows, queryMask) = Sequences(questions, questions.Max(q => q.Length) + 2);
+        var passQuery = passes.Select(p => (long)typeList.IndexOf(p.Type!)).ToArray();
+        var device = Devices.Of(Network0);
+        Tensor On(Tensor x) => Devices.Move(x, device);
+        return new(On(ids), On(mask), On(zeros_like(ids)), 1, On(tensor(contextMask).view(passes.Count, t)), On(queryIdsRows), On(queryMask),
+            On(tensor(passContext)), On(tensor(passQuery)));
+    }
+
+    // [CLS] pieces [SEP] per row, padded to width: (ids, mask) on the host.
+    private (Tensor Ids, Tensor Mask) Sequences(List<int[]> rows, int width)
+    {
+        var ids = new long[rows.Count * width];
+        var mask = new bool[rows.Count * width];
+        Array.Fill(ids, Tokenizer.PadId);
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            ids[r * width] = Tokenizer.ClsId;
+            for (int k = 0; k < row.Length; k++) ids[r * width + 1 + k] = row[k];
+            ids[r * width + 1 + row.Length] = Tokenizer.SepId;
+            for (int k = 0; k < row.Length + 2; k++) mask[r * width + k] = true;
+        }
+        return (tensor(ids).view(rows.Count, width), tensor(mask).view(rows.Count, width));
     }
 }
 

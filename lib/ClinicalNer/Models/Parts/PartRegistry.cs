@@ -27,6 +27,7 @@ public static class PartRegistry
         Register<DecoderSpec, SoftmaxSpec>("softmax");
         Register<SpanScorerSpec, BiaffineSpec>("biaffine");
         Register<SpanScorerSpec, PointerSpec>("pointer");
+        Register<SpanScorerSpec, SoftmaxSpanSpec>("softmax");
         Register<InputSpec, CharClassInputSpec>("charClass");
     }
 

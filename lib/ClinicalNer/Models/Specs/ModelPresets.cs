@@ -28,7 +28,10 @@ public static class ModelPresets
         ("kbert-softmax", new BertTaggerSpec(RandomSmallBert, BertHead.Softmax, Knowledge: new KnowledgeSpec(""))),
         ("kbert-crf", new BertTaggerSpec(RandomSmallBert, BertHead.Crf, Knowledge: new KnowledgeSpec(""))),
         ("kbert-bilstm-crf", new BertTaggerSpec(RandomSmallBert, BertHead.BiLstmCrf, Knowledge: new KnowledgeSpec(""))),
-        ("bert-mrc-biaffine", new BertSpanSpec(RandomSmallBert, new BiaffineSpec(), Mrc: true)),
+        // Paper 5: the question encoded apart and attended to (its eqs. 2-3); "-joint" reads [CLS] query [SEP] context [SEP].
+        ("bert-mrc-biaffine", new BertSpanSpec(RandomSmallBert, new BiaffineSpec(), Mrc: true, SeparateQuery: true)),
+        ("bert-mrc-biaffine-joint", new BertSpanSpec(RandomSmallBert, new BiaffineSpec(), Mrc: true)),
+        ("bert-mrc-softmax", new BertSpanSpec(RandomSmallBert, new SoftmaxSpanSpec(), Mrc: true, SeparateQuery: true)),
         ("bert-mrc-pointer", new BertSpanSpec(RandomSmallBert, new PointerSpec(), Mrc: true)),
         ("bert-biaffine", new BertSpanSpec(RandomSmallBert, new BiaffineSpec(), Mrc: false)),
         ("bert-pointer", new BertSpanSpec(RandomSmallBert, new PointerSpec(), Mrc: false)),

@@ -201,7 +201,8 @@ public class PartsTests : TempDirTest
         Assert.Equal(["BiLSTM-CRF family", "BERT tagger", "feature CRF", "BERT span model"], ModelRegistry.Families.Select(f => f.Name));
         Assert.Contains("bigru-attention-crf", ModelRegistry.Families[0].Presets);
         Assert.Contains("kbert-crf", ModelRegistry.Families[1].Presets);
-        Assert.Equal(["bert-mrc-biaffine", "bert-mrc-pointer", "bert-biaffine", "bert-pointer"], ModelRegistry.Families[3].Presets);
+        Assert.Equal(["bert-mrc-biaffine", "bert-mrc-biaffine-joint", "bert-mrc-softmax", "bert-mrc-pointer", "bert-biaffine", "bert-pointer"],
+            ModelRegistry.Families[3].Presets);
         Directory.CreateDirectory(Path.Combine(Dir, "empty"));
         var e = Assert.Throws<FileNotFoundException>(() => NerCheckpoint.Load(Path.Combine(Dir, "empty")));
         Assert.Contains("tagger.json (BiLSTM-CRF family), bert-tagger.json (BERT tagger), feature_crf.json (feature CRF), bert-span.json (BERT span model)", e.Message, StringComparison.Ordinal);
