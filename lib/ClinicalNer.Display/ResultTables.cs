@@ -107,6 +107,24 @@ public static class ResultTables
     }
 
     /// <summary>
+    /// Test micro precision, recall and F1 of each configuration: three bars per configuration (mean over seeds, error bars
+    /// of one sd), as paper 5 draws its Figure 2(b).
+    /// </summary>
+    public static GenericChart PrecisionRecallChart(this ExperimentResults results, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var configurations = results.Configurations;
+        Series Measure(string name, Func<RunScore, double> value)
+        {
+            var stats = configurations.Select(c => ExperimentResults.MeanSd(results.Runs.Where(r => r.Configuration == c)
+                .Select(r => r.Scores.FirstOrDefault(s => s.Split == "test" && s.Type == "micro")).OfType<RunScore>().Select(value).ToList())).ToList();
+            return new Series(name, stats.Select(s => s.Mean * 100).ToList(), stats.Select(s => s.Sd * 100).ToList());
+        }
+        Series[] series = [Measure("P", s => s.Precision), Measure("R", s => s.Recall), Measure("F1", s => s.F1)];
+        return Charts.GroupedBars(configurations, series, title ?? $"{results.Name}: test P, R and F1 (mean ± sd over seeds)", "%", yRange: (0, 100));
+    }
+
+    /// <summary>
     /// The runs as a DataFrame (one row per run: id, name, model, dataset, status, best dev F1 in percent, started,
     /// finished, key), newest first.
     /// </summary>

@@ -103,6 +103,13 @@ public class ExperimentTests : TempDirTest
         var chart = results.Chart().ToFigureJson();
         Assert.Equal(2, chart["data"]!.AsArray().Count);
         Assert.Equal(5, chart["data"]![0]!["error_y"]!["array"]!.AsArray().Count);
+        // Paper 5's Figure 2(b): P, R and F1 as three series over the configurations, each the seeds' mean and sd.
+        var prf = results.PrecisionRecallChart().ToFigureJson()["data"]!.AsArray();
+        Assert.Equal(["P", "R", "F1"], prf.Select(s => (string)s!["name"]!));
+        var f1Series = prf[2]!["y"]!.AsArray().Select(v => (double)v!).ToList();
+        var summaryRows = results.SummaryRows();
+        for (int i = 0; i < 2; i++) Assert.Equal(summaryRows[i].TestF1, Math.Round(f1Series[i], 2));
+        Assert.Equal(summaryRows[1].TestR, Math.Round((double)prf[1]!["y"]![1]!, 2));
     }
 
     [Fact]
