@@ -26,7 +26,7 @@ std::chrono::milliseconds ms(int64_t v) { return std::chrono::milliseconds(v); }
 
 // Waits for a collective; a peer that died or hangs ends the wait with gloo's error (or a timeout) instead of blocking.
 void wait(const c10::intrusive_ptr<c10d::Work>& work, int64_t timeout_ms) {
-  work->wait(timeout_ms > 0 ? ms(timeout_ms) : c10d::Work::kNoTimeout);
+  work->wait(ms(timeout_ms > 0 ? timeout_ms : 0));   // 0: no limit beyond the group's own timeout
 }
 
 c10d::ReduceOp op_of(int32_t op) {
@@ -118,6 +118,12 @@ TS_EXPORT int32_t TS_ProcessGroup_rank(void* group) { return (*static_cast<TSGro
 
 TS_EXPORT int32_t TS_ProcessGroup_size(void* group) { return (*static_cast<TSGroup>(group))->getSize(); }
 
+// Python's init_process_group does this for gloo groups (rank 0 writes a sequence number to the store, the others read
+// it): a group that holds a Python rank must do it too, or that rank waits for the key.
+TS_EXPORT int32_t TS_ProcessGroup_set_sequence_number(void* group) {
+  TS_STATUS((*static_cast<TSGroup>(group))->setSequenceNumberForGroup())
+}
+
 TS_EXPORT int32_t TS_ProcessGroup_all_reduce(void* group, TSTensor tensor, int32_t op, int64_t timeout_ms) {
   TS_STATUS({
     std::vector<at::Tensor> tensors{*tensor};
@@ -171,6 +177,7 @@ TS_EXPORT void* TS_ProcessGroupGloo_new(void*, int32_t, int32_t, int64_t) { ts_s
 TS_EXPORT void TS_ProcessGroup_free(void*) {}
 TS_EXPORT int32_t TS_ProcessGroup_rank(void*) { return -1; }
 TS_EXPORT int32_t TS_ProcessGroup_size(void*) { return -1; }
+TS_EXPORT int32_t TS_ProcessGroup_set_sequence_number(void*) { ts_set_error(kNoC10d); return -1; }
 TS_EXPORT int32_t TS_ProcessGroup_all_reduce(void*, TSTensor, int32_t, int64_t) { ts_set_error(kNoC10d); return -1; }
 TS_EXPORT int32_t TS_ProcessGroup_broadcast(void*, TSTensor, int32_t, int64_t) { ts_set_error(kNoC10d); return -1; }
 TS_EXPORT int32_t TS_ProcessGroup_all_gather(void*, TSTensor*, int32_t, TSTensor, int64_t) { ts_set_error(kNoC10d); return -1; }
