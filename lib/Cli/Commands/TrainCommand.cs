@@ -100,6 +100,7 @@ internal static partial class TrainCommand
     private static readonly Option<double> Warmup = Options.Double("--warmup", "share of steps with a linear warmup", Trainer0.WarmupFraction, 0, 0.99);
     private static readonly Option<bool> Decay = Options.Flag("--decay", "linear decay of the learning rate to 0");
     private static readonly Option<int> Seed = Options.Int("--seed", "random seed", Trainer0.Seed, min: 0);
+    private static readonly Option<int> Nproc = Options.Int("--nproc", "data-parallel ranks on this machine (torch.distributed, gloo); --batch-size is each rank's", 1, min: 1);
     private static readonly Option<string> Device = Options.Device();
     private static readonly Option<bool> Bf16 = Options.Flag("--bf16", "mixed precision: the forward pass under bfloat16 autocast, weights and optimizer in float32 (CUDA, or a CPU with AVX512_BF16/AMX)");
     private static readonly Option<int> MaxSteps = Options.Int("--max-steps", "stop after this many optimizer steps (0: no limit; the schedule then ends there)", 0, min: 0);
@@ -118,7 +119,7 @@ internal static partial class TrainCommand
         var command = new Command(name, description);
         foreach (Option o in new Option[] { Data, Train, Dev, Test, MaxLength, Scheme, Out, Store, Name, Resume, Reuse, Model, Spec, Set, PrintSpec, Dropout, Emb, Hidden, Layers,
                      PretrainedChars, Lexicon, WordEmb, BigramMinCount, BigramEmb, PretrainedBigrams, Dictionary, DictEmb, SoftLexiconFiles, SoftLexiconEmb, PretrainedWords, BiLm, BertFeatures, Bert, BertSize, Vocab, HeadLr,
-                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, MaxSteps, Device, Bf16, Average, Adversarial, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
+                     LstmHidden, Kg, KgObjects, KgNoMask, KgHardPositions, KgNoInjection, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Clip, Patience, Warmup, Decay, Seed, Nproc, MaxSteps, Device, Bf16, Average, Adversarial, RecallK, RecallT0, RecallCoefficient }.Concat(extra))
             command.Options.Add(o);
         Corpus.AddTo(command);
         command.SetAction(action);
@@ -198,6 +199,7 @@ internal static partial class TrainCommand
 
     private static int Run(ParseResult r)
     {
+        if (r.GetValue(Nproc) > 1 && !DistributedLaunch.IsRank) return DistributedLaunch.Launch(r.GetValue(Nproc), Environment.GetCommandLineArgs().Skip(1).ToList());
         Execute(r);
         return ExitCode.Ok;
     }
@@ -212,9 +214,18 @@ internal static partial class TrainCommand
             return new RunOutcome(0, "", true, null, null);
         }
         var (outDir, storePath) = OutputOf(r);
+        int? rank = DistributedLaunch.JoinIfRank();
+        if (rank is not null && r.GetValue(Reuse)) throw new ArgumentException("--reuse is for one process: a data-parallel job trains (use --resume to go on from OUT/last)");
         var splits = Load(r);
         var options = OptionsFor(r, outDir);
         using INerModel model = ModelFor(spec, splits.Train, options.Seed);
+        if (rank > 0)
+        {
+            // The other ranks train beside rank 0, which alone records the run, saves checkpoints and scores dev and test.
+            var trained = new Trainer(options).Fit(model, splits.Train, splits.Dev, resume: r.GetValue(Resume));
+            Console.WriteLine($"rank {rank}: {trained.History.Count} epoch(s) trained with rank 0");
+            return new RunOutcome(0, "", false, trained, null);
+        }
         Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {splits.Train.Count} / dev {splits.Dev.Count} pieces of ≤ {r.GetValue(MaxLength)} characters; data {splits.Dataset}");
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath);

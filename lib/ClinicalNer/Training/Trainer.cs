@@ -58,7 +58,12 @@ public sealed class Trainer
         if (options.Adversarial < 0 || !double.IsFinite(options.Adversarial))
             throw new ArgumentException($"the adversarial step's norm is {options.Adversarial}; it must be 0 (off) or a positive number", nameof(model));
         using var adversarial = options.Adversarial > 0 ? AdversarialFor(model, options.Adversarial) : null;
-        int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        // Data-parallel (a torch.distributed group of several ranks): BatchSize is each rank's; a step reads one global batch.
+        var parallel = DataParallel.Current;
+        int worldSize = parallel?.WorldSize ?? 1, globalBatch = options.BatchSize * worldSize;
+        bool main = parallel?.IsMain ?? true;
+        string? outputDir = main ? options.OutputDir : null;   // rank 0 alone writes checkpoints
+        int stepsPerEpoch = (train.Count + globalBatch - 1) / globalBatch;
         long totalSteps = Math.Min((long)stepsPerEpoch * options.Epochs, options.MaxSteps ?? long.MaxValue);
         var groups = model.ParameterGroups(options.LearningRate, options.WeightDecay, options.HeadLearningRate).Where(g => g.Parameters.Count > 0).ToList();
         using optim.Optimizer optimizer = options.Optimizer switch
@@ -78,6 +83,7 @@ public sealed class Trainer
         if (resume && lastDir is not null && File.Exists(Path.Combine(lastDir, StateFile)))
             state = Restore(model, optimizer, schedule, average, lastDir);
         else manual_seed(options.Seed);
+        parallel?.BroadcastFromMain(model.Network);
 
         // 3. Epochs. Without an output folder the best epoch's weights are kept in memory (copies, CPU or GPU alike).
         int[] lengths = train.Select(model.LengthOf).ToArray();
@@ -95,9 +101,10 @@ public sealed class Trainer
             var cpuThreads = cpuAutocast ? Threading.ForCpuAutocast() : null;
             try
             {
-                foreach (int[] batchIndices in Batching.Buckets(lengths, options.BatchSize, options.Seed * 1000 + epoch))
+                foreach (int[] globalIndices in Batching.Buckets(lengths, globalBatch, options.Seed * 1000 + epoch))
                 {
                     if (state.Step >= totalSteps) break;
+                    int[] batchIndices = parallel?.Shard(globalIndices) ?? globalIndices;
                     var batch = batchIndices.Select(i => train[i]).ToList();
                     double loss;
                     using (var scope = NewDisposeScope())
@@ -108,21 +115,23 @@ public sealed class Trainer
                             using (options.Bf16 ? autocast(model.Device.type, ScalarType.BFloat16) : null) value = model.Loss(batch);
                             return value.dtype == ScalarType.Float32 ? value : value.@float();   // a head left in bfloat16 by autocast
                         }
-                        var lossTensor = LossOfBatch();
+                        // A rank whose share of a short last batch is empty contributes a zero gradient.
+                        var lossTensor = batch.Count > 0 ? LossOfBatch() : null;
                         optimizer.zero_grad();
-                        lossTensor.backward();
-                        if (adversarial is not null)
+                        lossTensor?.backward();
+                        if (adversarial is not null && lossTensor is not null)
                         {
                             // The gradient at the perturbed embeddings adds to the clean one; the step starts from the clean tables.
                             adversarial.Perturb();
                             try { LossOfBatch().backward(); }
                             finally { adversarial.Restore(); }
                         }
+                        parallel?.AverageGradients(parameters, batchIndices.Length, globalIndices.Length);
                         if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
                         optimizer.step();
                         schedule.step();
                         average?.Update();
-                        loss = lossTensor.item<float>();
+                        loss = lossTensor?.item<float>() ?? 0;
                     }
                     if (!double.IsFinite(loss)) throw new InvalidOperationException($"training diverged: loss {loss} at step {state.Step + 1} (epoch {epoch}); lower the learning rate");
                     state.Step++;
@@ -138,38 +147,47 @@ public sealed class Trainer
                 cpuThreads?.Dispose();
             }
 
-            // Evaluate (the averaged weights when averaging), keep the best, maybe stop.
-            NerReport report;
+            // Evaluate (the averaged weights when averaging), keep the best, maybe stop; data-parallel, rank 0 evaluates and
+            // every rank takes its scores, so all stop at the same epoch.
+            NerReport? report = null;
+            double[] dev3 = [0, 0, 0];
             bool isBest;
             using (average?.Applied())
             {
-                report = Evaluate(model, dev);
-                isBest = report.Micro.F1 > state.BestF1 || state.BestEpoch == 0;
-                if (isBest && options.OutputDir is not null) CheckpointFolder.Replace(Path.Combine(options.OutputDir, BestDir), model.Save);
-                else if (isBest) bestInMemory.Take(model.Network);
+                if (main)
+                {
+                    report = Evaluate(model, dev);
+                    dev3 = [report.Micro.Precision, report.Micro.Recall, report.Micro.F1];
+                }
+                if (parallel is not null) dev3 = parallel.FromMain(dev3);
+                isBest = dev3[2] > state.BestF1 || state.BestEpoch == 0;
+                if (isBest && outputDir is not null) CheckpointFolder.Replace(Path.Combine(outputDir, BestDir), model.Save);
+                else if (isBest && main) bestInMemory.Take(model.Network);
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(1, done), report.Micro.Precision, report.Micro.Recall, report.Micro.F1, seconds,
+            var record = new EpochRecord(epoch, state.Step, lossSum / Math.Max(1, done), dev3[0], dev3[1], dev3[2], seconds,
                 optimizer.ParamGroups[0].LearningRate);
             state.History.Add(record);
             if (isBest)
             {
-                state.BestF1 = report.Micro.F1;
+                state.BestF1 = dev3[2];
                 state.BestEpoch = epoch;
                 state.SinceBest = 0;
             }
             else state.SinceBest++;
             stoppedEarly = options.Patience > 0 && state.SinceBest >= options.Patience;
             state.Epoch = epoch;
-            if (options.OutputDir is not null) SaveLast(model, optimizer, average, state, Path.Combine(options.OutputDir, LastDir));
+            if (outputDir is not null) SaveLast(model, optimizer, average, state, Path.Combine(outputDir, LastDir));
             Progress?.Invoke(new TrainingEvent(epoch, state.Step, done, stepsPerEpoch, record.TrainLoss, record.LearningRate, chars / seconds, report, isBest, seconds,
                 options.Epochs));
         }
-        // 4. End holding the best epoch's weights, whatever came after it (with averaging the model holds raw weights now).
+        // 4. End holding the best epoch's weights, whatever came after it (with averaging the model holds raw weights now);
+        // data-parallel, the other ranks wait until rank 0's best/ is written, then read it too.
+        parallel?.Barrier();
         if (state.BestEpoch > 0 && state.History.Count > 0 && (state.History[^1].Epoch != state.BestEpoch || average is not null))
         {
             if (options.OutputDir is not null) model.LoadWeights(CheckpointFolder.Resolve(Path.Combine(options.OutputDir, BestDir)));
-            else bestInMemory.RestoreInto(model.Network);
+            else if (main) bestInMemory.RestoreInto(model.Network);
         }
         return new TrainingResult(state.BestF1, state.BestEpoch, state.History,
             options.OutputDir is null ? null : Path.Combine(options.OutputDir, BestDir), stoppedEarly);

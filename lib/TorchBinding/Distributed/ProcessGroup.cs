@@ -112,13 +112,19 @@ public static partial class torch
                 return IntPtr.Zero;
             }
 
-            /// <summary>The store of env:// rendezvous: MASTER_ADDR:MASTER_PORT, served by rank 0.</summary>
-            public static TCPStore FromEnvironment(int rank, int worldSize, TimeSpan timeout)
+            /// <summary>
+            /// The store of env:// rendezvous, as PyTorch makes it: under torchrun (TORCHELASTIC_USE_AGENT_STORE=True) every
+            /// rank is a client of the agent's store at MASTER_ADDR:MASTER_PORT, its keys under "/worker/attempt_N";
+            /// otherwise rank 0 serves it there.
+            /// </summary>
+            public static Store FromEnvironment(int rank, int worldSize, TimeSpan timeout)
             {
                 string host = Environment.GetEnvironmentVariable("MASTER_ADDR") is { Length: > 0 } h ? h
                     : throw new ArgumentException("torch.distributed: MASTER_ADDR is not set (env:// reads MASTER_ADDR, MASTER_PORT, RANK and WORLD_SIZE, as torchrun sets them)");
                 int port = EnvInt("MASTER_PORT");
-                return new TCPStore(host, port, worldSize, rank == 0, timeout);
+                if (Environment.GetEnvironmentVariable("TORCHELASTIC_USE_AGENT_STORE") != "True") return new TCPStore(host, port, worldSize, rank == 0, timeout);
+                string attempt = Environment.GetEnvironmentVariable("TORCHELASTIC_RESTART_COUNT") ?? "0";
+                return new PrefixStore($"/worker/attempt_{attempt}", new TCPStore(host, port, worldSize, is_master: false, timeout));
             }
         }
 

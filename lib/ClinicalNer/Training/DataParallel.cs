@@ -1,0 +1,108 @@
+using TorchBinding;
+using static TorchBinding.torch;
+
+namespace ClinicalNer.Training;
+
+/// <summary>
+/// Data-parallel training over a torch.distributed group, as PyTorch's DistributedDataParallel does it: the parameters
+/// broadcast from rank 0 at the start, each step's global batch (the same shuffle on every rank, seeded by the epoch)
+/// split into disjoint contiguous shards, and the gradients averaged by all-reduce in buckets after the backward pass.
+/// A rank's gradient is weighted by its shard's size, so with a loss that is a mean over documents the step equals one
+/// process's step on the whole global batch (uneven last batches included). Rank 0 alone evaluates, saves and records;
+/// it broadcasts the dev scores so every rank takes the same early-stopping decision.
+/// </summary>
+public sealed class DataParallel
+{
+    /// <summary>PyTorch DDP's default bucket: 25 MiB of gradients per all-reduce.</summary>
+    public const long BucketBytes = 25L * 1024 * 1024;
+
+    private readonly distributed.ProcessGroup group;
+
+    /// <summary>Training over <paramref name="group"/>.</summary>
+    public DataParallel(distributed.ProcessGroup group)
+    {
+        this.group = group ?? throw new ArgumentNullException(nameof(group));
+        Rank = group.rank();
+        WorldSize = group.size();
+    }
+
+    /// <summary>The default group's data parallelism when one of more than one rank is initialised, else null (one process).</summary>
+    public static DataParallel? Current => distributed.is_initialized() && distributed.get_world_size() > 1 ? new DataParallel(distributed.WORLD) : null;
+
+    /// <summary>This rank.</summary>
+    public int Rank { get; }
+
+    /// <summary>The number of ranks.</summary>
+    public int WorldSize { get; }
+
+    /// <summary>Whether this rank evaluates, saves and records (rank 0).</summary>
+    public bool IsMain => Rank == 0;
+
+    /// <summary>Rank <paramref name="rank"/>'s contiguous share of a global batch (sizes differ by at most one).</summary>
+    public static int[] Shard(int[] global, int rank, int worldSize)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        int size = global.Length / worldSize, extra = global.Length % worldSize;
+        int start = rank * size + Math.Min(rank, extra);
+        return global.Skip(start).Take(size + (rank < extra ? 1 : 0)).ToArray();
+    }
+
+    /// <summary>This rank's share of a global batch.</summary>
+    public int[] Shard(int[] global) => Shard(global, Rank, WorldSize);
+
+    /// <summary>Every parameter and buffer of <paramref name="network"/> set to rank 0's (DDP's start).</summary>
+    public void BroadcastFromMain(nn.Module network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var _ = no_grad();
+        foreach (var t in network.parameters().Select(p => (Tensor)p).Concat(network.buffers())) group.broadcast(t, 0);
+    }
+
+    /// <summary>
+    /// Replaces each parameter's gradient by the global batch's: Σ_r n_r g_r / N over the ranks, in buckets of
+    /// <see cref="BucketBytes"/>. A parameter without a gradient on this rank counts as zero and gets one (the ranks must
+    /// all step the same parameters).
+    /// </summary>
+    public void AverageGradients(IReadOnlyList<nn.Parameter> parameters, int localCount, int globalCount)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var p in parameters.Where(p => p.requires_grad && p.grad is null)) p.grad = zeros_like(p).MoveToOuterDisposeScope();
+        var trainable = parameters.Where(p => p.requires_grad).ToList();
+        double weight = (double)localCount / globalCount;
+        for (int start = 0; start < trainable.Count;)
+        {
+            // A bucket: parameters of one dtype and device, up to the cap (at least one).
+            var bucket = new List<nn.Parameter> { trainable[start] };
+            long bytes = trainable[start].numel() * trainable[start].element_size();
+            while (start + bucket.Count < trainable.Count && trainable[start + bucket.Count] is var next && next.dtype == bucket[0].dtype
+                   && next.device == bucket[0].device && bytes + next.numel() * next.element_size() <= BucketBytes)
+            {
+                bucket.Add(next);
+                bytes += next.numel() * next.element_size();
+            }
+            var flat = cat(bucket.Select(p => p.grad!.reshape(-1)).ToList(), 0).mul_(weight);
+            group.all_reduce(flat);
+            long offset = 0;
+            foreach (var p in bucket)
+            {
+                p.grad!.copy_(flat.narrow(0, offset, p.numel()).view(p.grad.shape));
+                offset += p.numel();
+            }
+            start += bucket.Count;
+        }
+    }
+
+    /// <summary>Rank 0's values on every rank (the dev scores behind the early-stopping decision).</summary>
+    public double[] FromMain(double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var t = tensor(values);
+        group.broadcast(t, 0);
+        return t.data<double>();
+    }
+
+    /// <summary>Waits for every rank.</summary>
+    public void Barrier() => group.barrier();
+}
