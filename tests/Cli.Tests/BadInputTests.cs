@@ -478,7 +478,7 @@ public sealed class KnowledgeBertCommandTests : IDisposable
         var span = Lab.Run("train", "--data", sample, "--model", "bert-mrc-biaffine", "--bert-size", "tiny", "--vocab", vocab, "--epochs", "1",
             "--batch-size", "64", "--max-length", "60", "--out", spanOut);
         Assert.True(span.ExitCode == 0, span.Stderr);
-        Assert.Contains("BERT-MRC-Biaffine: types BODY, CHECK, DISEASE, SIGNS, TREATMENT", span.Stdout, StringComparison.Ordinal);
+        Assert.Contains("BERT-MRC-Biaffine (question apart): types BODY, CHECK, DISEASE, SIGNS, TREATMENT", span.Stdout, StringComparison.Ordinal);
         var spanPredicted = Lab.Run("predict", "--checkpoint", Path.Combine(spanOut, "best"), "--text", "患者头痛发热三天");
         Assert.True(spanPredicted.ExitCode == 0, spanPredicted.Stderr);
 

@@ -73,24 +73,24 @@ public sealed class ProjectNotebooksTests : IDisposable
         if (name.StartsWith("05-", StringComparison.Ordinal)) AssertSpanRowsAreTheModelsTheyName(Path.Combine(dir, "runs", "runs.db"));
     }
 
-    // Notebook 05's Table 7 rows differ only in what they build: read back from the run store, each row's run must have
-    // read queries or not and scored with the biaffine form or the pointer heads as its name says ("-MRC" once trained
-    // the MRC model, because the name contains "MRC").
+    // Notebook 05's span rows differ only in what they build: read back from the run store, each row's run must have read
+    // queries or not, encoded them apart or jointly, and scored with the scorer its name says ("-MRC" once trained the MRC
+    // model, because the name contains "MRC").
     private static void AssertSpanRowsAreTheModelsTheyName(string database)
     {
         using var store = new RunStore(database);
-        var expected = new Dictionary<string, (bool Queries, bool Pointer)>
+        var expected = new Dictionary<string, (bool Queries, bool Apart, string Scorer)>
         {
-            ["BERT-MRC-Biaffine"] = (true, false), ["BERT-MRC-Pointer (-biaffine)"] = (true, true),
-            ["BERT-Biaffine (-MRC)"] = (false, false), ["BERT-Pointer (-MRC -biaffine)"] = (false, true),
+            ["BERT-MRC-Biaffine"] = (true, true, "Biaffine"), ["BERT-MRC-Biaffine (joint)"] = (true, false, "Biaffine"),
+            ["BERT-MRC-Softmax (-biaffine)"] = (true, true, "Softmax"), ["BERT-Biaffine (-MRC)"] = (false, false, "Biaffine"),
         };
-        foreach (var (row, (queries, pointer)) in expected)
+        foreach (var (row, (queries, apart, scorer)) in expected)
         {
             var run = Assert.Single(store.Runs($"paper5/{row}/"));
             var config = BertSpanConfig.FromJson(run.ParametersJson, run.Name);
             Assert.True(queries == (config.Queries is not null), $"{run.Name}: queries {(config.Queries is null ? "absent" : "present")}");
-            bool pointerHeads = config.Scorer is ClinicalNer.Models.Parts.PointerSpec;   // the scorer part (PointerHeads in older configs)
-            Assert.True(pointer == pointerHeads, $"{run.Name}: {(pointerHeads ? "pointer heads" : "biaffine")}");
+            Assert.True(apart == config.SeparateQuery, $"{run.Name}: question {(config.SeparateQuery ? "apart" : "joint")}");
+            Assert.Equal(scorer, config.Scorer.DisplayName);
         }
     }
 }

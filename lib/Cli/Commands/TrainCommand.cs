@@ -215,6 +215,9 @@ internal static partial class TrainCommand
         }
         var (outDir, storePath) = OutputOf(r);
         int? rank = DistributedLaunch.JoinIfRank();
+        // A fault for the tests: this rank ends as if killed once the group has formed (the others must notice and stop).
+        if (rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) is { } me && Environment.GetEnvironmentVariable("LAB_DIST_TEST_EXIT_RANK") == me)
+            Environment.Exit(137);
         if (rank is not null && r.GetValue(Reuse)) throw new ArgumentException("--reuse is for one process: a data-parallel job trains (use --resume to go on from OUT/last)");
         var splits = Load(r);
         var options = OptionsFor(r, outDir);

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using static TorchBinding.torch;
+
+namespace Cli.Tests;
+
+/// <summary>
+/// <c>lab train --nproc N</c> and torchrun: N ranks of batch b step as one process of batch N·b (the same weights), write
+/// one run, and a rank that dies ends the job with a message naming it.
+/// </summary>
+public sealed class DataParallelTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("lab-ddp").FullName;
+    private static readonly string Sample = Path.Combine(Lab.Root, "data", "sample");
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static void AssertSameWeights(string a, string b)
+    {
+        var left = safetensors.load(Path.Combine(a, "last", "model.safetensors"));
+        var right = safetensors.load(Path.Combine(b, "last", "model.safetensors"));
+        Assert.Equal(left.Keys.Order(), right.Keys.Order());
+        foreach (var (name, w) in left)
+        {
+            double diff = w.to_type(ScalarType.Float64).sub(right[name].to_type(ScalarType.Float64)).abs().max().item<double>();
+            Assert.True(diff <= 1e-5, $"{name}: the two runs differ by {diff}");
+        }
+    }
+
+    private (string One, string Two) TrainBothWays(string name, params string[] model)
+    {
+        string one = Path.Combine(dir, name + "-one"), two = Path.Combine(dir, name + "-two");
+        string[] common = ["train", "--data", Sample, "--epochs", "1", "--max-steps", "4", "--seed", "3", .. model];
+        var single = Lab.Run([.. common, "--batch-size", "16", "--out", one]);
+        Assert.True(single.ExitCode == 0, single.Stderr);
+        var parallel = Lab.Run([.. common, "--batch-size", "8", "--nproc", "2", "--out", two]);
+        Assert.True(parallel.ExitCode == 0, parallel.Stdout + parallel.Stderr);
+        Assert.Contains("2 data-parallel ranks", parallel.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rank 1: 1 epoch(s) trained with rank 0", parallel.Stdout, StringComparison.Ordinal);
+        return (one, two);
+    }
+
+    [Fact]
+    public void Two_ranks_of_batch_8_reach_the_weights_of_one_process_of_batch_16_bilstm_crf()
+    {
+        var (one, two) = TrainBothWays("lstm", "--dropout", "0");
+        AssertSameWeights(one, two);
+        // Rank 0 alone wrote the run store: one run, finished, with test scores.
+        using var store = new ClinicalNer.Runs.RunStore(Path.Combine(two, "runs.db"));
+        var run = Assert.Single(store.Runs());
+        Assert.Equal("finished", run.Status);
+        Assert.Contains(store.Scores(run.Id), s => s.Split == "test");
+    }
+
+    [Fact]
+    public void Two_ranks_of_batch_8_reach_the_weights_of_one_process_of_batch_16_bert_tagger()
+    {
+        var chars = File.ReadLines(Path.Combine(Sample, "train.txt")).Select(l => l.Split(' ')[0]).Where(c => c.Length > 0);
+        string vocab = Path.Combine(dir, "vocab.txt");
+        File.WriteAllLines(vocab, new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(chars).Distinct());
+        // A tiny BERT without dropout: each rank would draw other masks than the one process does.
+        const string tiny = "encoder.config={\"hidden_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":2,\"intermediate_size\":128," +
+                            "\"max_position_embeddings\":128,\"hidden_dropout_prob\":0,\"attention_probs_dropout_prob\":0}";
+        var (one, two) = TrainBothWays("bert", "--model", "bert-crf", "--vocab", vocab, "--max-length", "60", "--set", tiny, "--dropout", "0");
+        AssertSameWeights(one, two);
+    }
+
+    [Fact]
+    public async Task Torchrun_launches_our_ranks()
+    {
+        string output = Path.Combine(dir, "torchrun");
+        // Debian's torchrun 1.13 under Python 3.11 cannot parse its default --redirects/--tee of 0, so the test names 1.
+        var psi = new ProcessStartInfo("torchrun") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Lab.Root };
+        foreach (string a in new[] { "--nproc_per_node", "2", "--redirects", "1", "--tee", "1", "--no_python", "dotnet", Lab.DllPath, "train", "--data", Sample,
+                     "--out", output, "--epochs", "1" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = await p.StandardOutput.ReadToEndAsync();
+        Assert.True(p.WaitForExit(300_000), "torchrun did not finish in 5 minutes");
+        Assert.True(p.ExitCode == 0, stdout + await stderr);
+        using var store = new ClinicalNer.Runs.RunStore(Path.Combine(output, "runs.db"));
+        Assert.Equal("finished", Assert.Single(store.Runs()).Status);
+    }
+
+    [Fact]
+    public void A_rank_that_dies_ends_the_job_with_a_message_naming_it()
+    {
+        var r = Lab.Run(new Dictionary<string, string?> { ["LAB_DIST_TEST_EXIT_RANK"] = "1", ["LAB_DIST_TIMEOUT"] = "30" },
+            "train", "--data", Sample, "--out", Path.Combine(dir, "dies"), "--epochs", "1", "--nproc", "2");
+        Assert.Equal(137, r.ExitCode);
+        Assert.Contains("rank 1 of 2 exited with code 137", r.Stderr, StringComparison.Ordinal);
+        // Rank 0 does not hang: its first collective fails and says which collective, on which rank.
+        Assert.Contains("torch.distributed: broadcast from rank 0 on rank 0 of 2 failed", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped rank", r.Stderr, StringComparison.Ordinal);
+    }
+}
