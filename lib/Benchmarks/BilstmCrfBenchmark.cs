@@ -73,33 +73,39 @@ internal static class BilstmCrfBenchmark
 
     // Builds the benchmark's tagger, batch and optimizer, and hands a training step and a decode to measure
     // (the training step runs in train mode, the decode in eval mode, each switching the tagger as it starts).
-    private static T WithModel<T>(Func<Action, Action, T> measure)
+    // Data-parallel (lab bench ddp): a rank's own batch size and data seed, the start (parameters from rank 0) and the
+    // step between the backward pass and the clipping (the gradients averaged over the ranks).
+    internal static T WithModel<T>(Func<Action, Action, T> measure, int batch = Batch, int? dataSeed = null, Action<nn.Module>? start = null,
+        Action<IReadOnlyList<nn.Parameter>>? afterBackward = null)
     {
         string[] labels = ["O", .. Types.SelectMany(t => new[] { "B-" + t, "I-" + t })];
         var config = new SequenceTaggerConfig(Vocab, labels, CharEmbeddingDim: 100, HiddenSize: 128, Dropout: 0.5, Decoder: DecoderKind.Crf, ConstrainedDecoding: false);
         manual_seed(0);
         using var model = new SequenceTagger(config);
         using var keep = NewDisposeScope();
-        var chars = randint(1, Vocab, [Batch, Length]);
-        var tags = randint(0, labels.Length, [Batch, Length]);
-        var mask = ones([Batch, Length], ScalarType.Bool);
-        var batch = new TaggerBatch(chars, mask, Enumerable.Repeat((long)Length, Batch).ToArray(), Tags: tags);
+        start?.Invoke(model);
+        if (dataSeed is { } seed) manual_seed(seed);
+        var chars = randint(1, Vocab, [batch, Length]);
+        var tags = randint(0, labels.Length, [batch, Length]);
+        var mask = ones([batch, Length], ScalarType.Bool);
+        var data = new TaggerBatch(chars, mask, Enumerable.Repeat((long)Length, batch).ToArray(), Tags: tags);
         var parameters = model.parameters().ToList();
         using var optimizer = optim.Adam(parameters, lr: 1e-3);
         void Train()
         {
             model.train();
             using var step = NewDisposeScope();
-            var loss = model.Loss(batch);
+            var loss = model.Loss(data);
             optimizer.zero_grad();
             loss.backward();
+            afterBackward?.Invoke(parameters);
             nn.utils.clip_grad_norm_(parameters, 5.0);
             optimizer.step();
         }
         void Decode()
         {
             model.eval();
-            model.Decode(batch, withConfidence: false);   // paths only, as the reference
+            model.Decode(data, withConfidence: false);   // paths only, as the reference
         }
         return measure(Train, Decode);
     }

@@ -83,6 +83,19 @@ public sealed class DataParallelTests : IDisposable
     }
 
     [Fact]
+    public void The_ddp_benchmark_runs_both_sides_and_prints_one_json_line()
+    {
+        // Short rounds: this checks that ours and PyTorch's DDP both train and report, not how fast (./lab bench ddp does).
+        var r = Lab.Run("bench", "ddp", "--seconds", "0.5", "--rounds", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var line = System.Text.Json.JsonDocument.Parse(r.Stdout.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal("ddp", line.GetProperty("bench").GetString());
+        foreach (string key in new[] { "ours_ddp_chars_per_s", "pytorch_ddp_chars_per_s", "ours_one_process_chars_per_s", "ddp_ratio" })
+            Assert.True(line.GetProperty(key).GetDouble() > 0, key);
+        Assert.False(string.IsNullOrEmpty(line.GetProperty("machine").GetProperty("cpu").GetString()));
+    }
+
+    [Fact]
     public void A_rank_that_dies_ends_the_job_with_a_message_naming_it()
     {
         var r = Lab.Run(new Dictionary<string, string?> { ["LAB_DIST_TEST_EXIT_RANK"] = "1", ["LAB_DIST_TIMEOUT"] = "30" },

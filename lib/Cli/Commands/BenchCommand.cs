@@ -22,6 +22,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Bert());
         command.Subcommands.Add(Blas());
         command.Subcommands.Add(Word2Vec());
+        command.Subcommands.Add(Ddp());
         command.Subcommands.Add(All());
         return command;
     }
@@ -40,6 +41,22 @@ internal static class BenchCommand
         command.SetAction(r =>
         {
             Console.Write(r.GetValue(profile) ? BilstmCrfBenchmark.ProfileSteps(steps: 20) : JsonSerializer.Serialize(BilstmCrfBenchmark.Measure()) + "\n");
+            return ExitCode.Ok;
+        });
+        return command;
+    }
+
+    private static Command Ddp()
+    {
+        var seconds = Options.Double("--seconds", "length of each side's round", 6, 0, minExclusive: true);
+        var rounds = Options.Int("--rounds", "interleaved rounds (ours with 2 ranks, PyTorch DDP with 2 ranks, ours in one process)", 3, min: 1);
+        var worker = new Option<bool>("--worker") { Hidden = true, Description = "one of our ranks (started by the benchmark with the env:// variables)" };
+        var command = new Command("ddp", "BiLSTM-CRF training chars/s with 2 data-parallel ranks of 1 thread: ours vs PyTorch DDP (gloo), and vs ours in one process")
+            { seconds, rounds, worker };
+        command.SetAction(r =>
+        {
+            if (r.GetValue(worker)) return DdpBenchmark.Worker(r.GetValue(seconds));
+            Console.WriteLine(JsonSerializer.Serialize(DdpBenchmark.Measure(r.GetValue(seconds), r.GetValue(rounds))));
             return ExitCode.Ok;
         });
         return command;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using TorchBinding;
 
 namespace Cli.Commands;
@@ -35,7 +33,7 @@ internal static class DistributedLaunch
     /// </summary>
     internal static int Launch(int nproc, IReadOnlyList<string> args)
     {
-        int port = FreePort();
+        int port = torch.distributed.FreeLocalPort();
         int cores = Math.Max(1, Environment.ProcessorCount / nproc);
         string self = Environment.ProcessPath!, dll = Environment.GetCommandLineArgs()[0];
         bool viaDotnet = !string.Equals(Path.GetFullPath(self), Path.GetFullPath(dll), StringComparison.Ordinal);
@@ -92,12 +90,4 @@ internal static class DistributedLaunch
 
     private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -94,6 +94,16 @@ public static partial class torch
             }
         }
 
+        /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (for MASTER_PORT of a job on this machine).</summary>
+        public static int FreeLocalPort()
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
         internal static int EnvInt(string name)
         {
             string? value = Environment.GetEnvironmentVariable(name);

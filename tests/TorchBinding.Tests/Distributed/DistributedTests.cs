@@ -13,20 +13,12 @@ namespace TorchBinding.Tests;
 [Collection("distributed")]   // the default group is process-wide
 public class DistributedTests
 {
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public void Our_rank_and_a_Python_rank_all_reduce_in_one_gloo_group()
     {
         Assert.True(is_available(), "the shim was built without c10d/gloo headers (libgloo-dev)");
-        int port = FreePort();
+        int port = FreeLocalPort();
         // Rank 1 is PyTorch itself: init_process_group("gloo") over env://, then the same collectives as ours.
         const string script = """
             import torch, torch.distributed as dist
@@ -73,7 +65,7 @@ public class DistributedTests
     [Fact]
     public void Two_groups_of_ours_broadcast_all_gather_and_reduce()
     {
-        int port = FreePort();
+        int port = FreeLocalPort();
         var results = new string[2];
         void Rank(int rank)
         {
@@ -99,7 +91,7 @@ public class DistributedTests
     public void A_rendezvous_that_cannot_form_says_why()
     {
         // Nobody serves the port: joining fails within the timeout and names the address.
-        int port = FreePort();
+        int port = FreeLocalPort();
         var e = Assert.Throws<TorchException>(() => new TCPStore("127.0.0.1", port, 2, is_master: false, timeout: TimeSpan.FromSeconds(2)));
         Assert.Contains($"127.0.0.1:{port}", e.Message);
         // The port is taken: serving fails and says so.
@@ -116,7 +108,7 @@ public class DistributedTests
             listener.Stop();
         }
         // A world of 2 where only one rank comes: the barrier names how many arrived.
-        int lone = FreePort();
+        int lone = FreeLocalPort();
         var timeout = Assert.ThrowsAny<Exception>(() => init_process_group(rank: 0, world_size: 2, timeout: TimeSpan.FromSeconds(2),
             store: new TCPStore("127.0.0.1", lone, 2, is_master: true, timeout: TimeSpan.FromSeconds(2))));
         Assert.False(is_initialized());
