@@ -14,10 +14,10 @@ public sealed class DataParallelTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static void AssertSameWeights(string a, string b)
+    private static void AssertSameWeights(string a, string b, string file = "last/model.safetensors")
     {
-        var left = safetensors.load(Path.Combine(a, "last", "model.safetensors"));
-        var right = safetensors.load(Path.Combine(b, "last", "model.safetensors"));
+        var left = safetensors.load(Path.Combine(a, file));
+        var right = safetensors.load(Path.Combine(b, file));
         Assert.Equal(left.Keys.Order(), right.Keys.Order());
         foreach (var (name, w) in left)
         {
@@ -62,6 +62,30 @@ public sealed class DataParallelTests : IDisposable
                             "\"max_position_embeddings\":128,\"hidden_dropout_prob\":0,\"attention_probs_dropout_prob\":0}";
         var (one, two) = TrainBothWays("bert", "--model", "bert-crf", "--vocab", vocab, "--max-length", "60", "--set", tiny, "--dropout", "0");
         AssertSameWeights(one, two);
+    }
+
+    [Fact]
+    public void Two_ranks_of_batch_4_pretrain_bert_as_one_process_of_batch_8()
+    {
+        // The sample's text as documents of 5 lines (a blank line between them): NSP pairs need several documents.
+        string text = Lab.WriteSampleText(Path.Combine(dir, "text.txt"));
+        File.WriteAllLines(text, File.ReadAllLines(text).Chunk(5).SelectMany(c => c.Append("")));
+        string vocab = Path.Combine(dir, "pt-vocab.txt");
+        File.WriteAllLines(vocab, new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Concat(File.ReadAllText(text).Where(c => !char.IsWhiteSpace(c))
+            .Select(c => c.ToString())).Distinct());
+        // A tiny BERT without dropout, so that the ranks and the one process draw no masks of their own.
+        string config = Path.Combine(dir, "config.json");
+        File.WriteAllText(config, "{\"hidden_size\":32,\"num_hidden_layers\":2,\"num_attention_heads\":2,\"intermediate_size\":64," +
+                                  "\"max_position_embeddings\":64,\"hidden_dropout_prob\":0,\"attention_probs_dropout_prob\":0}");
+        string one = Path.Combine(dir, "pt-one"), two = Path.Combine(dir, "pt-two");
+        string[] common = ["pretrain", "--input", text, "--vocab", vocab, "--size", config, "--steps", "3", "--max-length", "32", "--seed", "2"];
+        var single = Lab.Run([.. common, "--batch", "8", "--out", one]);
+        Assert.True(single.ExitCode == 0, single.Stderr);
+        var parallel = Lab.Run([.. common, "--batch", "4", "--nproc", "2", "--out", two]);
+        Assert.True(parallel.ExitCode == 0, parallel.Stdout + parallel.Stderr);
+        Assert.Contains("rank 1: 3 steps pretrained with rank 0", parallel.Stdout, StringComparison.Ordinal);
+        AssertSameWeights(one, two, "model.safetensors");
+        Assert.True(File.Exists(Path.Combine(two, "pretraining_complete.json")));
     }
 
     [Fact]

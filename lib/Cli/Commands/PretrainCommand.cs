@@ -53,11 +53,14 @@ internal static class PretrainCommand
         var store = Options.Text("--store", "the SQLite run store (default: OUT/runs.db)");
         var resume = Options.Flag("--resume", "continue from the checkpoint in OUT (exactly: weights, optimizer, data position)");
         var device = Options.Device();
+        var nproc = Options.Int("--nproc", "data-parallel ranks on this machine (torch.distributed, gloo); --batch is each rank's", 1, min: 1);
         var command = new Command("pretrain", "MLM + NSP pretraining of a BERT on unlabeled text (google-research/bert's instances and masking)")
         {
-            inputs, weights, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume, device,
+            inputs, weights, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume, device, nproc,
         };
-        command.SetAction(r => Run(Sources(r.GetValue(inputs)!, r.GetValue(weights) ?? []), r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
+        command.SetAction(r => r.GetValue(nproc) > 1 && !DistributedLaunch.IsRank
+            ? DistributedLaunch.Launch(r.GetValue(nproc), Environment.GetCommandLineArgs().Skip(1).ToList())
+            : Run(Sources(r.GetValue(inputs)!, r.GetValue(weights) ?? []), r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
             r.GetValue(resume), d with
             {
                 Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), WarmupSteps = r.GetValue(warmup),
@@ -85,9 +88,17 @@ internal static class PretrainCommand
         Console.WriteLine($"{data.DocumentCount:N0} documents per pass, {data.TokenCount:N0} word pieces; " +
                           $"BERT {config.Layers} layers x {config.HiddenSize} hidden x {config.Heads} heads, vocabulary {config.VocabSize:N0}");
 
+        int? rank = DistributedLaunch.JoinIfRank();
         TorchBinding.torch.manual_seed(options.Seed);   // the initial weights
         using var model = new BertForPreTraining(config);
         model.to(device);   // before the optimizer exists; a resumed run copies its weights onto the device
+        if (rank > 0)
+        {
+            // The other ranks train beside rank 0, which alone records the run and writes the checkpoints.
+            new BertPretrainer(options).Run(model, data, outDir, resume: resume);
+            Console.WriteLine($"rank {rank}: {options.Steps} steps pretrained with rank 0");
+            return 0;
+        }
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath ?? Path.Combine(outDir, "runs.db"));
         long runId = store.StartRun($"pretrain-{size}", $"BERT-{Path.GetFileNameWithoutExtension(size)}", string.Join(";", inputs.Select(i => i.Weight > 1 ? $"{i.Path}={i.Weight}" : i.Path)), config.ToJson(),

@@ -77,6 +77,12 @@ public sealed class BertPretrainer
             rng = new Random(options.Seed);
         }
 
+        // Data-parallel (a torch.distributed group of several ranks): BatchSize is each rank's; every rank draws the same
+        // global batch and trains on its share; rank 0 alone saves.
+        var parallel = DataParallel.Current;
+        int globalBatch = options.BatchSize * (parallel?.WorldSize ?? 1);
+        bool main = parallel?.IsMain ?? true;
+        parallel?.BroadcastFromMain(model);
         var parameters = model.parameters().ToList();
         var device = Devices.Of(model);   // batches go where the model is (the caller moves it before the run)
         var clock = Stopwatch.StartNew();
@@ -88,22 +94,25 @@ public sealed class BertPretrainer
         var instances = Endless(data, rng).GetEnumerator();
         while (step < Math.Min(options.Steps, stopAfter ?? long.MaxValue))
         {
-            var batchInstances = new List<PretrainingInstance>(options.BatchSize);
-            while (batchInstances.Count < options.BatchSize && instances.MoveNext()) batchInstances.Add(instances.Current);
+            var globalInstances = new List<PretrainingInstance>(globalBatch);
+            while (globalInstances.Count < globalBatch && instances.MoveNext()) globalInstances.Add(instances.Current);
+            var batchInstances = parallel is null ? globalInstances
+                : parallel.Shard(Enumerable.Range(0, globalInstances.Count).ToArray()).Select(i => globalInstances[i]).ToList();
             using (var scope = NewDisposeScope())
             {
-                var batch = data.Collate(batchInstances).To(device);
-                var result = model.Loss(batch);
+                // A rank whose share is empty contributes a zero gradient.
+                var result = batchInstances.Count > 0 ? model.Loss(data.Collate(batchInstances).To(device)) : null;
                 optimizer.zero_grad();
-                result.Loss.backward();
+                result?.Loss.backward();
+                parallel?.AverageGradients(parameters, batchInstances.Count, globalInstances.Count);
                 if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
                 optimizer.step();
                 schedule.step();
-                double loss = result.Loss.item<float>();
+                double loss = result?.Loss.item<float>() ?? 0;
                 if (!double.IsFinite(loss)) throw new InvalidOperationException($"pretraining diverged: loss {loss} at step {step + 1}; lower the learning rate");
                 lossSum += loss;
-                mlmSum += result.MlmAccuracy;
-                nspSum += result.NspAccuracy;
+                mlmSum += result?.MlmAccuracy ?? 0;
+                nspSum += result?.NspAccuracy ?? 0;
                 tokens += batchInstances.Sum(i => (long)i.Tokens.Length);
                 count++;
             }
@@ -120,7 +129,7 @@ public sealed class BertPretrainer
             }
             if (outputDir is not null && (step % options.SaveEvery == 0 || step == options.Steps))
             {
-                Save(model, optimizer, step, logs, outputDir, data.Tokenizer);
+                if (main) Save(model, optimizer, step, logs, outputDir, data.Tokenizer);
                 // System.Random cannot be saved, so after a checkpoint the sampler restarts from a seed derived from the
                 // step, here and in a resumed run alike: both then draw the same instances.
                 instances.Dispose();
@@ -128,7 +137,8 @@ public sealed class BertPretrainer
             }
         }
         instances.Dispose();
-        if (outputDir is not null && step >= options.Steps)
+        parallel?.Barrier();   // the other ranks end when rank 0 has written its last checkpoint
+        if (main && outputDir is not null && step >= options.Steps)
             TrainingState.WriteAtomically(Path.Combine(outputDir, CompleteFile), JsonSerializer.Serialize(new { Steps = step, Finished = DateTime.UtcNow }));
         return logs;
     }
