@@ -35,7 +35,7 @@ public sealed class DataParallelTests : IDisposable
         var parallel = Lab.Run([.. common, "--batch-size", "8", "--nproc", "2", "--out", two]);
         Assert.True(parallel.ExitCode == 0, parallel.Stdout + parallel.Stderr);
         Assert.Contains("2 data-parallel ranks", parallel.Stdout, StringComparison.Ordinal);
-        Assert.Contains("rank 1: 1 epoch(s) trained with rank 0", parallel.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rank 1: trained to epoch 1 with rank 0", parallel.Stdout, StringComparison.Ordinal);
         return (one, two);
     }
 
@@ -104,6 +104,28 @@ public sealed class DataParallelTests : IDisposable
         Assert.True(p.ExitCode == 0, stdout + await stderr);
         using var store = new ClinicalNer.Runs.RunStore(Path.Combine(output, "runs.db"));
         Assert.Equal("finished", Assert.Single(store.Runs()).Status);
+    }
+
+    [Fact]
+    public void A_data_parallel_job_resumes_from_its_last_checkpoint_and_a_sweep_runs_data_parallel()
+    {
+        string output = Path.Combine(dir, "resume");
+        string[] common = ["train", "--data", Sample, "--out", output, "--nproc", "2", "--batch-size", "16"];
+        var first = Lab.Run([.. common, "--epochs", "1"]);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        // Restarted with more epochs: every rank restores last/ (written by rank 0) and trains epoch 2 only.
+        var again = Lab.Run([.. common, "--epochs", "2", "--resume"]);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("rank 1: trained to epoch 2 with rank 0", again.Stdout, StringComparison.Ordinal);
+        using (var store = new ClinicalNer.Runs.RunStore(Path.Combine(output, "runs.db")))
+            Assert.Equal([2], store.Curve(store.Runs().First().Id).Select(e => e.Epoch));
+
+        string sweep = Path.Combine(dir, "sweep");
+        var r = Lab.Run("sweep", "--name", "s", "--out", sweep, "--seeds", "1", "--vary", "hidden=8,16", "--data", Sample, "--epochs", "1", "--nproc", "2");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var runs = new ClinicalNer.Runs.RunStore(Path.Combine(sweep, "runs.db"));
+        Assert.Equal(2, runs.Runs().Count(x => x.IsFinished));
+        Assert.True(File.Exists(Path.Combine(sweep, "summary.csv")));
     }
 
     [Fact]

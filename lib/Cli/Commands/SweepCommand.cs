@@ -72,10 +72,14 @@ internal static class SweepCommand
         // as encoders.0.hidden) and the trainer's (epochs, lr, ...) directly. A varied lab train shorthand (hidden, emb, ...)
         // is applied as that option would be on the command line.
         var parsedBase = Parse([]);
+        // --nproc N: every run of the sweep data-parallel over N ranks, each rank running the whole sweep; rank 0 records.
+        if (TrainCommand.NprocOf(parsedBase) > 1 && !DistributedLaunch.IsRank)
+            return DistributedLaunch.Launch(TrainCommand.NprocOf(parsedBase), Environment.GetCommandLineArgs().Skip(1).ToList());
+        bool main = (DistributedLaunch.JoinIfRank() ?? 0) == 0;
         var splits = TrainCommand.Load(parsedBase);
         var ran = new List<(Configuration, int, long)>();
         var reused = new HashSet<long>();
-        using (var store = new RunStore(db))
+        using (var store = new RunStore(main ? db : ":memory:"))
         {
             var experiment = new Experiment(store, name, splits.Dataset);
             foreach (var configuration in grid)
@@ -94,17 +98,18 @@ internal static class SweepCommand
                     var options = trainer with { Seed = seed, OutputDir = null };
                     string folder = Path.Combine(outDir, configuration.Name, $"seed={seed}", Hash(spec.ToJson() + RunKey.OptionsJson(options)));
                     options = options with { OutputDir = folder };
-                    Console.WriteLine($"{run}:");
+                    if (main) Console.WriteLine($"{run}:");
                     using var model = TrainCommand.ModelFor(spec, splits.Train, seed);
                     var outcome = TrackedRun.Run(store, run, splits.Dataset, model, options, splits.Train, splits.Dev, splits.Test, reuse: true,
                         resume: ResumeMode.IfSameRun, progress: new ConsoleProgress().Show);
-                    Console.WriteLine(outcome.Reused ? $"{run}: run {outcome.RunId} finished before with the same key {outcome.Key}; reused, nothing trained"
+                    if (main) Console.WriteLine(outcome.Reused ? $"{run}: run {outcome.RunId} finished before with the same key {outcome.Key}; reused, nothing trained"
                         : $"{run}: test F1 {(outcome.Test?.Micro.F1 ?? double.NaN) * 100:F2}, run {outcome.RunId} (key {outcome.Key}) recorded in {db}");
                     ran.Add((configuration, seed, outcome.RunId));
                     if (outcome.Reused) reused.Add(outcome.RunId);
                 }
             }
         }
+        if (!main) return ExitCode.Ok;   // rank 0 summarises
         using var results = new RunStore(db);
         var summary = ExperimentResults.FromRuns(results, name, ran, reused);
         Console.WriteLine($"{name}: {summary.Runs.Count} runs, {reused.Count} of them reused (test and dev strict F1 in %, mean and sample sd over seeds)");

@@ -126,6 +126,9 @@ internal static partial class TrainCommand
         return command;
     }
 
+    /// <summary>The data-parallel ranks a parsed command line asks for (<c>--nproc</c>).</summary>
+    internal static int NprocOf(ParseResult r) => r.GetValue(Nproc);
+
     /// <summary>The splits the options name (issues reported).</summary>
     internal static CorpusSplits Load(ParseResult r)
     {
@@ -218,17 +221,10 @@ internal static partial class TrainCommand
         // A fault for the tests: this rank ends as if killed once the group has formed (the others must notice and stop).
         if (rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) is { } me && Environment.GetEnvironmentVariable("LAB_DIST_TEST_EXIT_RANK") == me)
             Environment.Exit(137);
-        if (rank is not null && r.GetValue(Reuse)) throw new ArgumentException("--reuse is for one process: a data-parallel job trains (use --resume to go on from OUT/last)");
         var splits = Load(r);
         var options = OptionsFor(r, outDir);
         using INerModel model = ModelFor(spec, splits.Train, options.Seed);
-        if (rank > 0)
-        {
-            // The other ranks train beside rank 0, which alone records the run, saves checkpoints and scores dev and test.
-            var trained = new Trainer(options).Fit(model, splits.Train, splits.Dev, resume: r.GetValue(Resume));
-            Console.WriteLine($"rank {rank}: {trained.History.Count} epoch(s) trained with rank 0");
-            return new RunOutcome(0, "", false, trained, null);
-        }
+        if (rank > 0) return RankBesideMain(rank.Value, r, spec, splits, options, model);
         Console.WriteLine($"{model.Kind}: {model.Network.parameters().Sum(p => p.numel()):N0} parameters; train {splits.Train.Count} / dev {splits.Dev.Count} pieces of ≤ {r.GetValue(MaxLength)} characters; data {splits.Dataset}");
         Directory.CreateDirectory(outDir);
         using var store = new RunStore(storePath);
@@ -248,6 +244,17 @@ internal static partial class TrainCommand
             Console.Write(report.ToTable().ToText());
         }
         Console.WriteLine($"run {outcome.RunId} (key {outcome.Key}) recorded in {store.DatabasePath}");
+        return outcome;
+    }
+
+    // A rank other than 0 trains the run with rank 0 (the same key and decisions), which alone records it and prints.
+    private static RunOutcome RankBesideMain(int rank, ParseResult r, ModelSpec spec, CorpusSplits splits, TrainerOptions options, INerModel model)
+    {
+        using var noStore = new RunStore(":memory:");
+        string name = r.GetValue(Name) ?? (Given(r, Model) || r.GetValue(Spec) is null ? r.GetValue(Model)! : spec.DisplayName);
+        var outcome = TrackedRun.Run(noStore, name, splits.Dataset, model, options, splits.Train, splits.Dev, splits.Test, reuse: r.GetValue(Reuse),
+            resume: r.GetValue(Resume) ? ResumeMode.Yes : ResumeMode.No);
+        Console.WriteLine(outcome.Reused ? $"rank {rank}: rank 0 reused run {outcome.RunId}" : $"rank {rank}: trained to epoch {outcome.Training!.History[^1].Epoch} with rank 0");
         return outcome;
     }
 

@@ -72,15 +72,29 @@ public static class TrackedRun
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(dev);
-        key ??= KeyOf(model, options, train, dev, test);
-        if (reuse && store.FinishedRun(name, key) is { } done) return new RunOutcome(done.Id, key, true, null, null);
-
-        bool goOn = resume switch
+        // Data-parallel, the ranks train one run together: the key counts them (the global batch is theirs together),
+        // rank 0 decides whether to reuse or resume and tells the others, and alone writes the store and the key file.
+        var parallel = DataParallel.Current;
+        key ??= KeyOf(model, options, train, dev, test, parallel is null ? null : $"ranks={parallel.WorldSize}");
+        bool main = parallel?.IsMain ?? true;
+        long? doneId = main && reuse ? store.FinishedRun(name, key)?.Id : null;
+        bool goOn = main && resume switch
         {
             ResumeMode.Yes => true,
             ResumeMode.IfSameRun => options.OutputDir is not null && KeyInFolder(options.OutputDir) == key,
             _ => false,
         };
+        if (parallel is not null)
+        {
+            var decided = parallel.FromMain([doneId ?? -1, goOn ? 1 : 0]);
+            (doneId, goOn) = (decided[0] >= 0 ? (long)decided[0] : null, decided[1] > 0);
+        }
+        if (doneId is { } reusedId) return new RunOutcome(reusedId, key, true, null, null);
+        if (!main)
+        {
+            var trained = new Trainer(options).Fit(model, train, dev, goOn);
+            return new RunOutcome(0, key, false, trained, null);
+        }
         if (options.OutputDir is not null)
         {
             Directory.CreateDirectory(options.OutputDir);
