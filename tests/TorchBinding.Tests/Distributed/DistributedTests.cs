@@ -88,6 +88,33 @@ public class DistributedTests
     }
 
     [Fact]
+    public void A_rank_that_hangs_ends_the_others_collective_at_the_groups_timeout_with_a_message()
+    {
+        int port = FreeLocalPort();
+        using var gone = new ManualResetEventSlim();
+        Exception? caught = null;
+        void Rank(int rank)
+        {
+            using var store = new TCPStore("127.0.0.1", port, 2, is_master: rank == 0, timeout: TimeSpan.FromSeconds(30));
+            using var group = new ProcessGroup(store, rank, 2, TimeSpan.FromSeconds(2));
+            if (rank == 1)
+            {
+                gone.Wait(TimeSpan.FromSeconds(60));   // joined, then never takes part: a rank that hangs
+                return;
+            }
+            try { group.all_reduce(ones(3)); }
+            catch (Exception e) { caught = e; }
+            finally { gone.Set(); }
+        }
+        var threads = new[] { new Thread(() => Rank(0)), new Thread(() => Rank(1)) };
+        foreach (var th in threads) th.Start();
+        foreach (var th in threads) Assert.True(th.Join(TimeSpan.FromSeconds(60)), "a rank hung past the group's timeout");
+        var error = Assert.IsType<DistributedException>(caught);
+        Assert.Contains("all_reduce on rank 0 of 2 failed", error.Message);
+        Assert.Contains("timeout of 2 s", error.Message);
+    }
+
+    [Fact]
     public void A_rendezvous_that_cannot_form_says_why()
     {
         // Nobody serves the port: joining fails within the timeout and names the address.
