@@ -132,4 +132,16 @@ public class ReaderTests : TempDirTest
         Assert.Equal(new[] { "train.txt", "dev.tsv", "test.txt" }, corpora.Select(c => c.Name));
         Assert.Equal(1, CorpusStatistics.Of(corpora[1]).Entities);
     }
+
+    [Fact]
+    public void Hold_out_takes_every_tenth_document_as_dev_and_keeps_the_order()
+    {
+        var docs = Enumerable.Range(0, 23).Select(i => Document.Create(i.ToString(System.Globalization.CultureInfo.InvariantCulture), "患者", [], "t")).ToList();
+        var (train, dev) = CorpusLoader.HoldOut(docs);
+        Assert.Equal(["9", "19"], dev.Select(d => d.Id));
+        Assert.Equal(21, train.Count);
+        Assert.Equal(docs.Select(d => d.Id).Except(["9", "19"]), train.Select(d => d.Id));
+        Assert.Equal(["1", "3", "5"], CorpusLoader.HoldOut(docs.Take(6).ToList(), every: 2).Dev.Select(d => d.Id));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CorpusLoader.HoldOut(docs, every: 1));
+    }
 }

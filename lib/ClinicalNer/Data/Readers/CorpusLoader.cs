@@ -111,8 +111,27 @@ public static class CorpusLoader
     public static List<Document> Pieces(Corpus corpus, int maxLength)
     {
         ArgumentNullException.ThrowIfNull(corpus);
+        return Pieces(corpus.Documents, maxLength);
+    }
+
+    /// <summary>Documents cut into pieces of at most <paramref name="maxLength"/> characters (offsets kept).</summary>
+    public static List<Document> Pieces(IEnumerable<Document> documents, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
-        return corpus.Documents.SelectMany(d => Text.SentenceSplitter.Split(d, maxLength)).Select(w => w.Piece).ToList();
+        return documents.SelectMany(d => Text.SentenceSplitter.Split(d, maxLength)).Select(w => w.Piece).ToList();
+    }
+
+    /// <summary>
+    /// For a corpus distributed without a dev split (tcm/cshan, kbert/msra_ner's training stand-in): every
+    /// <paramref name="every"/>-th document (the last of each run of that many) held out as dev, the rest kept for training,
+    /// both in their order.
+    /// </summary>
+    public static (List<Document> Train, List<Document> Dev) HoldOut(IReadOnlyList<Document> documents, int every = 10)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentOutOfRangeException.ThrowIfLessThan(every, 2);
+        return (documents.Where((_, i) => i % every != every - 1).ToList(), documents.Where((_, i) => i % every == every - 1).ToList());
     }
 
     private static Corpus LoadFile(string path, CorpusFormat format, RepairPolicy policy, JsonLinesFormat? jsonLines) => format switch
