@@ -30,14 +30,26 @@ public sealed class Experiment
     private readonly RunStore store;
 
     /// <summary>An experiment named <paramref name="name"/> on data <paramref name="dataset"/>.</summary>
-    public Experiment(RunStore store, string name, string dataset)
+    /// <param name="store">The run store its runs are kept in.</param>
+    /// <param name="name">The prefix of its runs' names (no '/').</param>
+    /// <param name="dataset">What it trains on, in words (recorded).</param>
+    /// <param name="trainsMissingRuns">Whether a run not yet in the store is trained (null: yes, unless
+    /// <c>CNER_REPORT_ONLY=1</c>, which <c>lab report</c> sets: a report shows the runs its store holds and trains none).</param>
+    public Experiment(RunStore store, string name, string dataset, bool? trainsMissingRuns = null)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
+        TrainsMissingRuns = trainsMissingRuns ?? Environment.GetEnvironmentVariable(ReportOnlyVariable) != "1";
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (name.Contains('/', StringComparison.Ordinal)) throw new ArgumentException($"experiment name '{name}' may not contain '/'", nameof(name));
         Name = name;
         Dataset = dataset ?? "";
     }
+
+    /// <summary>The environment variable that makes every experiment of a process report-only.</summary>
+    public const string ReportOnlyVariable = "CNER_REPORT_ONLY";
+
+    /// <summary>Whether <see cref="Run"/> trains a run the store does not hold; when false it stops, naming the run.</summary>
+    public bool TrainsMissingRuns { get; }
 
     /// <summary>The experiment's name (the prefix of its runs' names).</summary>
     public string Name { get; }
@@ -129,6 +141,9 @@ public sealed class Experiment
                         reused.Add(done.Id);
                         continue;
                     }
+                    if (!TrainsMissingRuns)
+                        throw new InvalidOperationException($"{name}: the run store {store.DatabasePath} holds no finished run with its key {key}, and this " +
+                                                            "experiment trains none (a report shows what the store holds): run the notebook to train it");
                     // A run cut off before it finished (a session's end, a killed kernel) goes on from its last epoch's
                     // checkpoint when it has an output folder: a BERT span model's run can outlast a session.
                     var outcome = TrackedRun.Run(store, name, Dataset, model, options, train, dev, test, reuse: false, resume: ResumeMode.IfSameRun,

@@ -26,6 +26,24 @@ public class ExperimentTests : TempDirTest
     }
 
     [Fact]
+    public void A_report_only_experiment_shows_the_runs_its_store_holds_and_names_a_missing_one()
+    {
+        using var store = new RunStore(Path.Combine(Dir, "runs.db"));
+        var docs = TinyCorpus.Documents;
+        var trained = new Experiment(store, "tiny", "TinyCorpus").Run(Experiment.Grid([("hidden", ["4"])]), [1], Tiny, docs, docs, docs);
+        var report = new Experiment(store, "tiny", "TinyCorpus", trainsMissingRuns: false);
+        Assert.False(report.TrainsMissingRuns);
+        // The same run again: read back from the store, nothing trained.
+        var shown = report.Run(Experiment.Grid([("hidden", ["4"])]), [1], Tiny, docs, docs, docs);
+        Assert.Equal(trained.Runs.Single().RunId, Assert.Single(shown.Reused));
+        // A run the store does not hold stops the report with its name, not a training.
+        var e = Assert.Throws<InvalidOperationException>(() => report.Run(Experiment.Grid([("hidden", ["8"])]), [1], Tiny, docs, docs, docs));
+        Assert.Contains("tiny/hidden=8/seed=1", e.Message);
+        Assert.Single(store.Runs("tiny/"));
+        Assert.True(new Experiment(store, "tiny", "TinyCorpus").TrainsMissingRuns);   // the default (CNER_REPORT_ONLY unset)
+    }
+
+    [Fact]
     public void A_grid_is_every_combination_in_order()
     {
         var grid = Experiment.Grid([("lr", ["1e-3", "2e-3"]), ("dropout", ["0.3", "0.5", "0.7"])]);
