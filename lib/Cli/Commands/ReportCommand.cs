@@ -73,7 +73,8 @@ internal static class ReportCommand
     {
         if (database is null || !File.Exists(database)) return [];
         using var store = new RunStore(database);
-        return store.Runs().Select(r => (r.Name, r.Key, r.Status)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        // The finished runs: what a report can show (a run cut off is not in its tables).
+        return store.Runs().Where(r => r.IsFinished).Select(r => (r.Name, r.Key, r.Status)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 
     private static int Check(string reportPath, string? notebookPath)
