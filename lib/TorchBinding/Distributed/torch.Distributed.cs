@@ -35,14 +35,17 @@ public static partial class torch
         public static int get_world_size() => WORLD.size();
 
         /// <summary>
-        /// Makes the default group, as <c>torch.distributed.init_process_group(backend, init_method="env://")</c>: rank 0
-        /// serves a TCP store at MASTER_ADDR:MASTER_PORT, every rank joins it, the gloo group forms over the store (with the
-        /// prefixes and the store-based barrier PyTorch 1.13 uses, so Python ranks can join), and the call returns when all
-        /// <paramref name="world_size"/> ranks are in. Rank and size default to RANK and WORLD_SIZE, as torchrun sets them.
+        /// Makes the default group, as <c>torch.distributed.init_process_group</c>: with <paramref name="init_method"/>
+        /// "env://" (the default) rank 0 serves a TCP store at MASTER_ADDR:MASTER_PORT (under torchrun, the agent's store)
+        /// and every rank joins it; "tcp://HOST:PORT" names that address itself; "file://PATH" uses a file store; or a
+        /// <paramref name="store"/> of one's own. The gloo group forms over the store with the prefixes and the store-based
+        /// barrier PyTorch 1.13 uses, so Python ranks can join, and the call returns when all <paramref name="world_size"/>
+        /// ranks are in. Rank and size default to RANK and WORLD_SIZE, as torchrun sets them.
         /// </summary>
-        /// <exception cref="ArgumentException">A backend other than gloo, or missing or malformed environment.</exception>
+        /// <exception cref="ArgumentException">A backend other than gloo, an unknown init method, or missing or malformed environment.</exception>
         /// <exception cref="TimeoutException">Not every rank arrived within the timeout.</exception>
-        public static ProcessGroup init_process_group(string backend = "gloo", int rank = -1, int world_size = -1, TimeSpan? timeout = null, Store? store = null)
+        public static ProcessGroup init_process_group(string backend = "gloo", string init_method = "env://", int rank = -1, int world_size = -1,
+            TimeSpan? timeout = null, Store? store = null)
         {
             if (world is not null) throw new InvalidOperationException("torch.distributed: the default process group is already initialized");
             if (!string.Equals(backend, "gloo", StringComparison.OrdinalIgnoreCase))
@@ -51,8 +54,8 @@ public static partial class torch
             if (rank < 0) rank = EnvInt("RANK");
             if (world_size < 0) world_size = EnvInt("WORLD_SIZE");
             if (rank >= world_size) throw new ArgumentException($"torch.distributed: rank {rank} is not below the world size {world_size}");
-            var root = store ?? TCPStore.FromEnvironment(rank, world_size, limit);
-            var prefixed = new PrefixStore("default_pg", root);
+            // As PyTorch: a rendezvous's store gets the "default_pg" prefix (against other users of a shared store); a given one is used as it is.
+            var prefixed = store ?? new PrefixStore("default_pg", Rendezvous(init_method, rank, world_size, limit));
             var group = new ProcessGroup(new PrefixStore("0", prefixed), rank, world_size, limit);
             StoreBarrier(prefixed, "store_based_barrier_key:1", rank, world_size, limit);
             group.SetSequenceNumber();
@@ -78,6 +81,16 @@ public static partial class torch
 
         /// <summary>Waits for every rank (as <c>barrier</c>).</summary>
         public static void barrier() => WORLD.barrier();
+
+        private static Store Rendezvous(string initMethod, int rank, int worldSize, TimeSpan timeout)
+        {
+            ArgumentNullException.ThrowIfNull(initMethod);
+            if (initMethod == "env://") return TCPStore.FromEnvironment(rank, worldSize, timeout);
+            if (initMethod.StartsWith("file://", StringComparison.Ordinal)) return new FileStore(initMethod["file://".Length..], worldSize);
+            if (initMethod.StartsWith("tcp://", StringComparison.Ordinal) && Uri.TryCreate(initMethod, UriKind.Absolute, out var uri) && uri.Port > 0)
+                return new TCPStore(uri.Host, uri.Port, worldSize, rank == 0, timeout);
+            throw new ArgumentException($"torch.distributed: init_method '{initMethod}' is not env://, tcp://HOST:PORT or file://PATH");
+        }
 
         // PyTorch 1.13's _store_based_barrier: each rank adds 1 to the key, then waits until the count is the world size.
         private static void StoreBarrier(Store store, string key, int rank, int worldSize, TimeSpan timeout)

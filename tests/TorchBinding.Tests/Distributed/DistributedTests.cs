@@ -38,8 +38,8 @@ public class DistributedTests
         using var python = Process.Start(psi)!;
         try
         {
-            var group = init_process_group("gloo", rank: 0, world_size: 2, timeout: TimeSpan.FromSeconds(60),
-                store: new TCPStore("127.0.0.1", port, 2, is_master: true, timeout: TimeSpan.FromSeconds(60)));
+            // Ours names the address (tcp://), Python reads it from the environment (env://): the same rendezvous.
+            var group = init_process_group("gloo", $"tcp://127.0.0.1:{port}", rank: 0, world_size: 2, timeout: TimeSpan.FromSeconds(60));
             Assert.Equal(0, get_rank());
             Assert.Equal(2, get_world_size());
             var t = tensor(new[] { 10f, 20f, 30f });
@@ -136,10 +136,11 @@ public class DistributedTests
         }
         // A world of 2 where only one rank comes: the barrier names how many arrived.
         int lone = FreeLocalPort();
-        var timeout = Assert.ThrowsAny<Exception>(() => init_process_group(rank: 0, world_size: 2, timeout: TimeSpan.FromSeconds(2),
-            store: new TCPStore("127.0.0.1", lone, 2, is_master: true, timeout: TimeSpan.FromSeconds(2))));
+        var timeout = Assert.ThrowsAny<Exception>(() => init_process_group("gloo", $"tcp://127.0.0.1:{lone}", rank: 0, world_size: 2,
+            timeout: TimeSpan.FromSeconds(2)));
         Assert.False(is_initialized());
         Assert.Contains("torch.distributed", timeout.Message);
+        Assert.Contains("init_method 'udp://x'", Assert.Throws<ArgumentException>(() => init_process_group("gloo", "udp://x", 0, 1)).Message);
         // No environment: env:// names what is missing.
         Assert.Contains("is not set", Assert.Throws<ArgumentException>(() => TCPStore.FromEnvironment(0, 1, TimeSpan.FromSeconds(1))).Message);
     }
