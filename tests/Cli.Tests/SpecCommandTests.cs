@@ -58,10 +58,11 @@ public sealed class SpecCommandTests : IDisposable
     public void Every_help_fits_100_columns()
     {
         var commands = new List<string[]> { Array.Empty<string>() };
-        foreach (string c in new[] { "info", "data", "train", "eval", "predict", "word2vec", "pretrain", "lm", "bootstrap", "sweep", "models", "run", "demo", "bench" })
+        foreach (string c in new[] { "info", "data", "train", "eval", "predict", "word2vec", "pretrain", "lm", "bootstrap", "sweep", "models", "run", "demo", "bench", "report" })
             commands.Add([c]);
         commands.Add(["data", "stats"]);
         commands.Add(["bench", "bert"]);
+        commands.Add(["bench", "ddp"]);
         foreach (var c in commands)
         {
             var r = Lab.Run([.. c, "--help"]);
