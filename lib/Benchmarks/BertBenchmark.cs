@@ -90,13 +90,18 @@ internal static class BertBenchmark
         return WithTrainingStep(config, batch, device, bf16, step => StepProfile.Describe($"BERT-{size} training step, batch {batch} x {Length}", step, steps));
     }
 
-    // Builds the benchmark's model, batch and optimizer, and hands one training step to measure.
-    private static T WithTrainingStep<T>(BertConfig config, int batch, Device device, bool bf16, Func<Action, T> measure)
+    // Builds the benchmark's model, batch and optimizer, and hands one training step to measure. Data-parallel (lab bench
+    // ddp): a rank's own data seed, the start (parameters from rank 0) and the step between the backward pass and the
+    // clipping (the gradients averaged over the ranks).
+    internal static T WithTrainingStep<T>(BertConfig config, int batch, Device device, bool bf16, Func<Action, T> measure, int? dataSeed = null,
+        Action<nn.Module>? start = null, Action<IReadOnlyList<nn.Parameter>>? afterBackward = null)
     {
         manual_seed(0);
         var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
         using var tagger = new BertTagger(new BertTaggerConfig(config, labels, Head: BertHead.Softmax));
         tagger.to(device);
+        start?.Invoke(tagger);
+        if (dataSeed is { } seed) manual_seed(seed);
         using var keep = NewDisposeScope();
         // The same 128 positions per sequence as the peer: [CLS], 126 labelled pieces, [SEP].
         var ids = randint(1, config.VocabSize, [batch, Length]).to(device);
@@ -114,6 +119,7 @@ internal static class BertBenchmark
             using (bf16 ? autocast(device.type) : null) loss = tagger.Loss(ids, attention, lengths, gold, labelMask);
             optimizer.zero_grad();
             loss.backward();
+            afterBackward?.Invoke(parameters);
             nn.utils.clip_grad_norm_(parameters, 1.0);
             optimizer.step();
             if (device.type == DeviceType.CUDA) cuda.synchronize();   // time the work, not its queueing

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ClinicalNer.Models.Bert;
 using ClinicalNer.Training;
 using TorchBinding;
 using static TorchBinding.torch;
@@ -9,60 +10,93 @@ using static TorchBinding.torch.distributed;
 namespace Benchmarks;
 
 /// <summary>
-/// <c>lab bench ddp</c>: BiLSTM-CRF training throughput (the model of <c>lab bench bilstm-crf</c>, each rank a batch of
-/// 16 x 100 characters) with 2 ranks of 1 thread each, ours (<see cref="DataParallel"/> over the binding's gloo group)
-/// against PyTorch's DistributedDataParallel over gloo (ddp_peer.py), in interleaved rounds of the same length; and ours
-/// with 2 ranks against ours in one process of 2 threads on the global batch of 32, so that a reader sees what data
-/// parallelism costs on one machine. One JSON line; characters per second count every rank's batch.
+/// <c>lab bench ddp</c>: training throughput with 2 ranks of 1 thread each, ours (<see cref="DataParallel"/> over the
+/// binding's gloo group) against PyTorch's DistributedDataParallel over gloo (ddp_peer.py), in interleaved rounds of the
+/// same length, for the BiLSTM-CRF of <c>lab bench bilstm-crf</c> (each rank a batch of 16 x 100 characters) and the
+/// BERT-small tagger of <c>lab bench bert</c> (each rank 8 x 128 tokens); and ours with 2 ranks against ours in one
+/// process of the machine's threads on the global batch, so that a reader sees what data parallelism costs on one
+/// machine. One JSON line; throughputs count every rank's batch.
 /// </summary>
 internal static class DdpBenchmark
 {
-    private const int Ranks = 2, RankBatch = 16, Length = 100;
+    private const int Ranks = 2;
+
+    /// <summary>A model of the benchmark: its name for the worker, each rank's batch, and positions per sequence.</summary>
+    private sealed record Workload(string Name, int RankBatch, int Length);
+
+    private static readonly Workload Lstm = new("bilstm-crf", 16, 100), Bert = new("bert-small", 8, 128);
+
+    private static BertConfig BertSmall => BertConfig.Preset("small") with { VocabSize = 21128 };
 
     /// <summary>The benchmark's JSON line, <paramref name="rounds"/> interleaved rounds of <paramref name="seconds"/> each side.</summary>
     public static Dictionary<string, object> Measure(double seconds, int rounds)
     {
-        var ours = new List<double>();
-        var peer = new List<double>();
-        var single = new List<double>();
-        for (int round = 0; round < rounds; round++)
-        {
-            ours.Add(Launch(rank => OurRank(rank, seconds)));
-            peer.Add(Launch(rank => PeerRank(rank, seconds)));
-            single.Add(BilstmCrfBenchmark.WithModel((train, _) => Throughput.BestPerSecond(train, Ranks * RankBatch * Length, seconds), batch: Ranks * RankBatch));
-        }
-        var pairRatios = ours.Zip(peer, (o, p) => o / p).Order().ToList();
-        return new Dictionary<string, object>
+        var lstm = Rounds(Lstm, seconds, rounds);
+        var bert = Rounds(Bert, seconds, rounds);
+        var line = new Dictionary<string, object>
         {
             ["bench"] = "ddp",
-            ["shape"] = $"BiLSTM-CRF (emb 100, hidden 128x2, 11 tags), {Ranks} ranks x batch {RankBatch} x {Length} chars, 1 thread each, gloo on 127.0.0.1",
-            ["ours_ddp_chars_per_s"] = Math.Round(ours.Max()),
-            ["pytorch_ddp_chars_per_s"] = Math.Round(peer.Max()),
-            ["ddp_ratio"] = Math.Round(ours.Max() / peer.Max(), 3),
-            ["paired_ratio_median"] = Math.Round(pairRatios[pairRatios.Count / 2], 3),
-            ["ours_one_process_chars_per_s"] = Math.Round(single.Max()),
-            ["one_process_threads"] = Threading.Description,
-            ["ours_ddp_vs_one_process"] = Math.Round(ours.Max() / single.Max(), 3),
-            ["rounds"] = new { ours = ours.Select(v => Math.Round(v)), pytorch = peer.Select(v => Math.Round(v)), one_process = single.Select(v => Math.Round(v)) },
-            ["machine"] = MachineInfo.Describe(),
+            ["shape"] = $"{Ranks} ranks of 1 thread, gloo on 127.0.0.1; BiLSTM-CRF (emb 100, hidden 128x2, 11 tags) batch {Lstm.RankBatch} x {Lstm.Length} " +
+                        $"chars a rank; BERT-small tagger batch {Bert.RankBatch} x {Bert.Length} tokens a rank",
         };
+        foreach (var (key, value) in lstm.Json("chars")) line[key] = value;   // the BiLSTM-CRF at the top level (the goal's line)
+        line["bert_small"] = bert.Json("tokens");
+        line["one_process_threads"] = Threading.Description;
+        line["machine"] = MachineInfo.Describe();
+        return line;
+    }
+
+    private sealed record Result(List<double> Ours, List<double> Peer, List<double> OneProcess)
+    {
+        public Dictionary<string, object> Json(string unit)
+        {
+            var pairs = Ours.Zip(Peer, (o, p) => o / p).Order().ToList();
+            return new Dictionary<string, object>
+            {
+                [$"ours_ddp_{unit}_per_s"] = Math.Round(Ours.Max()),
+                [$"pytorch_ddp_{unit}_per_s"] = Math.Round(Peer.Max()),
+                ["ddp_ratio"] = Math.Round(Ours.Max() / Peer.Max(), 3),
+                ["paired_ratio_median"] = Math.Round(pairs[pairs.Count / 2], 3),
+                [$"ours_one_process_{unit}_per_s"] = Math.Round(OneProcess.Max()),
+                ["ours_ddp_vs_one_process"] = Math.Round(Ours.Max() / OneProcess.Max(), 3),
+                ["rounds"] = new { ours = Ours.Select(v => Math.Round(v)), pytorch = Peer.Select(v => Math.Round(v)), one_process = OneProcess.Select(v => Math.Round(v)) },
+            };
+        }
+    }
+
+    private static Result Rounds(Workload w, double seconds, int rounds)
+    {
+        var result = new Result([], [], []);
+        int globalBatch = Ranks * w.RankBatch;
+        for (int round = 0; round < rounds; round++)
+        {
+            result.Ours.Add(Launch(rank => OurRank(w, seconds)));
+            result.Peer.Add(Launch(rank => PeerRank(w, seconds)));
+            result.OneProcess.Add(w == Lstm
+                ? BilstmCrfBenchmark.WithModel((train, _) => Throughput.BestPerSecond(train, globalBatch * w.Length, seconds), batch: globalBatch)
+                : BertBenchmark.WithTrainingStep(BertSmall, globalBatch, torch.CPU, false, step => Throughput.BestPerSecond(step, globalBatch * w.Length, seconds)));
+        }
+        return result;
     }
 
     /// <summary>
-    /// One of our ranks (a process started by <see cref="Measure"/> with the env:// variables): joins the group, trains the
-    /// benchmark's model data-parallel, and on rank 0 prints {"train_chars_per_s": ...} (the procedure of ddp_peer.py).
+    /// One of our ranks (a process started by <see cref="Measure"/> with the env:// variables): joins the group, trains
+    /// <paramref name="model"/> data-parallel, and on rank 0 prints {"train_per_s": ...} (the procedure of ddp_peer.py).
     /// </summary>
-    public static int Worker(double seconds)
+    public static int Worker(double seconds, string model)
     {
-        var group = distributed.init_process_group("gloo", timeout: TimeSpan.FromMinutes(2));
+        var w = model == Bert.Name ? Bert : model == Lstm.Name ? Lstm : throw new ArgumentException($"lab bench ddp: no workload '{model}' ({Lstm.Name}, {Bert.Name})");
+        var group = init_process_group("gloo", timeout: TimeSpan.FromMinutes(2));
         var parallel = new DataParallel(group);
         int rank = parallel.Rank, world = parallel.WorldSize;
-        BilstmCrfBenchmark.WithModel((train, _) =>
+        void Average(IReadOnlyList<nn.Parameter> parameters) => parallel.AverageGradients(parameters, w.RankBatch, w.RankBatch * world);
+        int Timed(Action train)
         {
             for (int i = 0; i < 3; i++) train();
             parallel.Barrier();
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < 3; i++) train();
+            // Rank 0 decides how many steps make the round, so that every rank runs as many.
             var steps = tensor(new long[] { Math.Max(3, (long)(seconds / (clock.Elapsed.TotalSeconds / 3))) });
             group.broadcast(steps, 0);
             long n = steps.item<long>();
@@ -71,28 +105,31 @@ internal static class DdpBenchmark
             for (long i = 0; i < n; i++) train();
             parallel.Barrier();
             double elapsed = clock.Elapsed.TotalSeconds;
-            if (rank == 0) Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["train_chars_per_s"] = n * RankBatch * Length * world / elapsed, ["steps"] = n }));
+            if (rank == 0) Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["train_per_s"] = n * w.RankBatch * w.Length * world / elapsed, ["steps"] = n }));
             return 0;
-        }, batch: RankBatch, dataSeed: 1 + rank, start: parallel.BroadcastFromMain,
-            afterBackward: parameters => parallel.AverageGradients(parameters, RankBatch, RankBatch * world));
-        distributed.destroy_process_group();
+        }
+        if (w == Lstm)
+            BilstmCrfBenchmark.WithModel((train, _) => Timed(train), batch: w.RankBatch, dataSeed: 1 + rank, start: parallel.BroadcastFromMain, afterBackward: Average);
+        else
+            BertBenchmark.WithTrainingStep(BertSmall, w.RankBatch, torch.CPU, false, Timed, dataSeed: 1 + rank, start: parallel.BroadcastFromMain, afterBackward: Average);
+        destroy_process_group();
         return 0;
     }
 
-    private static ProcessStartInfo OurRank(int rank, double seconds)
+    private static ProcessStartInfo OurRank(Workload w, double seconds)
     {
         string self = Environment.ProcessPath!, dll = Environment.GetCommandLineArgs()[0];
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (!string.Equals(Path.GetFullPath(self), Path.GetFullPath(dll), StringComparison.Ordinal)) psi.ArgumentList.Add(dll);
-        foreach (string a in new[] { "bench", "ddp", "--worker", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (string a in new[] { "bench", "ddp", "--worker", w.Name, "--seconds", seconds.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
         psi.Environment["CNER_TORCH_THREADS"] = "1";
         psi.Environment["CNER_BLAS_THREADS"] = "1";
         return psi;
     }
 
-    private static ProcessStartInfo PeerRank(int rank, double seconds) =>
+    private static ProcessStartInfo PeerRank(Workload w, double seconds) =>
         PyTorchPeer.StartInfo("ddp_peer.py", new PeerConfiguration(1, 1, blas.DefaultThreadTimeout),
-            [seconds.ToString(CultureInfo.InvariantCulture), RankBatch.ToString(CultureInfo.InvariantCulture)]);
+            [seconds.ToString(CultureInfo.InvariantCulture), w.RankBatch.ToString(CultureInfo.InvariantCulture), w.Name]);
 
     // Starts the ranks of one job on a free port and returns rank 0's throughput.
     private static double Launch(Func<int, ProcessStartInfo> start)
@@ -112,7 +149,6 @@ internal static class DdpBenchmark
             if (processes[r].ExitCode != 0)
                 throw new InvalidOperationException($"lab bench ddp: rank {r} of {processes[r].StartInfo.FileName} exited with {processes[r].ExitCode}:\n{outputs[r].Err.Result}");
         string line = outputs[0].Out.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
-        return JsonSerializer.Deserialize<Dictionary<string, double>>(line)!["train_chars_per_s"];
+        return JsonSerializer.Deserialize<Dictionary<string, double>>(line)!["train_per_s"];
     }
-
 }

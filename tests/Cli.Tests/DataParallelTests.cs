@@ -138,6 +138,8 @@ public sealed class DataParallelTests : IDisposable
         Assert.Equal("ddp", line.GetProperty("bench").GetString());
         foreach (string key in new[] { "ours_ddp_chars_per_s", "pytorch_ddp_chars_per_s", "ours_one_process_chars_per_s", "ddp_ratio" })
             Assert.True(line.GetProperty(key).GetDouble() > 0, key);
+        foreach (string key in new[] { "ours_ddp_tokens_per_s", "pytorch_ddp_tokens_per_s", "ours_one_process_tokens_per_s", "ddp_ratio" })
+            Assert.True(line.GetProperty("bert_small").GetProperty(key).GetDouble() > 0, "bert_small." + key);
         Assert.False(string.IsNullOrEmpty(line.GetProperty("machine").GetProperty("cpu").GetString()));
     }
 

@@ -50,12 +50,12 @@ internal static class BenchCommand
     {
         var seconds = Options.Double("--seconds", "length of each side's round", 6, 0, minExclusive: true);
         var rounds = Options.Int("--rounds", "interleaved rounds (ours with 2 ranks, PyTorch DDP with 2 ranks, ours in one process)", 3, min: 1);
-        var worker = new Option<bool>("--worker") { Hidden = true, Description = "one of our ranks (started by the benchmark with the env:// variables)" };
-        var command = new Command("ddp", "BiLSTM-CRF training chars/s with 2 data-parallel ranks of 1 thread: ours vs PyTorch DDP (gloo), and vs ours in one process")
+        var worker = new Option<string>("--worker") { Hidden = true, Description = "one of our ranks, training this model (started by the benchmark with the env:// variables)" };
+        var command = new Command("ddp", "BiLSTM-CRF and BERT-small training with 2 data-parallel ranks of 1 thread: ours vs PyTorch DDP (gloo), and vs one process")
             { seconds, rounds, worker };
         command.SetAction(r =>
         {
-            if (r.GetValue(worker)) return DdpBenchmark.Worker(r.GetValue(seconds));
+            if (r.GetValue(worker) is { } model) return DdpBenchmark.Worker(r.GetValue(seconds), model);
             Console.WriteLine(JsonSerializer.Serialize(DdpBenchmark.Measure(r.GetValue(seconds), r.GetValue(rounds))));
             return ExitCode.Ok;
         });
