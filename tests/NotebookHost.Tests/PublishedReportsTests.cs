@@ -51,4 +51,14 @@ public sealed class PublishedReportsTests
         Assert.Equal(new[] { code[2].Id, code[^1].Id }.Order(StringComparer.Ordinal), NotebookReport.StaleCells(report, edited));
         Assert.Throws<InvalidDataException>(() => NotebookReport.StaleCells(notebook, notebook));   // not a report
     }
+
+    [Fact]
+    public void The_run_store_of_a_notebook_is_its_runsDir_default_or_the_parameter_given()
+    {
+        var notebook = NotebookDocument.Load(Path.Combine(LabRun.Root, "notebooks", "02-lstm-crf.ipynb"));
+        Assert.Equal(Path.Combine(LabRun.Root, "out", "02-lstm-crf", "runs", "runs.db"), NotebookReport.RunStoreOf(notebook, []));
+        Assert.Equal(Path.Combine("/tmp", "elsewhere", "runs.db"), NotebookReport.RunStoreOf(notebook, ["smoke=true", "runsDir=/tmp/elsewhere"]));
+        // The quickstart keeps no run store.
+        Assert.Null(NotebookReport.RunStoreOf(NotebookDocument.Load(Path.Combine(LabRun.Root, "notebooks", "00-quickstart.ipynb")), []));
+    }
 }
