@@ -138,9 +138,7 @@ internal static class DdpBenchmark
         var processes = Enumerable.Range(0, Ranks).Select(rank =>
         {
             var psi = start(rank);
-            foreach (var (k, v) in new[] { ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", port.ToString(CultureInfo.InvariantCulture)),
-                         ("RANK", rank.ToString(CultureInfo.InvariantCulture)), ("WORLD_SIZE", Ranks.ToString(CultureInfo.InvariantCulture)) })
-                psi.Environment[k] = v;
+            SetLocalRankEnvironment(psi.Environment, rank, Ranks, port);
             return Process.Start(psi)!;
         }).ToList();
         var outputs = processes.Select(p => (Out: p.StandardOutput.ReadToEndAsync(), Err: p.StandardError.ReadToEndAsync())).ToList();

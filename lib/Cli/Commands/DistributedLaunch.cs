@@ -28,11 +28,12 @@ internal static class DistributedLaunch
     }
 
     /// <summary>
-    /// Runs <paramref name="nproc"/> ranks of this command line (without <c>--nproc</c>) and waits for them; a rank that fails
-    /// is named and the others are stopped once the timeout has passed. Returns the exit code of the job.
+    /// Runs <paramref name="nproc"/> ranks of this process's command line (without <c>--nproc</c>) and waits for them; a rank
+    /// that fails is named and the others are stopped once the timeout has passed. Returns the exit code of the job.
     /// </summary>
-    internal static int Launch(int nproc, IReadOnlyList<string> args)
+    internal static int Launch(int nproc)
     {
+        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
         int port = torch.distributed.FreeLocalPort();
         int cores = Math.Max(1, Environment.ProcessorCount / nproc);
         string self = Environment.ProcessPath!, dll = Environment.GetCommandLineArgs()[0];
@@ -44,9 +45,8 @@ internal static class DistributedLaunch
             var psi = new ProcessStartInfo(self) { UseShellExecute = false };
             if (viaDotnet) psi.ArgumentList.Add(dll);
             foreach (string a in WithoutNproc(args)) psi.ArgumentList.Add(a);
-            foreach (var (k, v) in new[] { ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", Str(port)), ("RANK", Str(rank)), ("LOCAL_RANK", Str(rank)),
-                         ("WORLD_SIZE", Str(nproc)), ("CNER_TORCH_THREADS", Str(cores)), ("CNER_BLAS_THREADS", Str(cores)) })
-                psi.Environment[k] = v;
+            torch.distributed.SetLocalRankEnvironment(psi.Environment, rank, nproc, port);
+            psi.Environment["CNER_TORCH_THREADS"] = psi.Environment["CNER_BLAS_THREADS"] = Str(cores);
             ranks.Add(Process.Start(psi)!);
         }
         // The first rank to fail is named; the others get the timeout to notice (their collectives fail) before they are stopped.
@@ -78,7 +78,7 @@ internal static class DistributedLaunch
         return code;
     }
 
-    private static IEnumerable<string> WithoutNproc(IReadOnlyList<string> args)
+    private static IEnumerable<string> WithoutNproc(List<string> args)
     {
         for (int i = 0; i < args.Count; i++)
         {

@@ -59,7 +59,7 @@ internal static class PretrainCommand
             inputs, weights, vocab, output, size, steps, batch, lr, warmup, maxLength, logEvery, saveEvery, seed, store, resume, device, nproc,
         };
         command.SetAction(r => r.GetValue(nproc) > 1 && !DistributedLaunch.IsRank
-            ? DistributedLaunch.Launch(r.GetValue(nproc), Environment.GetCommandLineArgs().Skip(1).ToList())
+            ? DistributedLaunch.Launch(r.GetValue(nproc))
             : Run(Sources(r.GetValue(inputs)!, r.GetValue(weights) ?? []), r.GetValue(vocab)!, r.GetValue(output)!, r.GetValue(size)!, r.GetValue(maxLength), r.GetValue(store),
             r.GetValue(resume), d with
             {

@@ -74,7 +74,7 @@ internal static class SweepCommand
         var parsedBase = Parse([]);
         // --nproc N: every run of the sweep data-parallel over N ranks, each rank running the whole sweep; rank 0 records.
         if (TrainCommand.NprocOf(parsedBase) > 1 && !DistributedLaunch.IsRank)
-            return DistributedLaunch.Launch(TrainCommand.NprocOf(parsedBase), Environment.GetCommandLineArgs().Skip(1).ToList());
+            return DistributedLaunch.Launch(TrainCommand.NprocOf(parsedBase));
         bool main = (DistributedLaunch.JoinIfRank() ?? 0) == 0;
         var splits = TrainCommand.Load(parsedBase);
         var ran = new List<(Configuration, int, long)>();

@@ -202,7 +202,7 @@ internal static partial class TrainCommand
 
     private static int Run(ParseResult r)
     {
-        if (r.GetValue(Nproc) > 1 && !DistributedLaunch.IsRank) return DistributedLaunch.Launch(r.GetValue(Nproc), Environment.GetCommandLineArgs().Skip(1).ToList());
+        if (r.GetValue(Nproc) > 1 && !DistributedLaunch.IsRank) return DistributedLaunch.Launch(r.GetValue(Nproc));
         Execute(r);
         return ExitCode.Ok;
     }

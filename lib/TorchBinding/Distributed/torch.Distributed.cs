@@ -117,6 +117,18 @@ public static partial class torch
             return port;
         }
 
+        /// <summary>
+        /// The env:// variables of rank <paramref name="rank"/> of a job on this machine, as torchrun sets them: MASTER_ADDR
+        /// (127.0.0.1), MASTER_PORT, RANK, LOCAL_RANK and WORLD_SIZE, written into a child process's environment.
+        /// </summary>
+        public static void SetLocalRankEnvironment(IDictionary<string, string?> environment, int rank, int world_size, int port)
+        {
+            ArgumentNullException.ThrowIfNull(environment);
+            string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+            foreach (var (k, v) in new[] { ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", Str(port)), ("RANK", Str(rank)), ("LOCAL_RANK", Str(rank)), ("WORLD_SIZE", Str(world_size)) })
+                environment[k] = v;
+        }
+
         internal static int EnvInt(string name)
         {
             string? value = Environment.GetEnvironmentVariable(name);
