@@ -7,7 +7,7 @@ var verbose = new Option<bool>("--verbose") { Description = "on an error, print 
 var root = new RootCommand("lab: clinical NER in C# (./lab setup and ./lab test are handled by the lab script)")
 {
     InfoCommand.Build(), DataCommand.Build(), TrainCommand.Build(), EvalCommand.Build(), PredictCommand.Build(), Word2VecCommand.Build(),
-    PretrainCommand.Build(), LanguageModelCommand.Build(), BootstrapCommand.Build(), SweepCommand.Build(), ModelsCommand.Build(), RunNotebookCommand.Build(), ExportCommand.Build(), ReportCommand.Build(), DemoCommand.Build(), BenchCommand.Build(),
+    PretrainCommand.Build(), LanguageModelCommand.Build(), BootstrapCommand.Build(), SweepCommand.Build(), ModelsCommand.Build(), RunNotebookCommand.Build(), ExportCommand.Build(), ReportCommand.Build(), DemoCommand.Build(), BenchCommand.Build(), RankWorkerCommand.Build(),
 };
 root.Options.Add(verbose);
 // Help fits 100 columns in a terminal and in a file alike (redirected output has no window width to wrap to).

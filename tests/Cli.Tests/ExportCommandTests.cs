@@ -54,6 +54,21 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Every_notebook_exports_as_an_app_that_compiles()
+    {
+        // One program declares each name once, and a name a cell's block declares may not hide a top-level one: cells
+        // the kernel accepts one by one can still make an app that does not build.
+        foreach (string nb in Directory.GetFiles(Path.Combine(Lab.Root, "notebooks"), "*.ipynb"))
+        {
+            string app = Path.Combine(dir, Path.GetFileNameWithoutExtension(nb) + ".cs");
+            var r = Lab.Run("export", nb, "--out", app);
+            Assert.True(r.ExitCode == 0, $"{Path.GetFileName(nb)}: {r.Stderr}");
+            var build = Lab.Dotnet(dir, ["build", app, "-c", "Release"], 600);
+            Assert.True(build.ExitCode == 0, $"{Path.GetFileName(nb)}: {build.Stdout}\n{build.Stderr}");
+        }
+    }
+
+    [Fact]
     public void An_argument_that_is_not_a_parameter_is_refused_with_the_parameters_named()
     {
         string app = Path.Combine(dir, "q.cs");

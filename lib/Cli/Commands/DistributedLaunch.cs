@@ -12,9 +12,7 @@ namespace Cli.Commands;
 internal static class DistributedLaunch
 {
     /// <summary>How long a collective or the rendezvous may wait before a rank gives up (LAB_DIST_TIMEOUT seconds, default 300).</summary>
-    internal static TimeSpan Timeout =>
-        int.TryParse(Environment.GetEnvironmentVariable("LAB_DIST_TIMEOUT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) && s > 0
-            ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(5);
+    internal static TimeSpan Timeout => ClinicalNer.Runs.LocalRanks.DefaultTimeout;
 
     /// <summary>Whether this process is one rank of several (WORLD_SIZE above 1).</summary>
     internal static bool IsRank => int.TryParse(Environment.GetEnvironmentVariable("WORLD_SIZE"), out int w) && w > 1;

@@ -64,6 +64,9 @@ public sealed class Bootstrapper
     /// <summary>The bootstrap's name (the prefix of its runs).</summary>
     public string Name { get; }
 
+    /// <summary>The data-parallel ranks each round trains on (<see cref="LocalRanks"/>; one by default); a round's key counts them.</summary>
+    public LocalRanks Ranks { get; init; } = new(1);
+
     /// <summary>Called before each round with its number and whether it finished before (and is skipped).</summary>
     public event Action<int, bool>? Starting;
 
@@ -93,8 +96,9 @@ public sealed class Bootstrapper
                 // threshold and the round before it (which labelled the pool) make: a round finished before with that key
                 // is read back from the store, and its pool is not labelled again. Round 0 depends on neither pool nor
                 // threshold, so a sweep over thresholds trains it once.
-                string key = TrackedRun.KeyOf(model, trainerOptions, labeled, dev, null, round == 0 ? "bootstrap round 0"
-                    : string.Create(CultureInfo.InvariantCulture, $"bootstrap round {round}, threshold {options.Threshold:R}, pool {poolFingerprint}, after {previousKey}"));
+                string decides = round == 0 ? "bootstrap round 0"
+                    : string.Create(CultureInfo.InvariantCulture, $"bootstrap round {round}, threshold {options.Threshold:R}, pool {poolFingerprint}, after {previousKey}");
+                string key = TrackedRun.KeyOf(model, trainerOptions, labeled, dev, null, Ranks.Count > 1 ? $"{decides}, ranks={Ranks.Count}" : decides);
                 var result = Recorded(round, key);
                 if (result is null)
                 {
@@ -138,7 +142,8 @@ public sealed class Bootstrapper
         // The admitted sentences carry the labeler's predictions as their entities (their gold, if any, only measured the
         // quality). A round cut off goes on from its last checkpoint (the same sentences are admitted again: the labelling
         // is deterministic).
-        var outcome = TrackedRun.Run(store, RunName(round), dataset, model, trainerOptions, labeled.Concat(admitted).ToList(), dev, null,
+        var train = labeled.Concat(admitted).ToList();
+        var outcome = Ranks.Train(model, trainerOptions, train, dev, () => TrackedRun.Run(store, RunName(round), dataset, model, trainerOptions, train, dev, null,
             reuse: false, resume: ResumeMode.IfSameRun, key: key, finishing: id =>
             {
                 store.AddMetric(id, round, "admitted", admitted.Count);
@@ -148,7 +153,7 @@ public sealed class Bootstrapper
                     store.AddMetric(id, round, "pseudo_precision", p);
                     store.AddMetric(id, round, "pseudo_recall", quality.Recall ?? double.NaN);
                 }
-            });
+            }));
         var result = outcome.Training!;
         return new BootstrapRound(round, admitted.Count, pool.Count, result.BestDevF1, quality?.Precision, quality?.Recall, outcome.RunId, result.BestCheckpoint);
     }

@@ -48,6 +48,12 @@ public sealed class Experiment
     /// <summary>The environment variable that makes every experiment of a process report-only.</summary>
     public const string ReportOnlyVariable = "CNER_REPORT_ONLY";
 
+    /// <summary>
+    /// The data-parallel ranks each run trains on (<see cref="LocalRanks"/>: this process and N-1 rank processes on this
+    /// machine, the batch size being each rank's); one by default. A run's key counts its ranks.
+    /// </summary>
+    public LocalRanks Ranks { get; init; } = new(1);
+
     /// <summary>Whether <see cref="Run"/> trains a run the store does not hold; when false it stops, naming the run.</summary>
     public bool TrainsMissingRuns { get; }
 
@@ -132,7 +138,7 @@ public sealed class Experiment
                 {
                     options = options with { Seed = seed };
                     string name = RunName(configuration, seed);
-                    string key = TrackedRun.KeyOf(model, options, train, dev, test);
+                    string key = TrackedRun.KeyOf(model, options, train, dev, test, Ranks.Count > 1 ? $"ranks={Ranks.Count}" : null);
                     var done = store.FinishedRun(name, key);
                     Starting?.Invoke(configuration, seed, done is not null);
                     if (done is not null)
@@ -146,8 +152,8 @@ public sealed class Experiment
                                                             "experiment trains none (a report shows what the store holds): run the notebook to train it");
                     // A run cut off before it finished (a session's end, a killed kernel) goes on from its last epoch's
                     // checkpoint when it has an output folder: a BERT span model's run can outlast a session.
-                    var outcome = TrackedRun.Run(store, name, Dataset, model, options, train, dev, test, reuse: false, resume: ResumeMode.IfSameRun,
-                        progress: e => Progress?.Invoke(configuration, seed, e), key: key);
+                    var outcome = Ranks.Train(model, options, train, dev, () => TrackedRun.Run(store, name, Dataset, model, options, train, dev, test,
+                        reuse: false, resume: ResumeMode.IfSameRun, progress: e => Progress?.Invoke(configuration, seed, e), key: key));
                     ran.Add((configuration, seed, outcome.RunId));
                 }
             }

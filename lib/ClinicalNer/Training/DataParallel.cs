@@ -50,13 +50,58 @@ public sealed class DataParallel
     /// <summary>This rank's share of a global batch.</summary>
     public int[] Shard(int[] global) => Shard(global, Rank, WorldSize);
 
-    /// <summary>Every parameter and buffer of <paramref name="network"/> set to rank 0's (DDP's start).</summary>
+    /// <summary>
+    /// Every parameter and buffer of <paramref name="network"/> set to rank 0's (DDP's start), once every rank is found to
+    /// hold the same model (<see cref="VerifySameModel"/>).
+    /// </summary>
     public void BroadcastFromMain(nn.Module network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        VerifySameModel(network);
         using var _ = no_grad();
         foreach (var t in network.parameters().Select(p => (Tensor)p).Concat(network.buffers())) group.broadcast(t, 0);
     }
+
+    /// <summary>
+    /// Checks that every rank holds the same model, as DDP verifies its parameters' shapes across processes: the names,
+    /// shapes and types of the parameters and buffers, and which parameters train. Ranks with different models would
+    /// exchange buckets of different sizes, which gloo answers by aborting the process; this makes it an error that names
+    /// the rank that differs, on every rank.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A rank's model differs from this one's.</exception>
+    public void VerifySameModel(nn.Module network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var scope = NewDisposeScope();
+        long[] mine = Signature(network);
+        var all = Enumerable.Range(0, WorldSize).Select(_ => zeros([mine.Length], ScalarType.Int64)).ToList();
+        group.all_gather(all, tensor(mine));
+        for (int rank = 0; rank < WorldSize; rank++)
+        {
+            long[] theirs = all[rank].data<long>();
+            if (!theirs.SequenceEqual(mine))
+                throw new InvalidOperationException($"data-parallel: rank {rank} holds another model than rank {Rank} ({Describe(theirs)} against {Describe(mine)}, " +
+                                                    "or other names, shapes or types); every rank must build the same model with the same parameters frozen");
+        }
+    }
+
+    // Counts and sizes, and a hash of every parameter's and buffer's name, shape, type and whether it trains.
+    private static long[] Signature(nn.Module network)
+    {
+        var parameters = network.named_parameters().ToList();
+        var buffers = network.named_buffers().ToList();
+        var trained = parameters.Where(p => p.parameter.requires_grad).ToList();
+        ulong hash = 14695981039346656037;   // FNV-1a, 64 bits
+        foreach (string part in parameters.Select(p => $"p {p.name} {p.parameter.dtype} [{string.Join(',', p.parameter.shape)}] {p.parameter.requires_grad}")
+                     .Concat(buffers.Select(b => $"b {b.name} {b.buffer.dtype} [{string.Join(',', b.buffer.shape)}]")))
+            foreach (char c in part + ";")
+                hash = (hash ^ c) * 1099511628211;
+        return [parameters.Count, trained.Count, trained.Sum(p => p.parameter.numel()), parameters.Sum(p => p.parameter.numel()), buffers.Count,
+            unchecked((long)hash)];
+    }
+
+    private static string Describe(long[] signature) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{signature[0]} parameters of which {signature[1]} train ({signature[2]:N0} of {signature[3]:N0} values), {signature[4]} buffers");
 
     /// <summary>
     /// Replaces each parameter's gradient by the global batch's: Σ_r n_r g_r / N over the ranks, in buckets of
