@@ -5,6 +5,16 @@ namespace ClinicalNer.Models;
 /// <summary>One correction made by the <see cref="LabelConsistencyChecker"/>.</summary>
 public sealed record ConsistencyCorrection(int Document, EntitySpan Before, EntitySpan After, string Surface, int TrainingCount);
 
+/// <summary>What the check did to predictions, judged against the gold entities.</summary>
+/// <param name="Predicted">Predicted entities.</param>
+/// <param name="TypeErrors">Predicted entities with a gold entity's boundaries and another type: all the check could fix.</param>
+/// <param name="Changed">Entities whose type the check changed.</param>
+/// <param name="ToGold">Changes to the gold type (a type error fixed).</param>
+/// <param name="AwayFromGold">Changes of a right prediction to a wrong type.</param>
+/// <param name="F1Before">Strict micro-F1 of the predictions.</param>
+/// <param name="F1After">Strict micro-F1 after the check.</param>
+public sealed record ConsistencyAudit(int Predicted, int TypeErrors, int Changed, int ToGold, int AwayFromGold, double F1Before, double F1After);
+
 /// <summary>
 /// The LSTM-CRF paper's label consistency check layer: a predicted entity whose surface form the
 /// training set labels with one other type every time (at least <see cref="MinCount"/> times) is
@@ -63,5 +73,20 @@ public sealed class LabelConsistencyChecker
             result.Add(spans);
         }
         return (result, corrections);
+    }
+
+    /// <summary>
+    /// Applies the check to <paramref name="predicted"/> and judges it against the documents' gold entities: how many
+    /// type errors there were to fix, how many changes fixed one and how many broke a right prediction.
+    /// </summary>
+    public ConsistencyAudit Audit(IReadOnlyList<Document> documents, IReadOnlyList<IReadOnlyList<EntitySpan>> predicted)
+    {
+        var (spans, corrections) = Apply(documents, predicted);
+        var gold = documents.Select(d => d.Entities).ToList();
+        int typeErrors = predicted.Select((p, i) => p.Count(e => !gold[i].Contains(e) && gold[i].Any(g => g.Start == e.Start && g.End == e.End))).Sum();
+        return new ConsistencyAudit(predicted.Sum(p => p.Count), typeErrors, corrections.Count,
+            corrections.Count(c => !gold[c.Document].Contains(c.Before) && gold[c.Document].Contains(c.After)),
+            corrections.Count(c => gold[c.Document].Contains(c.Before)),
+            Evaluation.NerMetrics.Strict(gold, predicted).Micro.F1, Evaluation.NerMetrics.Strict(gold, spans).Micro.F1);
     }
 }

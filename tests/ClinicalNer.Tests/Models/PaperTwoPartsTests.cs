@@ -63,6 +63,18 @@ public class PaperTwoPartsTests
         Assert.Equal(new[] { new EntitySpan(0, 2, "SIGNS"), new EntitySpan(2, 4, "SIGNS"), new EntitySpan(4, 6, "SIGNS") }, spans[0]);
         var c = Assert.Single(corrections);
         Assert.Equal(("头痛", "DISEASE", "SIGNS", 2), (c.Surface, c.Before.Type, c.After.Type, c.TrainingCount));
+
+        // Judged against gold: 头痛 is gold DISEASE here, so the change breaks a right prediction; 胸部's type error
+        // (gold BODY) is one the check cannot fix (the training set labels 胸部 two ways); 发热 was right.
+        var gold = new[] { Document.Create("x", "头痛胸部发热", [new(0, 2, "DISEASE"), new(2, 4, "BODY"), new(4, 6, "SIGNS")], "x") };
+        var audit = checker.Audit(gold, predicted);
+        Assert.Equal((3, 1, 1, 0, 1), (audit.Predicted, audit.TypeErrors, audit.Changed, audit.ToGold, audit.AwayFromGold));
+        Assert.Equal(2 / 3.0, audit.F1Before, 12);
+        Assert.Equal(1 / 3.0, audit.F1After, 12);
+        // A prediction the check puts right: 头痛 as BODY, gold SIGNS.
+        var fixable = checker.Audit([Document.Create("y", "头痛", [new(0, 2, "SIGNS")], "y")], [[new EntitySpan(0, 2, "BODY")]]);
+        Assert.Equal((1, 1, 1, 1, 0, 0.0, 1.0), (fixable.Predicted, fixable.TypeErrors, fixable.Changed, fixable.ToGold, fixable.AwayFromGold,
+            fixable.F1Before, fixable.F1After));
     }
 }
 
