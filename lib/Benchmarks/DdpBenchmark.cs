@@ -46,7 +46,7 @@ internal static class DdpBenchmark
         return line;
     }
 
-    private sealed record Result(List<double> Ours, List<double> Peer, List<double> OneProcess)
+    private sealed record Result(List<double> Ours, List<double> Peer, List<double> OneProcess, List<double> OursAllReduceShare)
     {
         public Dictionary<string, object> Json(string unit)
         {
@@ -59,6 +59,9 @@ internal static class DdpBenchmark
                 ["paired_ratio_median"] = Math.Round(pairs[pairs.Count / 2], 3),
                 [$"ours_one_process_{unit}_per_s"] = Math.Round(OneProcess.Max()),
                 ["ours_ddp_vs_one_process"] = Math.Round(Ours.Max() / OneProcess.Max(), 3),
+                // The share of our step spent in the gradient all-reduce (waiting for the other rank included): the most
+                // that overlapping it with the backward pass could save.
+                ["ours_allreduce_share"] = Math.Round(OursAllReduceShare.Order().ElementAt(OursAllReduceShare.Count / 2), 4),
                 ["rounds"] = new { ours = Ours.Select(v => Math.Round(v)), pytorch = Peer.Select(v => Math.Round(v)), one_process = OneProcess.Select(v => Math.Round(v)) },
             };
         }
@@ -66,12 +69,14 @@ internal static class DdpBenchmark
 
     private static Result Rounds(Workload w, double seconds, int rounds)
     {
-        var result = new Result([], [], []);
+        var result = new Result([], [], [], []);
         int globalBatch = Ranks * w.RankBatch;
         for (int round = 0; round < rounds; round++)
         {
-            result.Ours.Add(Launch(rank => OurRank(w, seconds)));
-            result.Peer.Add(Launch(rank => PeerRank(w, seconds)));
+            var ours = Launch(rank => OurRank(w, seconds));
+            result.Ours.Add(ours["train_per_s"]);
+            result.OursAllReduceShare.Add(ours["allreduce_share"]);
+            result.Peer.Add(Launch(rank => PeerRank(w, seconds))["train_per_s"]);
             result.OneProcess.Add(w == Lstm
                 ? BilstmCrfBenchmark.WithModel((train, _) => Throughput.BestPerSecond(train, globalBatch * w.Length, seconds), batch: globalBatch)
                 : BertBenchmark.WithTrainingStep(BertSmall, globalBatch, torch.CPU, false, step => Throughput.BestPerSecond(step, globalBatch * w.Length, seconds)));
@@ -89,7 +94,13 @@ internal static class DdpBenchmark
         var group = init_process_group("gloo", timeout: TimeSpan.FromMinutes(2));
         var parallel = new DataParallel(group);
         int rank = parallel.Rank, world = parallel.WorldSize;
-        void Average(IReadOnlyList<nn.Parameter> parameters) => parallel.AverageGradients(parameters, w.RankBatch, w.RankBatch * world);
+        var reducing = new Stopwatch();
+        void Average(IReadOnlyList<nn.Parameter> parameters)
+        {
+            reducing.Start();
+            parallel.AverageGradients(parameters, w.RankBatch, w.RankBatch * world);
+            reducing.Stop();
+        }
         int Timed(Action train)
         {
             for (int i = 0; i < 3; i++) train();
@@ -102,10 +113,15 @@ internal static class DdpBenchmark
             long n = steps.item<long>();
             parallel.Barrier();
             clock.Restart();
+            reducing.Reset();
             for (long i = 0; i < n; i++) train();
             parallel.Barrier();
             double elapsed = clock.Elapsed.TotalSeconds;
-            if (rank == 0) Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double> { ["train_per_s"] = n * w.RankBatch * w.Length * world / elapsed, ["steps"] = n }));
+            if (rank == 0)
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, double>
+                {
+                    ["train_per_s"] = n * w.RankBatch * w.Length * world / elapsed, ["steps"] = n, ["allreduce_share"] = reducing.Elapsed.TotalSeconds / elapsed,
+                }));
             return 0;
         }
         if (w == Lstm)
@@ -131,8 +147,8 @@ internal static class DdpBenchmark
         PyTorchPeer.StartInfo("ddp_peer.py", new PeerConfiguration(1, 1, blas.DefaultThreadTimeout),
             [seconds.ToString(CultureInfo.InvariantCulture), w.RankBatch.ToString(CultureInfo.InvariantCulture), w.Name]);
 
-    // Starts the ranks of one job on a free port and returns rank 0's throughput.
-    private static double Launch(Func<int, ProcessStartInfo> start)
+    // Starts the ranks of one job on a free port and returns rank 0's measurements (train_per_s, ...).
+    private static Dictionary<string, double> Launch(Func<int, ProcessStartInfo> start)
     {
         int port = FreeLocalPort();
         var processes = Enumerable.Range(0, Ranks).Select(rank =>
@@ -147,6 +163,6 @@ internal static class DdpBenchmark
             if (processes[r].ExitCode != 0)
                 throw new InvalidOperationException($"lab bench ddp: rank {r} of {processes[r].StartInfo.FileName} exited with {processes[r].ExitCode}:\n{outputs[r].Err.Result}");
         string line = outputs[0].Out.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
-        return JsonSerializer.Deserialize<Dictionary<string, double>>(line)!["train_per_s"];
+        return JsonSerializer.Deserialize<Dictionary<string, double>>(line)!;
     }
 }
