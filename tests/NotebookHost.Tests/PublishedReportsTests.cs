@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using NotebookHost.Report;
 
@@ -30,6 +31,31 @@ public sealed class PublishedReportsTests
         }
         long bytes = Directory.EnumerateFiles(Reports, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Assert.True(bytes < 25_000_000, $"reports/ holds {bytes:N0} bytes");
+    }
+
+    [Fact]
+    public void The_headline_numbers_of_the_reports_index_are_in_their_reports_tables()
+    {
+        // A row of reports/README.md that links a report: every "mean ± sd" of its headline is a row of one of the
+        // report's tables (the mean and the sd on one line of a table's text), so the index cannot drift from the runs.
+        var rows = File.ReadLines(Path.Combine(Reports, "README.md"))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\| \[[^\]]+\]\(([^)]+\.ipynb)\) \| ([^|]+) \|")).Where(m => m.Success).ToList();
+        Assert.NotEmpty(rows);
+        foreach (var row in rows)
+        {
+            var report = NotebookDocument.Load(Path.Combine(Reports, row.Groups[1].Value));
+            var lines = report.Cells.SelectMany(c => c.Json["outputs"] as JsonArray ?? []).Select(o => o!["data"]?["text/plain"])
+                .Select(t => t switch { JsonArray a => string.Concat(a.Select(x => x!.GetValue<string>())), JsonValue v => v.GetValue<string>(), _ => "" })
+                .SelectMany(t => t.Split('\n'))
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => double.TryParse(w, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToList())
+                .ToList();
+            var numbers = System.Text.RegularExpressions.Regex.Matches(row.Groups[2].Value, @"(\d+\.\d+) ± (\d+\.\d+)");
+            Assert.NotEmpty(numbers);
+            foreach (System.Text.RegularExpressions.Match m in numbers)
+                Assert.True(lines.Any(l => l.Contains(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+                                           && l.Contains(double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))),
+                    $"reports/README.md gives {m.Value} for {row.Groups[1].Value}, which no table of that report shows");
+        }
     }
 
     [Fact]
