@@ -65,7 +65,6 @@ public sealed class LocalRanks
         int port = torch.distributed.FreeLocalPort(), threads = Math.Max(1, Environment.ProcessorCount / Count);
         var workers = Enumerable.Range(1, Count - 1).Select(rank => Worker.Start(dll, job.FullName, rank, Count, port, threads, Timeout)).ToList();
         var (torchBefore, blasBefore) = (Threading.TorchThreads, Threading.BlasThreads);
-        bool succeeded = false;
         try
         {
             WaitUntilReady(workers, job.FullName);
@@ -76,14 +75,13 @@ public sealed class LocalRanks
             catch (Exception e) { throw Failure(workers, e); }
             finally { torch.distributed.destroy_process_group(); }
             foreach (var w in workers) w.Finish(Timeout, Count);
-            succeeded = true;
             return result;
         }
         finally
         {
             if (torchBefore > 0) Threading.Configure(torchBefore, Math.Max(blasBefore, 1));
             foreach (var w in workers) w.Dispose();
-            if (succeeded) job.Delete(recursive: true);
+            job.Delete(recursive: true);   // what a failed rank printed is in the exception; the job holds a copy of the model
         }
     }
 
@@ -168,14 +166,17 @@ public sealed class LocalRanks
 
         public bool WaitForExit(TimeSpan limit) => process.WaitForExit(limit);
 
-        public string Describe(int count) =>
-            $"rank {Rank} of {count} exited with code {process.ExitCode}; its output ends:\n  {string.Join("\n  ", tail.TakeLast(8))}";
+        // For a rank that has exited: its output is read to the end first.
+        public string Describe(int count)
+        {
+            process.WaitForExit();
+            return $"rank {Rank} of {count} exited with code {process.ExitCode}; its output ends:\n  {string.Join("\n  ", tail.TakeLast(8))}";
+        }
 
         // After rank 0's run: the rank ends by itself once it has read best/; a rank that failed there fails the run.
         public void Finish(TimeSpan limit, int count)
         {
             if (!process.WaitForExit(limit)) throw new TimeoutException($"rank {Rank} did not end within {limit.TotalSeconds:0} s after rank 0 finished the run");
-            process.WaitForExit();   // the output is read to its end
             if (process.ExitCode != 0) throw new InvalidOperationException(Describe(count));
         }
 
