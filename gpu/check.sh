@@ -4,11 +4,11 @@
 # shim against the python3 PyTorch found here (CPU or CUDA, without the CUDA toolkit), and checks, on DEVICE (default:
 # cuda when PyTorch sees a GPU, else cpu, so that the same script runs on a developer's machine):
 #   0. the binding's parity tests (ops, layers and losses, LSTM/GRU, masked attention, forward and backward) computed
-#      on DEVICE against PyTorch on the CPU (TS_TEST_DEVICE);
+#      on DEVICE against PyTorch on the CPU (TS_TEST_DEVICE); its torch.distributed tests (gloo, a Python rank beside ours);
 #   1. lab info: libtorch, CUDA runtime, cuDNN, the GPUs;
 #   2. a BiLSTM-CRF and a BERT tagger trained a few hundred steps on the bundled sample on DEVICE and on the CPU, with the
 #      same seeds: their test F1 side by side (kernels differ between devices, so the F1s agree within a tolerance, not
-#      to the digit);
+#      to the digit); and the BiLSTM-CRF with 2 data-parallel ranks on the CPU (lab train --nproc 2);
 #   3. lab bench bert on DEVICE against PyTorch on the same device: BERT-base, batch 32 x 128, fp32 and bf16 (on a CPU
 #      run, BERT-small and fp32 only, to stay short).
 # Everything goes to $OUT/gpu-check.json (one object per step) and $OUT/gpu-check.log.
@@ -76,6 +76,17 @@ summary="$(grep -o 'Total: [0-9]*, Errors: [0-9]*, Failed: [0-9]*, Skipped: [0-9
 record parity "{\"device\": \"$DEVICE\", \"summary\": \"${summary:-no result}\"}"
 say "parity on $DEVICE: ${summary:-no result (see $LOG)}"
 
+# 0b. torch.distributed (c10d, gloo) on this PyTorch: groups of ours, and one of our ranks beside a Python rank of the
+# PyTorch here (a 2.x one on the GPU machines: the interop this machine's 1.13 cannot test); a shim built without the
+# c10d/gloo headers fails these with a message saying so.
+xml="$OUT/distributed.xml"
+DOTNET_ROOT="$WORK/dotnet" DOTNET_ROLL_FORWARD=Major \
+  "$WORK/dotnet/dotnet" "$WORK/tests/xunit/xunit.console.dll" "$WORK/tests/TorchBinding.Tests.dll" -nocolor -noshadow \
+  -class TorchBinding.Tests.DistributedTests -xml "$xml" >> "$LOG" 2>&1
+summary="$(grep -o 'Total: [0-9]*, Errors: [0-9]*, Failed: [0-9]*, Skipped: [0-9]*' "$LOG" | tail -1)"
+record distributed "{\"summary\": \"${summary:-no result}\"}"
+say "torch.distributed: ${summary:-no result (see $LOG)}"
+
 # 1. What the engine sees.
 info="$("$LAB" info 2>>"$LOG")" && record info "$info" || { say "lab info failed"; record info '"failed"'; exit 1; }
 say "$info"
@@ -114,6 +125,16 @@ for spec in "bilstm-crf|--model bilstm-crf --epochs 30 --max-steps 300 --batch-s
   record "train-$name" "{\"device\": $on_device, \"cpu\": $on_cpu}"
   say "train $name: $on_device vs $on_cpu"
 done
+
+# 2b. Data-parallel training with 2 ranks (gloo, on the CPU) through this PyTorch: one finished run.
+ddp_dir="$OUT/train-ddp"
+rm -rf "$ddp_dir"
+if "$LAB" train --data "$SAMPLE" --out "$ddp_dir" --device cpu --epochs 1 --nproc 2 > "$ddp_dir.log" 2>&1; then
+  record train-ddp "{\"ranks\": 2, \"test_f1\": $(awk '$1 == "micro" { print $4; exit }' "$ddp_dir.log" | grep . || echo null)}"
+  say "train with 2 ranks: done"
+else
+  record train-ddp '{"ranks": 2, "failed": true}'; say "train with 2 ranks failed (see $ddp_dir.log)"; tail -5 "$ddp_dir.log" >> "$LOG"
+fi
 
 # 3. BERT training speed against PyTorch on the same device.
 # Best-of rounds only (--pairs 0): the paired rounds would add ~50 s a line to a check that must fit the device's time.

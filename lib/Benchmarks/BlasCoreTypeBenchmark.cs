@@ -79,11 +79,8 @@ internal static class BlasCoreTypeBenchmark
     // This lab in a child process with OPENBLAS_CORETYPE set (or, for null, OpenBLAS left to choose); null when it failed.
     private static BlasCoreTypes.Measurement? Child(string? coreType)
     {
-        string exe = Environment.ProcessPath ?? "dotnet";
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // The program that runs this benchmark (the lab command line), under dotnet when it is a dll.
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-        foreach (string a in new[] { "bench", "blas", "--measure" }) psi.ArgumentList.Add(a);
+        var psi = ClinicalNer.Runs.ThisProgram.Again(["bench", "blas", "--measure"]);   // the lab command line that runs this benchmark
+        psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         if (coreType is null)
         {
             psi.Environment.Remove("OPENBLAS_CORETYPE");

@@ -134,10 +134,8 @@ internal static class DdpBenchmark
 
     private static ProcessStartInfo OurRank(Workload w, double seconds)
     {
-        string self = Environment.ProcessPath!, dll = Environment.GetCommandLineArgs()[0];
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (!string.Equals(Path.GetFullPath(self), Path.GetFullPath(dll), StringComparison.Ordinal)) psi.ArgumentList.Add(dll);
-        foreach (string a in new[] { "bench", "ddp", "--worker", w.Name, "--seconds", seconds.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        var psi = ClinicalNer.Runs.ThisProgram.Again(["bench", "ddp", "--worker", w.Name, "--seconds", seconds.ToString(CultureInfo.InvariantCulture)]);
+        psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         psi.Environment["CNER_TORCH_THREADS"] = "1";
         psi.Environment["CNER_BLAS_THREADS"] = "1";
         return psi;

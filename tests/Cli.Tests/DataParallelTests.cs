@@ -107,6 +107,23 @@ public sealed class DataParallelTests : IDisposable
     }
 
     [Fact]
+    public async Task The_apphost_starts_its_ranks_as_itself()
+    {
+        // lab as its own executable (as the GPU check's self-contained one runs): the ranks are that executable again,
+        // not it with the assembly's path as a first argument.
+        string apphost = Path.Combine(Path.GetDirectoryName(Lab.DllPath)!, "lab");
+        string output = Path.Combine(dir, "apphost");
+        var psi = new ProcessStartInfo(apphost) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Lab.Root };
+        foreach (string a in new[] { "train", "--data", Sample, "--out", output, "--epochs", "1", "--nproc", "2" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = await p.StandardOutput.ReadToEndAsync();
+        Assert.True(p.WaitForExit(300_000), "lab did not finish in 5 minutes");
+        Assert.True(p.ExitCode == 0, stdout + await stderr);
+        Assert.Contains("rank 1: trained to epoch 1 with rank 0", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_data_parallel_job_resumes_from_its_last_checkpoint_and_a_sweep_runs_data_parallel()
     {
         string output = Path.Combine(dir, "resume");

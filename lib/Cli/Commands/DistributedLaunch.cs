@@ -34,15 +34,11 @@ internal static class DistributedLaunch
         var args = Environment.GetCommandLineArgs().Skip(1).ToList();
         int port = torch.distributed.FreeLocalPort();
         int cores = Math.Max(1, Environment.ProcessorCount / nproc);
-        string self = Environment.ProcessPath!, dll = Environment.GetCommandLineArgs()[0];
-        bool viaDotnet = !string.Equals(Path.GetFullPath(self), Path.GetFullPath(dll), StringComparison.Ordinal);
         var ranks = new List<Process>();
         Console.WriteLine($"lab: {nproc} data-parallel ranks on 127.0.0.1:{port}, {cores} thread(s) each");
         for (int rank = 0; rank < nproc; rank++)
         {
-            var psi = new ProcessStartInfo(self) { UseShellExecute = false };
-            if (viaDotnet) psi.ArgumentList.Add(dll);
-            foreach (string a in WithoutNproc(args)) psi.ArgumentList.Add(a);
+            var psi = ClinicalNer.Runs.ThisProgram.Again(WithoutNproc(args));
             torch.distributed.SetLocalRankEnvironment(psi.Environment, rank, nproc, port);
             psi.Environment["CNER_TORCH_THREADS"] = psi.Environment["CNER_BLAS_THREADS"] = Str(cores);
             ranks.Add(Process.Start(psi)!);

@@ -2,15 +2,21 @@
 // collectives training needs. Nothing here communicates by itself: every byte goes through libtorch's c10d and gloo,
 // the same code PyTorch's Python ranks run, so ours and theirs can share one group.
 //
-// Built only where the libtorch headers carry c10d and gloo (Debian: libtorch-dev + libgloo-dev; a PyTorch wheel ships
-// both); elsewhere every export fails with a message saying so.
+// Built only where the libtorch headers carry c10d and gloo (Debian: libtorch-dev + libgloo-dev; a PyTorch Python package
+// may carry both) and where this file compiles against them (CMakeLists.txt tries it first and defines TS_NO_DISTRIBUTED
+// where it does not); elsewhere every export fails with a message saying so.
 #include "ts_api.h"
 
 #include <chrono>
 #include <cstring>
 
-#if __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>) && __has_include(<gloo/config.h>)
+#if !defined(TS_NO_DISTRIBUTED) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>) && __has_include(<gloo/config.h>)
 #define TS_HAS_C10D 1
+// The gloo group's header is empty unless USE_C10D_GLOO is defined. Debian's Torch CMake config defines it; a Python
+// package's libtorch (./lab setup --torch python, the GPU check) is built without that config, so it is defined here.
+#ifndef USE_C10D_GLOO
+#define USE_C10D_GLOO 1
+#endif
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -158,9 +164,15 @@ TS_EXPORT int32_t TS_ProcessGroup_barrier(void* group, int64_t timeout_ms) {
 #else
 
 namespace {
+#ifdef TS_NO_DISTRIBUTED
+const char* kNoC10d =
+    "this shim was built without torch.distributed: ts_distributed.cpp did not compile against this libtorch's c10d "
+    "(written for libtorch 1.13; the shim's CMake configure step printed the first error)";
+#else
 const char* kNoC10d =
     "this libtorch build's headers carry no c10d/gloo (torch/csrc/distributed/c10d/ProcessGroupGloo.hpp and gloo/config.h): "
     "on Debian install libgloo-dev and rebuild (./lab setup)";
+#endif
 }
 
 TS_EXPORT int32_t TS_distributed_available() { return 0; }
