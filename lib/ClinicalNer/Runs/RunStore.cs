@@ -15,7 +15,8 @@ namespace ClinicalNer.Runs;
 /// <param name="OptionsJson">The trainer options' JSON.</param>
 /// <param name="Started">UTC start time.</param>
 /// <param name="Finished">UTC end time, or null while running.</param>
-/// <param name="Status">"running", "finished", "early-stopped" or "failed".</param>
+/// <param name="Status">"running", "finished", "early-stopped", "failed", or "interrupted" (its process was killed; a later run
+/// of the same name and key went on from its last checkpoint).</param>
 /// <param name="Checkpoint">Its best-dev checkpoint folder, if kept.</param>
 /// <param name="CodeVersion">The git commit it ran from.</param>
 /// <param name="BestDevF1">The best dev F1 of its epochs.</param>

@@ -101,6 +101,10 @@ public static class TrackedRun
             File.WriteAllText(Path.Combine(options.OutputDir, KeyFile), key + "\n");
         }
 
+        // A run whose process was killed outright never left "running"; the run that goes on from its last/ says so.
+        if (goOn)
+            foreach (var cutOff in store.Runs(name).Where(r => r.Name == name && r.Key == key && r.Status == "running"))
+                store.FinishRun(cutOff.Id, "interrupted", null);
         var trainer = new Trainer(options);
         long id = store.Track(trainer, model, name, dataset, options, key);
         if (progress is not null) trainer.Progress += progress;

@@ -144,10 +144,23 @@ public class ExperimentTests : TempDirTest
         Assert.Throws<OperationCanceledException>(() => experiment.Run(config, [1], WithFolder, docs, docs, docs));
         experiment.Progress -= KillAtEpoch2;
 
+        // A process killed outright leaves its run "running" (no exception reaches the store): one such row, same name and key.
+        long killed;
+        var (model, options) = WithFolder(config[0], 1);
+        using (model)
+        {
+            var seeded = options with { Seed = 1 };
+            killed = store.Track(new Trainer(seeded), model, experiment.RunName(config[0], 1), "TinyCorpus", seeded,
+                TrackedRun.KeyOf(model, seeded, docs, docs, docs));
+        }
+
         var results = experiment.Run(config, [1], WithFolder, docs, docs, docs);
         var run = Assert.Single(results.Runs);
         Assert.Equal([2, 3], store.Curve(run.RunId).Select(e => e.Epoch));   // epochs 2 and 3 only: epoch 1 came from last/
         Assert.Contains(store.Scores(run.RunId), s => s.Split == "test");
+        // The run that went on marked the killed one; the one that ended by an exception stays "failed".
+        Assert.Equal("interrupted", store.Runs().Single(r => r.Id == killed).Status);
+        Assert.Equal(1, store.Runs().Count(r => r.Status == "failed"));
     }
 
     [Fact]
