@@ -98,7 +98,7 @@ public sealed class Bootstrapper
                 // threshold, so a sweep over thresholds trains it once.
                 string decides = round == 0 ? "bootstrap round 0"
                     : string.Create(CultureInfo.InvariantCulture, $"bootstrap round {round}, threshold {options.Threshold:R}, pool {poolFingerprint}, after {previousKey}");
-                string key = TrackedRun.KeyOf(model, trainerOptions, labeled, dev, null, Ranks.Count > 1 ? $"{decides}, ranks={Ranks.Count}" : decides);
+                string key = TrackedRun.KeyOf(model, trainerOptions, labeled, dev, null, decides, Ranks.Count);
                 var result = Recorded(round, key);
                 if (result is null)
                 {

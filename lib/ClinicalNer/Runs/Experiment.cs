@@ -138,7 +138,7 @@ public sealed class Experiment
                 {
                     options = options with { Seed = seed };
                     string name = RunName(configuration, seed);
-                    string key = TrackedRun.KeyOf(model, options, train, dev, test, Ranks.Count > 1 ? $"ranks={Ranks.Count}" : null);
+                    string key = TrackedRun.KeyOf(model, options, train, dev, test, ranks: Ranks.Count);
                     var done = store.FinishedRun(name, key);
                     Starting?.Invoke(configuration, seed, done is not null);
                     if (done is not null)

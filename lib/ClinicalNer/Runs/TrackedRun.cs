@@ -43,11 +43,15 @@ public static class TrackedRun
 
     /// <summary>
     /// The key of training <paramref name="model"/> with <paramref name="options"/> on these splits; <paramref name="extra"/>
-    /// adds what else decides the run (e.g. the previous bootstrap round's key).
+    /// adds what else decides the run (e.g. the previous bootstrap round's key), and <paramref name="ranks"/> the
+    /// data-parallel ranks it trains on (their global batch is theirs together; one rank adds nothing).
     /// </summary>
     public static string KeyOf(INerModel model, TrainerOptions options, IReadOnlyList<Document> train, IReadOnlyList<Document> dev,
-        IReadOnlyList<Document>? test, string? extra = null) =>
-        RunKey.Of(model, options, RunKey.DataFingerprint(train, dev, test) + (extra is null ? "" : " " + extra));
+        IReadOnlyList<Document>? test, string? extra = null, int ranks = 1)
+    {
+        string? ranked = ranks > 1 ? string.Join(", ", new[] { extra, $"ranks={ranks}" }.OfType<string>()) : extra;
+        return RunKey.Of(model, options, RunKey.DataFingerprint(train, dev, test) + (ranked is null ? "" : " " + ranked));
+    }
 
     /// <summary>Runs (or reuses) one training run.</summary>
     /// <param name="store">The run store.</param>
@@ -75,7 +79,7 @@ public static class TrackedRun
         // Data-parallel, the ranks train one run together: the key counts them (the global batch is theirs together),
         // rank 0 decides whether to reuse or resume and tells the others, and alone writes the store and the key file.
         var parallel = DataParallel.Current;
-        key ??= KeyOf(model, options, train, dev, test, parallel is null ? null : $"ranks={parallel.WorldSize}");
+        key ??= KeyOf(model, options, train, dev, test, ranks: parallel?.WorldSize ?? 1);
         bool main = parallel?.IsMain ?? true;
         long? doneId = main && reuse ? store.FinishedRun(name, key)?.Id : null;
         bool goOn = main && resume switch
