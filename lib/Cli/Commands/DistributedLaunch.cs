@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using TorchBinding;
 
 namespace Cli.Commands;
@@ -33,14 +32,13 @@ internal static class DistributedLaunch
     {
         var args = Environment.GetCommandLineArgs().Skip(1).ToList();
         int port = torch.distributed.FreeLocalPort();
-        int cores = Math.Max(1, Environment.ProcessorCount / nproc);
+        int cores = ClinicalNer.Runs.LocalRanks.ThreadsPerRank(nproc);
         var ranks = new List<Process>();
         Console.WriteLine($"lab: {nproc} data-parallel ranks on 127.0.0.1:{port}, {cores} thread(s) each");
         for (int rank = 0; rank < nproc; rank++)
         {
             var psi = ClinicalNer.Runs.ThisProgram.Again(WithoutNproc(args));
-            torch.distributed.SetLocalRankEnvironment(psi.Environment, rank, nproc, port);
-            psi.Environment["CNER_TORCH_THREADS"] = psi.Environment["CNER_BLAS_THREADS"] = Str(cores);
+            ClinicalNer.Runs.LocalRanks.SetRankEnvironment(psi.Environment, rank, nproc, port);
             ranks.Add(Process.Start(psi)!);
         }
         // The first rank to fail is named; the others get the timeout to notice (their collectives fail) before they are stopped.
@@ -81,7 +79,4 @@ internal static class DistributedLaunch
             yield return args[i];
         }
     }
-
-    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
-
 }

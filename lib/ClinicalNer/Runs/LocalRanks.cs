@@ -62,8 +62,8 @@ public sealed class LocalRanks
         string dll = LabDll();
         var job = Directory.CreateTempSubdirectory("cner-ranks-");
         RankJob.Write(job.FullName, model, options, train, dev);
-        int port = torch.distributed.FreeLocalPort(), threads = Math.Max(1, Environment.ProcessorCount / Count);
-        var workers = Enumerable.Range(1, Count - 1).Select(rank => Worker.Start(dll, job.FullName, rank, Count, port, threads, Timeout)).ToList();
+        int port = torch.distributed.FreeLocalPort(), threads = ThreadsPerRank(Count);
+        var workers = Enumerable.Range(1, Count - 1).Select(rank => Worker.Start(dll, job.FullName, rank, Count, port, Timeout)).ToList();
         var (torchBefore, blasBefore) = (Threading.TorchThreads, Threading.BlasThreads);
         try
         {
@@ -113,6 +113,19 @@ public sealed class LocalRanks
         }
     }
 
+    /// <summary>The cores each of <paramref name="count"/> ranks on this machine gets (at least one).</summary>
+    public static int ThreadsPerRank(int count) => Math.Max(1, Environment.ProcessorCount / count);
+
+    /// <summary>
+    /// A child rank's environment for rank <paramref name="rank"/> of <paramref name="count"/> on this machine: the env://
+    /// variables torchrun sets, and its share of the cores (CNER_TORCH_THREADS, CNER_BLAS_THREADS).
+    /// </summary>
+    public static void SetRankEnvironment(IDictionary<string, string?> environment, int rank, int count, int port)
+    {
+        torch.distributed.SetLocalRankEnvironment(environment, rank, count, port);
+        environment["CNER_TORCH_THREADS"] = environment["CNER_BLAS_THREADS"] = ThreadsPerRank(count).ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The file a rank writes into the job folder once it has read the job, just before it joins the group.</summary>
     public static string ReadyFile(int rank) => "ready." + rank.ToString(CultureInfo.InvariantCulture);
 
@@ -141,12 +154,11 @@ public sealed class LocalRanks
 
         public int ExitCode => process.ExitCode;
 
-        public static Worker Start(string dll, string job, int rank, int count, int port, int threads, TimeSpan timeout)
+        public static Worker Start(string dll, string job, int rank, int count, int port, TimeSpan timeout)
         {
             var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Environment.CurrentDirectory };
             foreach (string a in new[] { dll, "rank-worker", job }) psi.ArgumentList.Add(a);
-            torch.distributed.SetLocalRankEnvironment(psi.Environment, rank, count, port);
-            psi.Environment["CNER_TORCH_THREADS"] = psi.Environment["CNER_BLAS_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+            SetRankEnvironment(psi.Environment, rank, count, port);
             psi.Environment["LAB_DIST_TIMEOUT"] = ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             var worker = new Worker(new Process { StartInfo = psi }, rank);
             worker.process.OutputDataReceived += (_, e) => worker.Keep(e.Data);
