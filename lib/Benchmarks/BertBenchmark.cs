@@ -91,10 +91,10 @@ internal static class BertBenchmark
     }
 
     // Builds the benchmark's model, batch and optimizer, and hands one training step to measure. Data-parallel (lab bench
-    // ddp): a rank's own data seed, the start (parameters from rank 0) and the step between the backward pass and the
-    // clipping (the gradients averaged over the ranks).
+    // ddp): a rank's own data seed, the start (parameters from rank 0) and the steps around the backward pass (the
+    // gradients averaged over the ranks).
     internal static T WithTrainingStep<T>(BertConfig config, int batch, Device device, bool bf16, Func<Action, T> measure, int? dataSeed = null,
-        Action<nn.Module>? start = null, Action<IReadOnlyList<nn.Parameter>>? afterBackward = null)
+        Action<nn.Module>? start = null, Action<Tensor>? beforeBackward = null, Action? afterBackward = null)
     {
         manual_seed(0);
         var labels = ClinicalNer.Text.TagCodec.Labels(Enumerable.Range(0, 5).Select(t => $"T{t}"), ClinicalNer.Text.TagScheme.BIO);
@@ -118,8 +118,9 @@ internal static class BertBenchmark
             Tensor loss;
             using (bf16 ? autocast(device.type) : null) loss = tagger.Loss(ids, attention, lengths, gold, labelMask);
             optimizer.zero_grad();
+            beforeBackward?.Invoke(loss);
             loss.backward();
-            afterBackward?.Invoke(parameters);
+            afterBackward?.Invoke();
             nn.utils.clip_grad_norm_(parameters, 1.0);
             optimizer.step();
             if (device.type == DeviceType.CUDA) cuda.synchronize();   // time the work, not its queueing

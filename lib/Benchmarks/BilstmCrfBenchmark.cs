@@ -74,9 +74,9 @@ internal static class BilstmCrfBenchmark
     // Builds the benchmark's tagger, batch and optimizer, and hands a training step and a decode to measure
     // (the training step runs in train mode, the decode in eval mode, each switching the tagger as it starts).
     // Data-parallel (lab bench ddp): a rank's own batch size and data seed, the start (parameters from rank 0) and the
-    // step between the backward pass and the clipping (the gradients averaged over the ranks).
+    // steps around the backward pass (the gradients averaged over the ranks).
     internal static T WithModel<T>(Func<Action, Action, T> measure, int batch = Batch, int? dataSeed = null, Action<nn.Module>? start = null,
-        Action<IReadOnlyList<nn.Parameter>>? afterBackward = null)
+        Action<Tensor>? beforeBackward = null, Action? afterBackward = null)
     {
         string[] labels = ["O", .. Types.SelectMany(t => new[] { "B-" + t, "I-" + t })];
         var config = new SequenceTaggerConfig(Vocab, labels, CharEmbeddingDim: 100, HiddenSize: 128, Dropout: 0.5, Decoder: DecoderKind.Crf, ConstrainedDecoding: false);
@@ -97,8 +97,9 @@ internal static class BilstmCrfBenchmark
             using var step = NewDisposeScope();
             var loss = model.Loss(data);
             optimizer.zero_grad();
+            beforeBackward?.Invoke(loss);
             loss.backward();
-            afterBackward?.Invoke(parameters);
+            afterBackward?.Invoke();
             nn.utils.clip_grad_norm_(parameters, 5.0);
             optimizer.step();
         }

@@ -15,7 +15,8 @@ namespace Benchmarks;
 /// same length, for the BiLSTM-CRF of <c>lab bench bilstm-crf</c> (each rank a batch of 16 x 100 characters) and the
 /// BERT-small tagger of <c>lab bench bert</c> (each rank 8 x 128 tokens); and ours with 2 ranks against ours in one
 /// process of the machine's threads on the global batch, so that a reader sees what data parallelism costs on one
-/// machine. One JSON line; throughputs count every rank's batch.
+/// machine; and ours with every bucket reduced after the backward pass instead of during it, so that a reader sees what
+/// the overlap gains. One JSON line; throughputs count every rank's batch.
 /// </summary>
 internal static class DdpBenchmark
 {
@@ -46,7 +47,7 @@ internal static class DdpBenchmark
         return line;
     }
 
-    private sealed record Result(List<double> Ours, List<double> Peer, List<double> OneProcess, List<double> OursAllReduceShare)
+    private sealed record Result(List<double> Ours, List<double> Peer, List<double> OneProcess, List<double> OursAllReduceShare, List<double> AfterBackward)
     {
         public Dictionary<string, object> Json(string unit)
         {
@@ -59,23 +60,31 @@ internal static class DdpBenchmark
                 ["paired_ratio_median"] = Math.Round(pairs[pairs.Count / 2], 3),
                 [$"ours_one_process_{unit}_per_s"] = Math.Round(OneProcess.Max()),
                 ["ours_ddp_vs_one_process"] = Math.Round(Ours.Max() / OneProcess.Max(), 3),
-                // The share of our step spent in the gradient all-reduce (waiting for the other rank included): the most
-                // that overlapping it with the backward pass could save.
-                ["ours_allreduce_share"] = Math.Round(OursAllReduceShare.Order().ElementAt(OursAllReduceShare.Count / 2), 4),
-                ["rounds"] = new { ours = Ours.Select(v => Math.Round(v)), pytorch = Peer.Select(v => Math.Round(v)), one_process = OneProcess.Select(v => Math.Round(v)) },
+                // The share of our step spent waiting for the gradient all-reduce after the backward pass (what the overlap
+                // did not hide; waiting for the other rank included).
+                ["ours_allreduce_wait_share"] = Math.Round(OursAllReduceShare.Order().ElementAt(OursAllReduceShare.Count / 2), 4),
+                // Ours with every bucket reduced after the backward pass: what overlapping them with it gains.
+                [$"ours_after_backward_{unit}_per_s"] = Math.Round(AfterBackward.Max()),
+                ["overlap_gain"] = Math.Round(Ours.Max() / AfterBackward.Max(), 3),
+                ["rounds"] = new
+                {
+                    ours = Ours.Select(v => Math.Round(v)), pytorch = Peer.Select(v => Math.Round(v)), one_process = OneProcess.Select(v => Math.Round(v)),
+                    after_backward = AfterBackward.Select(v => Math.Round(v)),
+                },
             };
         }
     }
 
     private static Result Rounds(Workload w, double seconds, int rounds)
     {
-        var result = new Result([], [], [], []);
+        var result = new Result([], [], [], [], []);
         int globalBatch = Ranks * w.RankBatch;
         for (int round = 0; round < rounds; round++)
         {
-            var ours = Launch(rank => OurRank(w, seconds));
+            var ours = Launch(rank => OurRank(w, seconds, overlap: true));
             result.Ours.Add(ours["train_per_s"]);
             result.OursAllReduceShare.Add(ours["allreduce_share"]);
+            result.AfterBackward.Add(Launch(rank => OurRank(w, seconds, overlap: false))["train_per_s"]);
             result.Peer.Add(Launch(rank => PeerRank(w, seconds))["train_per_s"]);
             result.OneProcess.Add(w == Lstm
                 ? BilstmCrfBenchmark.WithModel((train, _) => Throughput.BestPerSecond(train, globalBatch * w.Length, seconds), batch: globalBatch)
@@ -88,17 +97,24 @@ internal static class DdpBenchmark
     /// One of our ranks (a process started by <see cref="Measure"/> with the env:// variables): joins the group, trains
     /// <paramref name="model"/> data-parallel, and on rank 0 prints {"train_per_s": ...} (the procedure of ddp_peer.py).
     /// </summary>
-    public static int Worker(double seconds, string model)
+    public static int Worker(double seconds, string model, bool overlap)
     {
         var w = model == Bert.Name ? Bert : model == Lstm.Name ? Lstm : throw new ArgumentException($"lab bench ddp: no workload '{model}' ({Lstm.Name}, {Bert.Name})");
         var group = init_process_group("gloo", timeout: TimeSpan.FromMinutes(2));
         var parallel = new DataParallel(group);
         int rank = parallel.Rank, world = parallel.WorldSize;
         var reducing = new Stopwatch();
-        void Average(IReadOnlyList<nn.Parameter> parameters)
+        Reducer? reducer = null;
+        void Start(nn.Module network)
+        {
+            parallel.BroadcastFromMain(network);
+            reducer = parallel.Reducer(network.parameters().ToList());
+        }
+        void Before(Tensor loss) => reducer!.prepare_for_backward(loss, DataParallel.Weight(w.RankBatch, w.RankBatch * world), overlap);
+        void After()
         {
             reducing.Start();
-            parallel.AverageGradients(parameters, w.RankBatch, w.RankBatch * world);
+            reducer!.finalize_backward();
             reducing.Stop();
         }
         int Timed(Action train)
@@ -125,16 +141,18 @@ internal static class DdpBenchmark
             return 0;
         }
         if (w == Lstm)
-            BilstmCrfBenchmark.WithModel((train, _) => Timed(train), batch: w.RankBatch, dataSeed: 1 + rank, start: parallel.BroadcastFromMain, afterBackward: Average);
+            BilstmCrfBenchmark.WithModel((train, _) => Timed(train), batch: w.RankBatch, dataSeed: 1 + rank, start: Start, beforeBackward: Before, afterBackward: After);
         else
-            BertBenchmark.WithTrainingStep(BertSmall, w.RankBatch, torch.CPU, false, Timed, dataSeed: 1 + rank, start: parallel.BroadcastFromMain, afterBackward: Average);
+            BertBenchmark.WithTrainingStep(BertSmall, w.RankBatch, torch.CPU, false, Timed, dataSeed: 1 + rank, start: Start, beforeBackward: Before, afterBackward: After);
+        reducer?.Dispose();
         destroy_process_group();
         return 0;
     }
 
-    private static ProcessStartInfo OurRank(Workload w, double seconds)
+    private static ProcessStartInfo OurRank(Workload w, double seconds, bool overlap)
     {
-        var psi = ClinicalNer.Runs.ThisProgram.Again(["bench", "ddp", "--worker", w.Name, "--seconds", seconds.ToString(CultureInfo.InvariantCulture)]);
+        var psi = ClinicalNer.Runs.ThisProgram.Again(["bench", "ddp", "--worker", w.Name, "--seconds", seconds.ToString(CultureInfo.InvariantCulture),
+            .. overlap ? Array.Empty<string>() : ["--after-backward"]]);
         psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         psi.Environment["CNER_TORCH_THREADS"] = "1";
         psi.Environment["CNER_BLAS_THREADS"] = "1";

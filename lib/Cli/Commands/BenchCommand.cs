@@ -49,13 +49,14 @@ internal static class BenchCommand
     private static Command Ddp()
     {
         var seconds = Options.Double("--seconds", "length of each side's round", 6, 0, minExclusive: true);
-        var rounds = Options.Int("--rounds", "interleaved rounds (ours with 2 ranks, PyTorch DDP with 2 ranks, ours in one process)", 3, min: 1);
+        var rounds = Options.Int("--rounds", "interleaved rounds (ours with 2 ranks, PyTorch DDP with 2 ranks, ours in one process, ours reducing after the backward pass)", 3, min: 1);
         var worker = new Option<string>("--worker") { Hidden = true, Description = "one of our ranks, training this model (started by the benchmark with the env:// variables)" };
+        var afterBackward = new Option<bool>("--after-backward") { Hidden = true, Description = "with --worker: every bucket reduced after the backward pass, none during it" };
         var command = new Command("ddp", "BiLSTM-CRF and BERT-small training with 2 data-parallel ranks of 1 thread: ours vs PyTorch DDP (gloo), and vs one process")
-            { seconds, rounds, worker };
+            { seconds, rounds, worker, afterBackward };
         command.SetAction(r =>
         {
-            if (r.GetValue(worker) is { } model) return DdpBenchmark.Worker(r.GetValue(seconds), model);
+            if (r.GetValue(worker) is { } model) return DdpBenchmark.Worker(r.GetValue(seconds), model, overlap: !r.GetValue(afterBackward));
             Console.WriteLine(JsonSerializer.Serialize(DdpBenchmark.Measure(r.GetValue(seconds), r.GetValue(rounds))));
             return ExitCode.Ok;
         });

@@ -84,6 +84,7 @@ public sealed class BertPretrainer
         bool main = parallel?.IsMain ?? true;
         parallel?.BroadcastFromMain(model);
         var parameters = model.parameters().ToList();
+        using var reducer = parallel?.Reducer(parameters);   // gradients averaged during the backward pass
         var device = Devices.Of(model);   // batches go where the model is (the caller moves it before the run)
         var clock = Stopwatch.StartNew();
         double lossSum = 0, mlmSum = 0, nspSum = 0;
@@ -103,8 +104,9 @@ public sealed class BertPretrainer
                 // A rank whose share is empty contributes a zero gradient.
                 var result = batchInstances.Count > 0 ? model.Loss(data.Collate(batchInstances).To(device)) : null;
                 optimizer.zero_grad();
+                reducer?.prepare_for_backward(result?.Loss, DataParallel.Weight(batchInstances.Count, globalInstances.Count));
                 result?.Loss.backward();
-                parallel?.AverageGradients(parameters, batchInstances.Count, globalInstances.Count);
+                reducer?.finalize_backward();
                 if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
                 optimizer.step();
                 schedule.step();

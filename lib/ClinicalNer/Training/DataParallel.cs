@@ -6,16 +6,13 @@ namespace ClinicalNer.Training;
 /// <summary>
 /// Data-parallel training over a torch.distributed group, as PyTorch's DistributedDataParallel does it: the parameters
 /// broadcast from rank 0 at the start, each step's global batch (the same shuffle on every rank, seeded by the epoch)
-/// split into disjoint contiguous shards, and the gradients averaged by all-reduce in buckets after the backward pass.
+/// split into disjoint contiguous shards, and the gradients averaged by all-reduce in buckets while the backward pass runs.
 /// A rank's gradient is weighted by its shard's size, so with a loss that is a mean over documents the step equals one
 /// process's step on the whole global batch (uneven last batches included). Rank 0 alone evaluates, saves and records;
 /// it broadcasts the dev scores so every rank takes the same early-stopping decision.
 /// </summary>
 public sealed class DataParallel
 {
-    /// <summary>PyTorch DDP's default bucket: 25 MiB of gradients per all-reduce.</summary>
-    public const long BucketBytes = 25L * 1024 * 1024;
-
     private readonly distributed.ProcessGroup group;
 
     /// <summary>Training over <paramref name="group"/>.</summary>
@@ -104,40 +101,15 @@ public sealed class DataParallel
         $"{signature[0]} parameters of which {signature[1]} train ({signature[2]:N0} of {signature[3]:N0} values), {signature[4]} buffers");
 
     /// <summary>
-    /// Replaces each parameter's gradient by the global batch's: Σ_r n_r g_r / N over the ranks, in buckets of
-    /// <see cref="BucketBytes"/>. A parameter without a gradient on this rank counts as zero and gets one (the ranks must
-    /// all step the same parameters).
+    /// The gradient reducer of a training loop (<see cref="distributed.Reducer"/>, DDP's buckets): before the step's
+    /// backward pass <c>prepare_for_backward(</c><see cref="Weight"/><c>)</c>, after it <c>finalize_backward()</c>, which
+    /// leaves each trained parameter's gradient at the global batch's, Σ_r n_r g_r / N over the ranks. A parameter without
+    /// a gradient on this rank counts as zero and gets one (the ranks must all step the same parameters).
     /// </summary>
-    public void AverageGradients(IReadOnlyList<nn.Parameter> parameters, int localCount, int globalCount)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        foreach (var p in parameters.Where(p => p.requires_grad && p.grad is null)) p.grad = zeros_like(p).MoveToOuterDisposeScope();
-        var trainable = parameters.Where(p => p.requires_grad).ToList();
-        double weight = (double)localCount / globalCount;
-        for (int start = 0; start < trainable.Count;)
-        {
-            // A bucket: parameters of one dtype and device, up to the cap (at least one).
-            var bucket = new List<nn.Parameter> { trainable[start] };
-            long bytes = trainable[start].numel() * trainable[start].element_size();
-            while (start + bucket.Count < trainable.Count && trainable[start + bucket.Count] is var next && next.dtype == bucket[0].dtype
-                   && next.device == bucket[0].device && bytes + next.numel() * next.element_size() <= BucketBytes)
-            {
-                bucket.Add(next);
-                bytes += next.numel() * next.element_size();
-            }
-            var flat = cat(bucket.Select(p => p.grad!.reshape(-1)).ToList(), 0).mul_(weight);
-            group.all_reduce(flat);
-            long offset = 0;
-            foreach (var p in bucket)
-            {
-                p.grad!.copy_(flat.narrow(0, offset, p.numel()).view(p.grad.shape));
-                offset += p.numel();
-            }
-            start += bucket.Count;
-        }
-    }
+    public distributed.Reducer Reducer(IReadOnlyList<nn.Parameter> parameters) => new(parameters, group);
+
+    /// <summary>A rank's weight in the average: its share of the global batch (shards may differ by one).</summary>
+    public static double Weight(int localCount, int globalCount) => (double)localCount / globalCount;
 
     /// <summary>Rank 0's values on every rank (the dev scores behind the early-stopping decision).</summary>
     public double[] FromMain(double[] values)

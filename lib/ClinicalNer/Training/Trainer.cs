@@ -88,6 +88,7 @@ public sealed class Trainer
         // 3. Epochs. Without an output folder the best epoch's weights are kept in memory (copies, CPU or GPU alike).
         int[] lengths = train.Select(model.LengthOf).ToArray();
         var parameters = model.Network.parameters().ToList();
+        using var reducer = parallel?.Reducer(parameters);
         bool stoppedEarly = false;
         using var bestInMemory = new WeightSnapshot();
         for (int epoch = state.Epoch + 1; epoch <= options.Epochs && state.Step < totalSteps && !stoppedEarly; epoch++)
@@ -118,6 +119,8 @@ public sealed class Trainer
                         // A rank whose share of a short last batch is empty contributes a zero gradient.
                         var lossTensor = batch.Count > 0 ? LossOfBatch() : null;
                         optimizer.zero_grad();
+                        // The buckets are reduced during the backward pass; with the adversarial step, after both passes.
+                        reducer?.prepare_for_backward(lossTensor, DataParallel.Weight(batchIndices.Length, globalIndices.Length), overlap: adversarial is null);
                         lossTensor?.backward();
                         if (adversarial is not null && lossTensor is not null)
                         {
@@ -126,7 +129,7 @@ public sealed class Trainer
                             try { LossOfBatch().backward(); }
                             finally { adversarial.Restore(); }
                         }
-                        parallel?.AverageGradients(parameters, batchIndices.Length, globalIndices.Length);
+                        reducer?.finalize_backward();
                         if (options.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
                         optimizer.step();
                         schedule.step();

@@ -163,7 +163,7 @@ public static partial class torch
             /// <summary>The limit of every collective.</summary>
             public TimeSpan Timeout { get; }
 
-            private IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(ProcessGroup));
+            internal IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(ProcessGroup));
 
             /// <summary>This process's rank.</summary>
             public int rank() => TS_ProcessGroup_rank(Handle);
@@ -200,7 +200,7 @@ public static partial class torch
             /// <summary>Waits for every rank.</summary>
             public void barrier() => Check(TS_ProcessGroup_barrier(Handle, 0), "barrier");
 
-            private void Check(int status, string what)
+            internal void Check(int status, string what)
             {
                 if (status != 0) Fail(what);
             }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TorchBinding.Interop;
 
-// c10d: stores, the gloo process group and its collectives (ts_distributed.cpp).
+// c10d: stores, the gloo process group, its collectives and the gradient reducer (ts_distributed.cpp).
 internal static partial class NativeMethods
 {
     [LibraryImport(Lib)] internal static partial int TS_distributed_available();
@@ -24,4 +24,10 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int TS_ProcessGroup_broadcast(IntPtr group, TensorHandle tensor, int root, long timeoutMs);
     [LibraryImport(Lib)] internal static partial int TS_ProcessGroup_all_gather(IntPtr group, IntPtr[] outputs, int n, TensorHandle input, long timeoutMs);
     [LibraryImport(Lib)] internal static partial int TS_ProcessGroup_barrier(IntPtr group, long timeoutMs);
+    [LibraryImport(Lib)] internal static partial IntPtr TS_Reducer_new(IntPtr group, IntPtr[] parameters, int n, long firstBucketBytes, long bucketBytes);
+    [LibraryImport(Lib)] internal static partial int TS_Reducer_bucket_count(IntPtr reducer);
+    [LibraryImport(Lib)] internal static partial int TS_Reducer_prepare(IntPtr reducer, double weight, int overlap, IntPtr[] outputs, int n);
+    [LibraryImport(Lib)] internal static partial int TS_Reducer_overlapped_buckets(IntPtr reducer);
+    [LibraryImport(Lib)] internal static partial int TS_Reducer_finalize(IntPtr reducer, long timeoutMs);
+    [LibraryImport(Lib)] internal static partial void TS_Reducer_free(IntPtr reducer);
 }
