@@ -194,6 +194,7 @@ struct Reducer {
   std::vector<bool> seen;
   std::vector<Bucket> buckets;
   std::mutex mutex;
+  bool prepared = false;   // between prepare and finalize: the buckets' counts are set for one step
   bool armed = false;
   bool repeated = false;   // a second backward pass after one prepare with overlap: its gradients would be lost
   double weight = 1.0;
@@ -260,6 +261,7 @@ struct Reducer {
   void prepare(double w, bool arm, const std::vector<at::Tensor>& outputs) {
     std::lock_guard<std::mutex> lock(mutex);
     weight = w;
+    prepared = true;
     armed = arm;
     repeated = false;
     next_launch = 0;
@@ -280,6 +282,8 @@ struct Reducer {
   void finalize(int64_t timeout_ms) {
     {
       std::lock_guard<std::mutex> lock(mutex);
+      if (!prepared) throw std::logic_error("data-parallel: finalize_backward without prepare_for_backward for this step");
+      prepared = false;
       launched_early = next_launch;
       armed = false;
       for (size_t i = 0; i < params.size(); ++i)

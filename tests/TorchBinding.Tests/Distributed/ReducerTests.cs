@@ -130,4 +130,18 @@ public class ReducerTests
         });
         Assert.All(errors, e => Assert.Contains("a second backward pass after prepare_for_backward with overlap", Assert.IsType<DistributedException>(e).Message));
     }
+
+    [Fact]
+    public void Finalizing_a_step_that_was_not_prepared_is_an_error_not_a_crash()
+    {
+        var (_, _, errors) = TwoRanks((reducer, p, rank) =>
+        {
+            var loss = Loss(p, rank, 0);
+            reducer.prepare_for_backward(loss, Weights[rank]);
+            loss.backward();
+            reducer.finalize_backward();
+            reducer.finalize_backward();   // the same step again
+        });
+        Assert.All(errors, e => Assert.Contains("finalize_backward without prepare_for_backward", Assert.IsType<DistributedException>(e).Message));
+    }
 }
