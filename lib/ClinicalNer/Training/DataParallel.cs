@@ -102,7 +102,7 @@ public sealed class DataParallel
 
     /// <summary>
     /// The gradient reducer of a training loop (<see cref="distributed.Reducer"/>, DDP's buckets): before the step's
-    /// backward pass <c>prepare_for_backward(</c><see cref="Weight"/><c>)</c>, after it <c>finalize_backward()</c>, which
+    /// backward pass <c>prepare_for_backward(loss, </c><see cref="Weight"/><c>)</c>, after it <c>finalize_backward()</c>, which
     /// leaves each trained parameter's gradient at the global batch's, Σ_r n_r g_r / N over the ranks. A parameter without
     /// a gradient on this rank counts as zero and gets one (the ranks must all step the same parameters).
     /// </summary>
