@@ -81,9 +81,7 @@ public class ReducerTests
         var overlapped = new int[2];
         var (gradients, buckets, errors) = TwoRanks((reducer, p, rank) =>
         {
-            var loss = Loss(p, rank, 0);
-            reducer.prepare_for_backward(loss, Weights[rank], overlap);
-            loss.backward();
+            PreparedPass(reducer, p, rank, 0, overlap);
             reducer.finalize_backward();
             overlapped[rank] = reducer.overlapped_buckets;
         });
@@ -106,9 +104,7 @@ public class ReducerTests
         var (gradients, _, errors) = TwoRanks((reducer, p, rank) =>
         {
             Loss(p, rank, 0).backward();
-            var loss = Loss(p, rank, 1);
-            reducer.prepare_for_backward(loss, Weights[rank]);
-            loss.backward();
+            PreparedPass(reducer, p, rank, 1);
             reducer.finalize_backward();
         });
         Assert.All(errors, e => Assert.Null(e));
@@ -120,28 +116,33 @@ public class ReducerTests
     [Fact]
     public void A_second_backward_pass_after_one_overlapped_prepare_is_an_error_on_every_rank()
     {
-        var (_, _, errors) = TwoRanks((reducer, p, rank) =>
+        EveryRankFailsWith("a second backward pass after prepare_for_backward with overlap", (reducer, p, rank) =>
         {
-            var loss = Loss(p, rank, 0);
-            reducer.prepare_for_backward(loss, Weights[rank]);
-            loss.backward();
+            PreparedPass(reducer, p, rank, 0);
             Loss(p, rank, 1).backward();
             reducer.finalize_backward();
         });
-        Assert.All(errors, e => Assert.Contains("a second backward pass after prepare_for_backward with overlap", Assert.IsType<DistributedException>(e).Message));
     }
 
     [Fact]
     public void Finalizing_a_step_that_was_not_prepared_is_an_error_not_a_crash()
     {
-        var (_, _, errors) = TwoRanks((reducer, p, rank) =>
+        EveryRankFailsWith("finalize_backward without prepare_for_backward", (reducer, p, rank) =>
         {
-            var loss = Loss(p, rank, 0);
-            reducer.prepare_for_backward(loss, Weights[rank]);
-            loss.backward();
+            PreparedPass(reducer, p, rank, 0);
             reducer.finalize_backward();
             reducer.finalize_backward();   // the same step again
         });
-        Assert.All(errors, e => Assert.Contains("finalize_backward without prepare_for_backward", Assert.IsType<DistributedException>(e).Message));
     }
+
+    // One backward pass the reducer is prepared for: rank r's loss of that pass, weighted by its share.
+    private static void PreparedPass(Reducer reducer, nn.Parameter[] p, int rank, int pass, bool overlap = true)
+    {
+        var loss = Loss(p, rank, pass);
+        reducer.prepare_for_backward(loss, Weights[rank], overlap);
+        loss.backward();
+    }
+
+    private static void EveryRankFailsWith(string message, Action<Reducer, nn.Parameter[], int> step) =>
+        Assert.All(TwoRanks(step).Errors, e => Assert.Contains(message, Assert.IsType<DistributedException>(e).Message));
 }
